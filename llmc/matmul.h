@@ -1,0 +1,54 @@
+// matmul.h: the CPU matmul forward/backward (llm.c's shapes) over a real BLAS.
+// float goes to oneDNN's sgemm (JIT kernels picked for the CPU it runs on, unlike Debian's
+// OpenBLAS, which can fall back to SSE3 kernels); double (finite-difference tests only) uses loops.
+#pragma once
+#include <dnnl.h>
+#include "utils.h"
+
+// C(M,N) = alpha * op(A) op(B) + beta * C, row-major; op(X) = X^T when trans is 'T'
+inline void gemm(char ta, char tb, int M, int N, int K, float alpha, const float* A, int lda,
+                 const float* B, int ldb, float beta, float* C, int ldc) {
+    if (M == 0 || N == 0) return;
+    if (dnnl_sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) != dnnl_success)
+        fatal(EXIT_RUNTIME, "dnnl_sgemm failed (M=%d N=%d K=%d)", M, N, K);
+}
+
+inline void gemm(char ta, char tb, int M, int N, int K, double alpha, const double* A, int lda,
+                 const double* B, int ldb, double beta, double* C, int ldc) {
+    #pragma omp parallel for collapse(2)
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double s = 0;
+            for (int k = 0; k < K; k++)
+                s += (ta == 'T' ? A[(size_t)k * lda + i] : A[(size_t)i * lda + k]) *
+                     (tb == 'T' ? B[(size_t)j * ldb + k] : B[(size_t)k * ldb + j]);
+            C[(size_t)i * ldc + j] = alpha * s + (beta == 0 ? 0 : beta * C[(size_t)i * ldc + j]);
+        }
+}
+
+// out is (BT,OC), inp is (BT,C), weight is (OC,C), bias is (OC) or NULL: out = inp @ weight^T + bias
+template <class T>
+void matmul_forward(T* out, const T* inp, const T* weight, const T* bias, int BT, int C, int OC) {
+    if (bias) {
+        #pragma omp parallel for
+        for (int i = 0; i < BT; i++)
+            for (int o = 0; o < OC; o++) out[(size_t)i * OC + o] = bias[o];
+    }
+    gemm('N', 'T', BT, OC, C, T(1), inp, C, weight, C, bias ? T(1) : T(0), out, OC);
+}
+
+// accumulates (+=) dinp (BT,C), dweight (OC,C), dbias (OC); any of the three may be NULL
+template <class T>
+void matmul_backward(T* dinp, T* dweight, T* dbias, const T* dout, const T* inp, const T* weight,
+                     int BT, int C, int OC) {
+    if (dinp) gemm('N', 'N', BT, C, OC, T(1), dout, OC, weight, C, T(1), dinp, C);
+    if (dweight) gemm('T', 'N', OC, C, BT, T(1), dout, OC, inp, C, T(1), dweight, C);
+    if (dbias) {
+        #pragma omp parallel for
+        for (int o = 0; o < OC; o++) {
+            T s = 0;
+            for (int i = 0; i < BT; i++) s += dout[(size_t)i * OC + o];
+            dbias[o] += s;
+        }
+    }
+}

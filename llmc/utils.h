@@ -1,0 +1,103 @@
+// utils.h: checked file I/O, allocation, fatal errors and atomic writes.
+// Every user-facing failure goes through fatal(): one line on stderr, then exit(code).
+// Exit codes: 2 = usage (bad flag or value), 1 = runtime (bad file, NaN, I/O failure).
+#pragma once
+#include <cerrno>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+#include <unistd.h>
+
+enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+[[noreturn]] inline void fatal(int code, const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "error: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(code);
+}
+
+inline FILE* fopen_check(const char* path, const char* mode) {
+    FILE* f = fopen(path, mode);
+    if (!f) fatal(EXIT_RUNTIME, "cannot open %s: %s", path, strerror(errno));
+    return f;
+}
+
+// reads exactly n bytes or dies naming the file: a short read means a truncated file
+inline void fread_check(void* dst, size_t size, size_t n, FILE* f, const char* path) {
+    if (fread(dst, size, n, f) != n) fatal(EXIT_RUNTIME, "%s is truncated (expected %zu more bytes)", path, size * n);
+}
+
+inline void* malloc_check(size_t n) {
+    void* p = malloc(n ? n : 1);
+    if (!p) fatal(EXIT_RUNTIME, "out of memory allocating %zu bytes", n);
+    return p;
+}
+
+inline bool file_exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+inline long file_size(const std::string& path) {
+    FILE* f = fopen(path.c_str(), "rb");
+    if (!f) return -1;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return n;
+}
+
+inline std::string read_file(const std::string& path) {
+    FILE* f = fopen_check(path.c_str(), "rb");
+    std::string s;
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+    fclose(f);
+    return s;
+}
+
+// Atomic write: the caller writes into a temp file beside `path`; commit() fsyncs and renames it
+// over `path`, so a reader sees either the old file or the complete new one, never half of one.
+// If anything fails (disk full...), the temp file is removed and the old file survives.
+struct AtomicFile {
+    std::string path, tmp;
+    FILE* f = nullptr;
+    explicit AtomicFile(const std::string& p) : path(p), tmp(p + ".tmp." + std::to_string(getpid())) {
+        f = fopen(tmp.c_str(), "wb");
+        if (!f) fatal(EXIT_RUNTIME, "cannot write %s: %s", tmp.c_str(), strerror(errno));
+    }
+    void write(const void* data, size_t bytes) {
+        if (bytes && fwrite(data, 1, bytes, f) != bytes) fail();
+    }
+    void commit() {
+        if (fflush(f) != 0 || fsync(fileno(f)) != 0) fail();
+        if (fclose(f) != 0) { f = nullptr; fail(); }
+        f = nullptr;
+        if (rename(tmp.c_str(), path.c_str()) != 0) fail();
+    }
+    [[noreturn]] void fail() {
+        int e = errno;
+        if (f) fclose(f);
+        f = nullptr;
+        unlink(tmp.c_str());
+        fatal(EXIT_RUNTIME, "writing %s failed: %s (previous file left intact)", path.c_str(), strerror(e));
+    }
+    ~AtomicFile() { if (f) { fclose(f); unlink(tmp.c_str()); } }
+};
+
+inline void write_file_atomic(const std::string& path, const std::string& data) {
+    AtomicFile af(path);
+    af.write(data.data(), data.size());
+    af.commit();
+}
+
+inline void mkdir_p(const std::string& dir) {
+    std::string cmd = "mkdir -p '" + dir + "'";
+    if (system(cmd.c_str()) != 0) fatal(EXIT_RUNTIME, "cannot create directory %s", dir.c_str());
+}
