@@ -58,3 +58,41 @@ inline std::vector<int> read_shard(const std::string& path, int vocab_size) {
                 fatal(EXIT_RUNTIME, "shard %s: token %d at position %ld is outside the vocabulary (size %d)", path.c_str(), tokens[i], i, vocab_size);
     return tokens;
 }
+
+// Serves (B,T) input/target batches from a token stream. The stream is cut into windows of T+1
+// tokens (stride T); each epoch visits every window once in an order shuffled by (seed, epoch).
+// Its position is two integers (epoch, next window), which is all a resume needs. With several
+// data-parallel ranks, rank r of R takes windows r, r+R, r+2R... of the same permutation.
+#include "rand.h"
+struct DataLoader {
+    std::vector<int> tokens;
+    int B = 0, T = 0, rank = 0, world = 1;
+    uint64_t seed = 0;
+    long epoch = 0, pos = 0;  // pos: index of the next window in this epoch's permutation
+    std::vector<long> order;
+
+    void init(std::vector<int> toks, int b, int t, uint64_t s, int r = 0, int w = 1) {
+        tokens = std::move(toks); B = b; T = t; seed = s; rank = r; world = w;
+        if (num_windows() < (long)B * world)
+            fatal(EXIT_RUNTIME, "too little data: %zu tokens make %ld windows of %d, a batch needs %ld", tokens.size(), num_windows(), T + 1, (long)B * world);
+        set_position(0, 0);
+    }
+    long num_windows() const { return tokens.size() > (size_t)T ? (long)((tokens.size() - 1) / T) : 0; }
+    void set_position(long e, long p) {
+        epoch = e; pos = p;
+        order.resize(num_windows());
+        for (long i = 0; i < (long)order.size(); i++) order[i] = i;
+        Rng rng(seed * 1000003 + epoch);
+        shuffle(order, rng);
+    }
+    // x and y are (B,T): y is x shifted by one token
+    void next(int* x, int* y) {
+        for (int b = 0; b < B; b++) {
+            if (pos + world > (long)order.size()) set_position(epoch + 1, 0);
+            long w = order[pos + rank];
+            pos += world;
+            const int* src = tokens.data() + (size_t)w * T;
+            for (int t = 0; t < T; t++) { x[b * T + t] = src[t]; y[b * T + t] = src[t + 1]; }
+        }
+    }
+};

@@ -101,3 +101,15 @@ inline void mkdir_p(const std::string& dir) {
     std::string cmd = "mkdir -p '" + dir + "'";
     if (system(cmd.c_str()) != 0) fatal(EXIT_RUNTIME, "cannot create directory %s", dir.c_str());
 }
+
+// the whole file, or "" when it cannot be read (for optional system files like /proc/cpuinfo)
+inline std::string read_file_if(const std::string& path) {
+    FILE* f = fopen(path.c_str(), "rb");
+    if (!f) return "";
+    std::string s;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+    fclose(f);
+    return s;
+}

@@ -1,0 +1,143 @@
+// json.h: a minimal JSON reader (objects, arrays, strings, numbers, true/false/null) for the QA
+// files, and string escaping for the JSON lines we print. Errors carry a message, not an exit,
+// so callers can name the file and line.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct Json {
+    enum Kind { NUL, BOOL, NUM, STR, ARR, OBJ } kind = NUL;
+    bool b = false;
+    double num = 0;
+    std::string str;
+    std::vector<Json> arr;
+    std::map<std::string, Json> obj;
+    const Json* get(const std::string& k) const { auto it = obj.find(k); return it == obj.end() ? nullptr : &it->second; }
+};
+
+struct JsonParser {
+    const std::string& s;
+    size_t i = 0;
+    std::string err;
+    explicit JsonParser(const std::string& text) : s(text) {}
+    void ws() { while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++; }
+    bool fail(const std::string& m) { if (err.empty()) err = m + " at column " + std::to_string(i + 1); return false; }
+    static void put_utf8(std::string& o, unsigned cp) {
+        if (cp < 0x80) o += (char)cp;
+        else if (cp < 0x800) { o += (char)(0xC0 | cp >> 6); o += (char)(0x80 | (cp & 63)); }
+        else if (cp < 0x10000) { o += (char)(0xE0 | cp >> 12); o += (char)(0x80 | (cp >> 6 & 63)); o += (char)(0x80 | (cp & 63)); }
+        else { o += (char)(0xF0 | cp >> 18); o += (char)(0x80 | (cp >> 12 & 63)); o += (char)(0x80 | (cp >> 6 & 63)); o += (char)(0x80 | (cp & 63)); }
+    }
+    bool hex4(unsigned& v) {
+        if (i + 4 > s.size()) return fail("truncated \\u escape");
+        v = 0;
+        for (int k = 0; k < 4; k++) {
+            char c = s[i++];
+            v <<= 4;
+            if (c >= '0' && c <= '9') v |= c - '0'; else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10; else return fail("bad \\u escape");
+        }
+        return true;
+    }
+    bool string(std::string& o) {
+        i++;  // opening quote
+        while (i < s.size() && s[i] != '"') {
+            char c = s[i++];
+            if (c != '\\') { o += c; continue; }
+            if (i >= s.size()) break;
+            char e = s[i++];
+            switch (e) {
+                case 'n': o += '\n'; break; case 't': o += '\t'; break; case 'r': o += '\r'; break;
+                case 'b': o += '\b'; break; case 'f': o += '\f'; break;
+                case '"': case '\\': case '/': o += e; break;
+                case 'u': {
+                    unsigned v = 0, lo = 0;
+                    if (!hex4(v)) return false;
+                    if (v >= 0xD800 && v < 0xDC00 && i + 1 < s.size() && s[i] == '\\' && s[i + 1] == 'u') {
+                        i += 2;
+                        if (!hex4(lo)) return false;
+                        v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+                    }
+                    put_utf8(o, v);
+                    break;
+                }
+                default: return fail("bad escape");
+            }
+        }
+        if (i >= s.size()) return fail("unterminated string");
+        i++;
+        return true;
+    }
+    bool value(Json& v, int depth = 0) {
+        if (depth > 64) return fail("nesting too deep");
+        ws();
+        if (i >= s.size()) return fail("unexpected end");
+        char c = s[i];
+        if (c == '"') { v.kind = Json::STR; return string(v.str); }
+        if (c == '{') {
+            v.kind = Json::OBJ; i++; ws();
+            if (i < s.size() && s[i] == '}') { i++; return true; }
+            while (true) {
+                ws();
+                if (i >= s.size() || s[i] != '"') return fail("expected a key");
+                std::string k;
+                if (!string(k)) return false;
+                ws();
+                if (i >= s.size() || s[i] != ':') return fail("expected ':'");
+                i++;
+                if (!value(v.obj[k], depth + 1)) return false;
+                ws();
+                if (i < s.size() && s[i] == ',') { i++; continue; }
+                if (i < s.size() && s[i] == '}') { i++; return true; }
+                return fail("expected ',' or '}'");
+            }
+        }
+        if (c == '[') {
+            v.kind = Json::ARR; i++; ws();
+            if (i < s.size() && s[i] == ']') { i++; return true; }
+            while (true) {
+                v.arr.emplace_back();
+                if (!value(v.arr.back(), depth + 1)) return false;
+                ws();
+                if (i < s.size() && s[i] == ',') { i++; continue; }
+                if (i < s.size() && s[i] == ']') { i++; return true; }
+                return fail("expected ',' or ']'");
+            }
+        }
+        if (s.compare(i, 4, "true") == 0) { v.kind = Json::BOOL; v.b = true; i += 4; return true; }
+        if (s.compare(i, 5, "false") == 0) { v.kind = Json::BOOL; i += 5; return true; }
+        if (s.compare(i, 4, "null") == 0) { v.kind = Json::NUL; i += 4; return true; }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            const char* start = s.c_str() + i;
+            char* end;
+            v.kind = Json::NUM;
+            v.num = strtod(start, &end);
+            if (end == start) return fail("bad number");
+            i += end - start;
+            return true;
+        }
+        return fail(std::string("unexpected character '") + c + "'");
+    }
+};
+
+// parses one whole JSON text; returns false and sets err on malformed input
+inline bool json_parse(const std::string& text, Json& out, std::string& err) {
+    JsonParser p(text);
+    if (!p.value(out)) { err = p.err; return false; }
+    p.ws();
+    if (p.i != text.size()) { err = "trailing characters at column " + std::to_string(p.i + 1); return false; }
+    return true;
+}
+
+inline std::string json_escape(const std::string& s) {
+    std::string o = "\"";
+    for (unsigned char c : s) {
+        if (c == '"') o += "\\\""; else if (c == '\\') o += "\\\\"; else if (c == '\n') o += "\\n";
+        else if (c == '\t') o += "\\t"; else if (c == '\r') o += "\\r";
+        else if (c < 0x20) { char b[8]; snprintf(b, sizeof b, "\\u%04x", c); o += b; }
+        else o += (char)c;
+    }
+    return o + "\"";
+}

@@ -1,0 +1,156 @@
+// test_cli.cpp: the ./train binary end to end on a tiny corpus: prepare, pretrain, resume
+// determinism, sample, eval (text and QA), encode, and the error paths (exit codes and messages).
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <string>
+#include "llmc/json.h"
+#include "llmc/utils.h"
+#include "tests/test_util.h"
+
+struct RunResult { int code; std::string out, err; };
+
+// runs a shell command, capturing stdout and stderr separately
+static RunResult run(const std::string& cmd) {
+    std::string o = "/tmp/test_cli_out.txt", e = "/tmp/test_cli_err.txt";
+    int st = system((cmd + " >" + o + " 2>" + e).c_str());
+    RunResult r;
+    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    r.out = read_file_if(o);
+    r.err = read_file_if(e);
+    return r;
+}
+
+static std::string last_line(const std::string& s) {
+    size_t end = s.find_last_not_of('\n');
+    if (end == std::string::npos) return "";
+    size_t start = s.rfind('\n', end);
+    return s.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+static int count_lines(const std::string& s) {
+    int n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+static const std::string TINY = " --depth 2 --width 32 --heads 2 --context 32 --batch 4 --threads 1 --val-every 5 --val-batches 2 --sample-tokens 0";
+
+// one prepared tiny corpus shared by the cases below
+static const std::string& tiny_data() {
+    static std::string dir;
+    if (dir.empty()) {
+        dir = "/tmp/test_cli_data";
+        system(("rm -rf " + dir).c_str());
+        RunResult r = run("./train prepare --corpus tests/fixtures/corpus --data " + dir + " --vocab 300 --threads 1");
+        REQUIRE(r.code == 0);
+    }
+    return dir;
+}
+
+static std::vector<double> losses_of(const std::string& log) {
+    std::vector<double> l;
+    std::string text = read_file_if(log);
+    size_t p = 0;
+    while (p < text.size()) {
+        size_t e = text.find('\n', p);
+        Json j; std::string err;
+        if (json_parse(text.substr(p, e - p), j, err) && j.get("loss")) l.push_back(j.get("loss")->num);
+        p = e + 1;
+    }
+    return l;
+}
+
+TEST_CASE("cli: prepare is skipped when current, pretrain writes checkpoint, log and plot") {
+    std::string d = tiny_data();
+    RunResult again = run("./train prepare --corpus tests/fixtures/corpus --data " + d + " --vocab 300 --threads 1");
+    CHECK(again.code == 0);
+    CHECK(again.out.find("skipping") != std::string::npos);
+    system("rm -rf /tmp/test_cli_run");
+    RunResult r = run("./train pretrain --data " + d + " --out /tmp/test_cli_run --steps 12" + TINY);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("step    12/12") != std::string::npos);
+    CHECK(r.out.find("ETA") != std::string::npos);
+    CHECK(file_size("/tmp/test_cli_run/model.bin") > 1024);
+    CHECK(file_exists("/tmp/test_cli_run/tokenizer.bin"));
+    std::string png = read_file_if("/tmp/test_cli_run/loss.png");
+    CHECK(png.substr(1, 3) == "PNG");
+    std::vector<double> l = losses_of("/tmp/test_cli_run/log.jsonl");
+    REQUIRE(l.size() == 12);
+    CHECK(l.back() < l.front());  // it learns
+}
+
+TEST_CASE("cli: N steps + resume + N steps gives bit-identical losses to 2N steps") {
+    std::string d = tiny_data();
+    system("rm -rf /tmp/test_cli_a /tmp/test_cli_b");
+    RunResult a = run("./train pretrain --data " + d + " --out /tmp/test_cli_a --steps 10" + TINY);
+    RunResult b1 = run("./train pretrain --data " + d + " --out /tmp/test_cli_b --steps 10 --stop-after 5" + TINY);
+    RunResult b2 = run("./train pretrain --data " + d + " --out /tmp/test_cli_b --steps 10 --resume" + TINY);
+    REQUIRE(a.code == 0); REQUIRE(b1.code == 0); REQUIRE(b2.code == 0);
+    std::vector<double> la = losses_of("/tmp/test_cli_a/log.jsonl"), lb = losses_of("/tmp/test_cli_b/log.jsonl");
+    REQUIRE(la.size() == 10);
+    CHECK(la == lb);  // the log prints %.6f; the checkpoints below compare every bit
+    CHECK(read_file_if("/tmp/test_cli_a/model.bin") == read_file_if("/tmp/test_cli_b/model.bin"));
+}
+
+TEST_CASE("cli: sample, eval --text and eval --qa print what the contracts say") {
+    std::string d = tiny_data();
+    if (!file_exists("/tmp/test_cli_run/model.bin")) run("./train pretrain --data " + d + " --out /tmp/test_cli_run --steps 12" + TINY);
+    RunResult s = run("./train sample --ckpt /tmp/test_cli_run/model.bin --prompt 'Emma' --max-tokens 10 --threads 1");
+    CHECK(s.code == 0);
+    CHECK(s.out.rfind("Emma", 0) == 0);
+    RunResult e = run("./train eval --ckpt /tmp/test_cli_run/model.bin --text tests/fixtures/corpus/emma_head.txt --threads 1");
+    REQUIRE(e.code == 0);
+    Json j; std::string err;
+    REQUIRE(json_parse(last_line(e.out), j, err));
+    CHECK(j.get("loss")->num > 0);
+    CHECK(j.get("tokens")->num > 1000);
+    RunResult q = run("./train eval --ckpt /tmp/test_cli_run/model.bin --qa tests/fixtures/qa_tiny.jsonl --threads 1");
+    REQUIRE(q.code == 0);
+    Json k;
+    REQUIRE(json_parse(last_line(q.out), k, err));
+    CHECK(k.get("n")->num == 2);
+    CHECK(k.get("accuracy")->num >= 0);
+    CHECK(k.get("accuracy")->num <= 1);
+}
+
+TEST_CASE("cli: encode prints GPT-2 ids one per line") {
+    write_file_atomic("/tmp/test_cli_hello.txt", "Hello world");
+    RunResult r = run("./train encode --tokenizer gpt2 /tmp/test_cli_hello.txt");
+    CHECK(r.code == 0);
+    CHECK(r.out == "15496\n995\n");
+}
+
+TEST_CASE("cli: errors are one line on stderr with exit 2 (usage) or 1 (runtime)") {
+    struct Case { std::string cmd; int code; std::string needle; };
+    write_file_atomic("/tmp/test_cli_badmagic.bin", std::string(2048, 'x'));
+    write_file_atomic("/tmp/test_cli_bad.jsonl", "{\"question\": \"q\", \"choices\": [\"a\", \"b\"], \"answer\": 0}\n{not json}\n");
+    std::vector<Case> cases = {
+        {"./train bogus", 2, "unknown subcommand"},
+        {"./train pretrain --no-such-flag 3", 2, "unknown flag --no-such-flag"},
+        {"./train pretrain --steps -4", 2, "--steps must be in"},
+        {"./train pretrain --lr abc", 2, "expects a number"},
+        {"./train pretrain --width 30 --heads 4", 2, "divisible"},
+        {"./train sample", 2, "needs --ckpt"},
+        {"./train sample --ckpt /tmp/does_not_exist.bin", 1, "does not exist"},
+        {"./train sample --ckpt /tmp/test_cli_badmagic.bin", 1, "not a model checkpoint"},
+        {"./train eval --ckpt /tmp/test_cli_run/model.bin", 2, "exactly one of"},
+        {"./train eval --ckpt /tmp/test_cli_run/model.bin --qa /tmp/test_cli_bad.jsonl", 1, "test_cli_bad.jsonl:2"},
+        {"./train encode --tokenizer gpt2", 2, "needs a FILE"},
+        {"./train encode --tokenizer nope.bin /tmp/test_cli_hello.txt", 2, "--tokenizer must be"},
+        {"./train pretrain --data /tmp/no_such_data_dir", 1, "no train.bin"},
+    };
+    for (auto& c : cases) {
+        RunResult r = run(c.cmd);
+        INFO(c.cmd << " -> " << r.code << ": " << r.err);
+        CHECK(r.code == c.code);
+        CHECK(count_lines(r.err) == 1);
+        CHECK(r.err.rfind("error: ", 0) == 0);
+        CHECK(r.err.find(c.needle) != std::string::npos);
+    }
+}
+
+TEST_CASE("cli: --help lists every subcommand") {
+    RunResult r = run("./train --help");
+    CHECK(r.code == 0);
+    for (const char* s : {"pretrain", "prepare", "sample", "eval", "encode", "bench"}) CHECK(r.out.find(std::string("  ") + s) != std::string::npos);
+}

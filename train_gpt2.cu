@@ -1,0 +1,725 @@
+// train_gpt2.cu: the one trainer. Subcommands: pretrain (the default job), prepare, sample, eval,
+// encode, bench. Build with `make train`, run `./train` (no arguments: prepare the embedded corpus,
+// pretrain a small GPT-2 on it, print samples), `./train --help` for everything else.
+// Without nvcc this file compiles as plain C++ with the CPU backend (see Makefile).
+#include <omp.h>
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cmath>
+#include <string>
+#include <vector>
+#include "llmc/args.h"
+#include "llmc/dataloader.h"
+#include "llmc/json.h"
+#include "llmc/model.h"
+#include "llmc/plot.h"
+#include "llmc/sampler.h"
+#include "llmc/tokenizer.h"
+#include "llmc/utils.h"
+
+static const char* HELP = R"(usage: ./train [SUBCOMMAND] [--flag value ...]
+
+With no subcommand, runs `pretrain` with its defaults: prepares the embedded corpus (tokenizer and
+shards under out/data if missing), pretrains a small GPT-2 for about 8 minutes on 2 cores, writes
+out/pretrain/{model.bin,state.bin,tokenizer.bin,log.jsonl,loss.png} and prints samples.
+
+subcommands:
+  pretrain   train a model
+      --depth L (4)  --width C (256)  --heads NH (C/64)  --context T (128)   model shape
+      --batch B (16)                  sequences per micro-batch
+      --total-batch N (B*T)           tokens per optimizer step; a multiple of B*T (grad accumulation)
+      --steps N (1100)  --lr X (2e-3)  --warmup N (50)  --min-lr-frac X (0.1)
+      --wd X (0.1)  --clip X (1.0)  --seed N (1337)  --threads N (all cores)
+      --data DIR (out/data)           train.bin, val.bin, tokenizer.bin (made by `prepare`)
+      --out DIR (out/pretrain)        checkpoint, training state, log, plot
+      --init-ckpt PATH                start from these weights instead of a random init
+      --val-every N (100)  --val-batches N (20)  --save-every N (0 = only at the end)
+      --sample-tokens N (64)          length of the samples printed at the end (0: none)
+      --resume                        continue from OUT/model.bin + OUT/state.bin, exactly
+      --stop-after N                  stop (and save) after step N of this run's schedule
+  prepare    tokenize the corpus into shards
+      --corpus DIR (data/corpus beside the binary)  --data DIR (out/data)  --vocab N (8192)
+      --tokenizer gpt2|bpe (bpe: train a byte-level BPE of --vocab tokens on the corpus)
+      --val-frac X (0.02)             share of each file (its end) held out for validation
+  sample     generate text
+      --ckpt PATH (required)  --prompt TEXT ("")  --max-tokens N (128)  --temperature X (0.8)
+      --top-k N (40)  --seed N (1337)
+  eval       score a checkpoint; the last line of output is one JSON object
+      --ckpt PATH (required) and one of:
+      --text FILE     mean next-token cross-entropy (nats) over FILE: {"loss", "tokens"}
+      --qa FILE       multiple choice, JSONL lines {"question", "choices", "answer"}; each choice
+                      scored by its mean per-token log-likelihood after the question: {"accuracy", "n"}
+  encode     print a file's token ids, one per line
+      --tokenizer gpt2|PATH (a tokenizer.bin)   FILE
+  bench      time training steps; the last line is one JSON object with tokens_per_s and mfu
+      --depth --width --heads --context --batch --vocab (one config; default: the suite)
+      --steps N (5)  --threads N
+common: --help prints this. Exit status: 0 ok, 1 runtime error, 2 usage error.
+)";
+
+// ---------------------------------------------------------------------------------------------
+// where the repo's data lives: beside the binary, so ./train works from any directory
+
+static std::string home_dir() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return ".";
+    std::string p(buf, n);
+    return p.substr(0, p.rfind('/'));
+}
+
+static std::string dirname_of(const std::string& path) {
+    size_t s = path.rfind('/');
+    return s == std::string::npos ? "." : path.substr(0, s);
+}
+
+static double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+static std::string fmt_duration(double s) {
+    char b[32];
+    if (s >= 3600) snprintf(b, sizeof b, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
+    else snprintf(b, sizeof b, "%dm%02ds", (int)(s / 60), (int)s % 60);
+    return b;
+}
+
+// A checkpoint names its tokenizer by what sits beside it: DIR/tokenizer.bin, or GPT-2's files
+// for a 50257-token vocabulary (e.g. llm.c's gpt2_124M.bin).
+static Tokenizer tokenizer_for_checkpoint(const std::string& ckpt, int V) {
+    std::string beside = dirname_of(ckpt) + "/tokenizer.bin";
+    Tokenizer tok;
+    if (file_exists(beside)) tok = Tokenizer::load(beside);
+    else if (V == 50257) tok = Tokenizer::gpt2(home_dir() + "/data/gpt2");
+    else fatal(EXIT_RUNTIME, "no tokenizer for %s: expected %s (vocab %d is not GPT-2's 50257)", ckpt.c_str(), beside.c_str(), V);
+    if (tok.vocab_size != V)
+        fatal(EXIT_RUNTIME, "tokenizer vocab %d does not match checkpoint %s vocab %d", tok.vocab_size, ckpt.c_str(), V);
+    return tok;
+}
+
+static Tokenizer tokenizer_by_name(const std::string& name) {
+    if (name == "gpt2") return Tokenizer::gpt2(home_dir() + "/data/gpt2");
+    if (!file_exists(name)) fatal(EXIT_USAGE, "--tokenizer must be gpt2 or a tokenizer.bin path (no file '%s')", name.c_str());
+    return Tokenizer::load(name);
+}
+
+static void set_threads(Args& a) {
+    int n = (int)a.integer("threads", 0, 0, 1024);
+    if (n > 0) omp_set_num_threads(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// prepare: corpus -> tokenizer + train/val shards
+
+struct DataPaths {
+    std::string dir, train, val, tokenizer, stamp;
+    explicit DataPaths(const std::string& d) : dir(d), train(d + "/train.bin"), val(d + "/val.bin"), tokenizer(d + "/tokenizer.bin"), stamp(d + "/stamp.txt") {}
+};
+
+static std::vector<std::string> list_txt(const std::string& dir) {
+    std::vector<std::string> files;
+    FILE* p = popen(("ls -1 '" + dir + "' 2>/dev/null").c_str(), "r");
+    if (!p) return files;
+    char line[4096];
+    while (fgets(line, sizeof line, p)) {
+        std::string f = line;
+        while (!f.empty() && (f.back() == '\n' || f.back() == '\r')) f.pop_back();
+        if (f.size() > 4 && f.substr(f.size() - 4) == ".txt") files.push_back(dir + "/" + f);
+    }
+    pclose(p);
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// makes DATA/{tokenizer.bin,train.bin,val.bin} unless the stamp says they are current
+static void prepare_data(const std::string& corpus, const DataPaths& dp, const std::string& tokname, int vocab, double val_frac) {
+    std::vector<std::string> files = list_txt(corpus);
+    if (files.empty()) fatal(EXIT_RUNTIME, "no .txt files in corpus directory %s", corpus.c_str());
+    std::string stamp = "tokenizer " + tokname + " vocab " + std::to_string(vocab) + " val " + std::to_string(val_frac) + "\n";
+    for (auto& f : files) stamp += f.substr(f.rfind('/') + 1) + " " + std::to_string(file_size(f)) + "\n";
+    if (file_exists(dp.stamp) && read_file(dp.stamp) == stamp && file_exists(dp.train) && file_exists(dp.val) && file_exists(dp.tokenizer)) {
+        printf("prepare: %s is current, skipping\n", dp.dir.c_str());
+        return;
+    }
+    mkdir_p(dp.dir);
+    double t0 = now_s();
+    std::vector<std::string> texts;
+    size_t total = 0;
+    for (auto& f : files) { texts.push_back(read_file(f)); total += texts.back().size(); }
+    Tokenizer tok;
+    if (tokname == "gpt2") {
+        tok = Tokenizer::gpt2(home_dir() + "/data/gpt2");
+    } else {
+        // train on a slice of every file: the merges settle long before the whole corpus is read
+        std::string sample;
+        size_t per_file = 12000000 / files.size();
+        for (auto& t : texts) sample += t.substr(0, per_file) + "\n";
+        printf("prepare: training a %d-token BPE on %.1f MB...\n", vocab, sample.size() / 1e6);
+        fflush(stdout);
+        tok = Tokenizer::train(sample, vocab);
+    }
+    std::vector<int> train, val;
+    for (size_t i = 0; i < texts.size(); i++) {
+        std::vector<int> ids = tok.encode(texts[i], false);
+        size_t cut = ids.size() - (size_t)(ids.size() * val_frac);
+        train.insert(train.end(), ids.begin(), ids.begin() + cut);
+        train.push_back(tok.eot);
+        val.insert(val.end(), ids.begin() + cut, ids.end());
+        val.push_back(tok.eot);
+    }
+    tok.save(dp.tokenizer);
+    write_shard(dp.train, train, tok.vocab_size);
+    write_shard(dp.val, val, tok.vocab_size);
+    write_file_atomic(dp.stamp, stamp);
+    printf("prepare: %zu files, %.1f MB -> %zu train + %zu val tokens (vocab %d) in %.1fs\n", files.size(), total / 1e6,
+           train.size(), val.size(), tok.vocab_size, now_s() - t0);
+}
+
+static int cmd_prepare(Args& a) {
+    std::string corpus = a.str("corpus", home_dir() + "/data/corpus");
+    DataPaths dp(a.str("data", "out/data"));
+    std::string tokname = a.choice("tokenizer", "bpe", {"bpe", "gpt2"});
+    int vocab = (int)a.integer("vocab", 8192, 257, 65536);
+    double val_frac = a.real("val-frac", 0.02, 0.001, 0.5);
+    set_threads(a);
+    a.finish("prepare");
+    prepare_data(corpus, dp, tokname, vocab, val_frac);
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// evaluation helpers shared by pretrain and eval
+
+// mean loss over up to max_batches sequential (B,T) windows of tokens
+static double eval_loss(GPT2<float>& m, const std::vector<int>& tokens, int B, int T, int max_batches, long* ntok = nullptr) {
+    long windows = tokens.size() > (size_t)T ? (long)((tokens.size() - 1) / T) : 0;
+    std::vector<int> x((size_t)B * T), y((size_t)B * T);
+    double sum = 0;
+    long n = 0;
+    for (long w0 = 0; w0 < windows && (max_batches <= 0 || w0 / B < max_batches); w0 += B) {
+        int b = (int)std::min<long>(B, windows - w0);
+        for (int i = 0; i < b; i++)
+            for (int t = 0; t < T; t++) { x[i * T + t] = tokens[(w0 + i) * T + t]; y[i * T + t] = tokens[(w0 + i) * T + t + 1]; }
+        sum += (double)m.forward(x.data(), y.data(), b, T) * b * T;
+        n += (long)b * T;
+    }
+    if (ntok) *ntok = n;
+    return n ? sum / n : NAN;
+}
+
+static std::string generate(GPT2<float>& m, const Tokenizer& tok, const std::string& prompt, int max_tokens, double temperature, int top_k, uint64_t seed) {
+    std::vector<int> ids = tok.encode(prompt);
+    if (ids.empty()) ids.push_back(tok.eot);
+    Rng rng(seed);
+    std::string out;
+    for (int i = 0; i < max_tokens; i++) {
+        int n = (int)std::min<size_t>(ids.size(), m.cfg.maxT);
+        m.forward(ids.data() + ids.size() - n, nullptr, 1, n);
+        int next = sample_token(m.logits_at(0, n - 1), m.cfg.V, temperature, top_k, rng);
+        if (next == tok.eot) break;
+        ids.push_back(next);
+        out += tok.decode_token(next);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// pretrain
+
+enum { STATE_MAGIC = 20240527, STATE_VERSION = 1 };
+
+static volatile sig_atomic_t g_stop_signal = 0;
+static void on_signal(int sig) { g_stop_signal = sig; }
+
+struct TrainState {
+    int step = 0;
+    long epoch = 0, pos = 0;
+    uint64_t seed = 0;
+    std::vector<float> m, v;
+};
+
+static void save_state(const std::string& path, const TrainState& s) {
+    int h[256] = {0};
+    h[0] = STATE_MAGIC; h[1] = STATE_VERSION; h[2] = s.step;
+    long long ext[4] = {(long long)s.epoch, (long long)s.pos, (long long)s.m.size(), (long long)s.seed};
+    memcpy(h + 8, ext, sizeof ext);
+    AtomicFile af(path);
+    af.write(h, sizeof h);
+    af.write(s.m.data(), s.m.size() * 4);
+    af.write(s.v.data(), s.v.size() * 4);
+    af.commit();
+}
+
+static TrainState load_state(const std::string& path, size_t nparams) {
+    long size = file_size(path);
+    if (size < 0) fatal(EXIT_RUNTIME, "training state %s does not exist (nothing to resume)", path.c_str());
+    if (size < 1024) fatal(EXIT_RUNTIME, "training state %s is truncated", path.c_str());
+    FILE* f = fopen_check(path.c_str(), "rb");
+    int h[256];
+    fread_check(h, 4, 256, f, path.c_str());
+    if (h[0] != STATE_MAGIC || h[1] != STATE_VERSION) { fclose(f); fatal(EXIT_RUNTIME, "%s is not a training state (magic %d version %d)", path.c_str(), h[0], h[1]); }
+    long long ext[4];
+    memcpy(ext, h + 8, sizeof ext);
+    TrainState s;
+    s.step = h[2]; s.epoch = ext[0]; s.pos = ext[1]; s.seed = (uint64_t)ext[3];
+    if ((size_t)ext[2] != nparams) { fclose(f); fatal(EXIT_RUNTIME, "training state %s holds %lld optimizer entries, the model has %zu", path.c_str(), ext[2], nparams); }
+    if ((size_t)size != 1024 + 8 * nparams) { fclose(f); fatal(EXIT_RUNTIME, "training state %s is truncated or oversized (%ld bytes)", path.c_str(), size); }
+    s.m.resize(nparams); s.v.resize(nparams);
+    fread_check(s.m.data(), 4, nparams, f, path.c_str());
+    fread_check(s.v.data(), 4, nparams, f, path.c_str());
+    fclose(f);
+    return s;
+}
+
+static void plot_losses(const std::string& png, const std::vector<double>& ts, const std::vector<double>& tl,
+                        const std::vector<double>& vs, const std::vector<double>& vl, double unigram) {
+    std::vector<Series> series = {{"train loss", ts, tl}, {"val loss", vs, vl}};
+    if (!ts.empty()) series.push_back({"unigram baseline", {ts.front(), ts.back()}, {unigram, unigram}});
+    PlotSpec spec;
+    spec.title = "pretraining loss";
+    spec.xlabel = "step";
+    spec.ylabel = "loss (nats/token)";
+    plot_lines(png, spec, series);
+}
+
+// entropy of the unigram distribution of tokens, in nats: the loss of a model that ignores context
+static double unigram_entropy(const std::vector<int>& train, const std::vector<int>& val, int V) {
+    std::vector<double> c(V, 1.0);  // add-one so unseen val tokens have finite cost
+    for (int t : train) c[t] += 1;
+    double n = 0;
+    for (double x : c) n += x;
+    double h = 0;
+    for (int t : val) h -= std::log(c[t] / n);
+    return h / val.size();
+}
+
+static int cmd_pretrain(Args& a) {
+    DataPaths dp(a.str("data", "out/data"));
+    std::string out = a.str("out", "out/pretrain");
+    std::string init_ckpt = a.str("init-ckpt", "");
+    bool resume = a.flag("resume");
+    GPT2Config c;
+    c.L = (int)a.integer("depth", 4, 1, 128);
+    c.C = (int)a.integer("width", 256, 8, 16384);
+    c.NH = (int)a.integer("heads", std::max(1, c.C / 64), 1, 1024);
+    c.maxT = (int)a.integer("context", 128, 2, 65536);
+    bool shape_given = a.has("depth") || a.has("width") || a.has("heads") || a.has("context");
+    int B = (int)a.integer("batch", 16, 1, 65536);
+    long total_batch = a.integer("total-batch", 0, 0, 1L << 40);
+    int steps = (int)a.integer("steps", 1100, 1, 100000000);
+    double lr = a.real("lr", 2e-3, 0, 10);
+    int warmup = (int)a.integer("warmup", 50, 0, 100000000);
+    double min_frac = a.real("min-lr-frac", 0.1, 0, 1);
+    double wd = a.real("wd", 0.1, 0, 10);
+    double clip = a.real("clip", 1.0, 0, 1e9);
+    uint64_t seed = (uint64_t)a.integer("seed", 1337, 0, 1L << 40);
+    int val_every = (int)a.integer("val-every", 100, 0, 100000000);
+    int val_batches = (int)a.integer("val-batches", 20, 1, 1000000);
+    int save_every = (int)a.integer("save-every", 0, 0, 100000000);
+    int sample_tokens = (int)a.integer("sample-tokens", 64, 0, 100000);
+    int stop_after = (int)a.integer("stop-after", 0, 0, 100000000);
+    set_threads(a);
+    a.finish("pretrain");
+    if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
+
+    if (!file_exists(dp.train) || !file_exists(dp.tokenizer)) {
+        if (dp.dir != "out/data") fatal(EXIT_RUNTIME, "%s has no train.bin/tokenizer.bin (run ./train prepare --data %s)", dp.dir.c_str(), dp.dir.c_str());
+        prepare_data(home_dir() + "/data/corpus", dp, "bpe", 8192, 0.02);
+    }
+    Tokenizer tok = Tokenizer::load(dp.tokenizer);
+    std::vector<int> train_tokens = read_shard(dp.train, tok.vocab_size);
+    std::vector<int> val_tokens = file_exists(dp.val) ? read_shard(dp.val, tok.vocab_size) : std::vector<int>();
+    c.V = tok.vocab_size;
+    c.Vp = pad_vocab(c.V);
+
+    mkdir_p(out);
+    std::string ckpt = out + "/model.bin", state_path = out + "/state.bin", log_path = out + "/log.jsonl";
+    GPT2<float> m;
+    TrainState st;
+    if (resume) {
+        m.load(ckpt);
+        st = load_state(state_path, m.num_params());
+        if (st.seed != seed) fatal(EXIT_USAGE, "--seed %llu differs from the resumed run's %llu", (unsigned long long)seed, (unsigned long long)st.seed);
+    } else if (!init_ckpt.empty()) {
+        m.load(init_ckpt);
+    } else {
+        m.init_random(c, seed);
+    }
+    if ((resume || !init_ckpt.empty())) {
+        const GPT2Config& k = m.cfg;
+        if (shape_given && (k.L != c.L || k.C != c.C || k.NH != c.NH || k.maxT != c.maxT))
+            fatal(EXIT_USAGE, "the checkpoint's shape (depth %d width %d heads %d context %d) disagrees with the flags", k.L, k.C, k.NH, k.maxT);
+        if (k.V != tok.vocab_size) fatal(EXIT_RUNTIME, "checkpoint vocab %d does not match tokenizer %s vocab %d", k.V, dp.tokenizer.c_str(), tok.vocab_size);
+    }
+    c = m.cfg;
+    int T = c.maxT;
+    if (total_batch == 0) total_batch = (long)B * T;
+    if (total_batch % ((long)B * T)) fatal(EXIT_USAGE, "--total-batch %ld must be a multiple of batch*context = %d", total_batch, B * T);
+    int accum = (int)(total_batch / ((long)B * T));
+    if (!resume) { st.m.assign(m.num_params(), 0.f); st.v.assign(m.num_params(), 0.f); st.seed = seed; }
+
+    DataLoader loader;
+    loader.init(std::move(train_tokens), B, T, seed);
+    loader.set_position(st.epoch, st.pos);
+    double unigram = val_tokens.empty() ? NAN : unigram_entropy(loader.tokens, val_tokens, c.V);
+
+    // AdamW decays only the matrices: biases, LayerNorms and the position table are not decayed
+    std::vector<float> wd_mask;
+    for (auto& s : m.specs) wd_mask.insert(wd_mask.end(), s.size, s.decay ? 1.f : 0.f);
+
+    double flops_per_token = 6.0 * m.num_params() + 6.0 * c.L * c.C * T;
+    printf("backend: cpu (%d threads) | model: depth %d width %d heads %d context %d vocab %d | %.2fM parameters\n",
+           omp_get_max_threads(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6);
+    printf("batch %d x %d tokens, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu | unigram val loss %.3f\n",
+           B, T, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
+    if (resume) printf("resuming at step %d\n", st.step);
+
+    FILE* log = fopen(log_path.c_str(), resume ? "a" : "w");
+    if (!log) fatal(EXIT_RUNTIME, "cannot write %s", log_path.c_str());
+    std::vector<double> ts, tl, vs, vl;
+    if (resume) {  // the plot covers the whole run: read back what the log holds
+        std::string text = read_file(log_path);
+        size_t p0 = 0;
+        while (p0 < text.size()) {
+            size_t e = text.find('\n', p0);
+            if (e == std::string::npos) e = text.size();
+            Json j; std::string err;
+            if (json_parse(text.substr(p0, e - p0), j, err) && j.get("step")) {
+                double s = j.get("step")->num;
+                if (s <= st.step) {
+                    if (j.get("loss")) { ts.push_back(s); tl.push_back(j.get("loss")->num); }
+                    if (j.get("val_loss")) { vs.push_back(s); vl.push_back(j.get("val_loss")->num); }
+                }
+            }
+            p0 = e + 1;
+        }
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    auto save_all = [&](int step) {
+        m.save(ckpt);
+        tok.save(out + "/tokenizer.bin");
+        st.step = step; st.epoch = loader.epoch; st.pos = loader.pos;
+        save_state(state_path, st);
+    };
+    auto validate = [&](int step) {
+        if (val_tokens.empty()) return;
+        double vloss = eval_loss(m, val_tokens, B, T, val_batches);
+        printf("step %d | val loss %.4f\n", step, vloss);
+        fprintf(log, "{\"step\": %d, \"val_loss\": %.6f}\n", step, vloss);
+        fflush(log);
+        vs.push_back(step); vl.push_back(vloss);
+    };
+
+    std::vector<int> x((size_t)B * T), y((size_t)B * T);
+    const int max_bad = 5;
+    int bad_streak = 0, last_step = st.step;
+    double t_start = now_s(), ema_ms = 0;
+    int timed = 0;
+    for (int step = st.step; step < steps; step++) {
+        if (val_every && step % val_every == 0 && !(resume && step == st.step && step > 0)) validate(step);
+        double t0 = now_s();
+        m.zero_grad();
+        double loss = 0;
+        for (int k = 0; k < accum; k++) {
+            loader.next(x.data(), y.data());
+            loss += m.forward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
+            m.backward();
+        }
+        double norm = std::sqrt(sum_squares(m.grads.data(), m.num_params()));
+        double lr_t = lr_schedule(step, steps, warmup, lr, min_frac);
+        if (!std::isfinite(loss) || !std::isfinite(norm)) {
+            bad_streak++;
+            printf("step %d: loss %g, grad norm %g: not finite, update skipped (%d in a row)\n", step + 1, loss, norm, bad_streak);
+            if (bad_streak >= max_bad)
+                fatal(EXIT_RUNTIME, "%d consecutive non-finite steps; the last good checkpoint is %s (step %d)", max_bad, ckpt.c_str(), last_step);
+            continue;
+        }
+        bad_streak = 0;
+        float scale = (clip > 0 && norm > clip) ? (float)(clip / norm) : 1.f;
+        // two calls: matrices with decay, the rest without, each over its contiguous tensors
+        size_t off = 0;
+        for (auto& s : m.specs) {
+            adamw_update(m.params.data() + off, m.grads.data() + off, st.m.data() + off, st.v.data() + off, s.size,
+                         (float)lr_t, 0.9f, 0.95f, 1e-8f, s.decay ? (float)wd : 0.f, scale, step + 1);
+            off += s.size;
+        }
+        double ms = (now_s() - t0) * 1000;
+        if (step > st.step) { ema_ms = timed ? 0.9 * ema_ms + 0.1 * ms : ms; timed++; }
+        double tok_s = total_batch / (ms / 1000);
+        double eta = (timed ? ema_ms : ms) / 1000 * (steps - step - 1);
+        printf("step %5d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.0f ms | MFU-flops %.1f GF/s | ETA %s\n",
+               step + 1, steps, loss, lr_t, norm, tok_s, ms, flops_per_token * total_batch / (ms / 1000) / 1e9, fmt_duration(eta).c_str());
+        fflush(stdout);
+        fprintf(log, "{\"step\": %d, \"loss\": %.6f, \"lr\": %.6g, \"norm\": %.6f, \"ms\": %.1f, \"tok_s\": %.1f}\n", step + 1, loss, lr_t, norm, ms, tok_s);
+        fflush(log);
+        ts.push_back(step + 1); tl.push_back(loss);
+        last_step = step + 1;
+        bool last = step + 1 == steps || (stop_after && step + 1 >= stop_after) || g_stop_signal;
+        if (last && step + 1 == steps && val_every) validate(step + 1);
+        if ((save_every && (step + 1) % save_every == 0) || last) save_all(step + 1);
+        if (g_stop_signal) { printf("signal %d: saved step %d to %s, exiting\n", (int)g_stop_signal, step + 1, ckpt.c_str()); break; }
+        if (last) break;
+    }
+    if (last_step == st.step && st.step >= steps) save_all(st.step);
+    fclose(log);
+    plot_losses(out + "/loss.png", ts, tl, vs, vl, unigram);
+    printf("done: %d steps in %s; checkpoint %s, log %s, plot %s/loss.png\n", last_step, fmt_duration(now_s() - t_start).c_str(),
+           ckpt.c_str(), log_path.c_str(), out.c_str());
+    if (sample_tokens > 0 && !g_stop_signal) {
+        for (const char* prompt : {"The ", "It was a truth", "The economy of the United States"}) {
+            std::string s = generate(m, tok, prompt, sample_tokens, 0.8, 40, seed);
+            printf("--- sample: %s%s\n", prompt, s.c_str());
+        }
+    }
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// sample, eval, encode
+
+static int cmd_sample(Args& a) {
+    std::string ckpt = a.str("ckpt", "");
+    std::string prompt = a.str("prompt", "");
+    int max_tokens = (int)a.integer("max-tokens", 128, 1, 1000000);
+    double temperature = a.real("temperature", 0.8, 0, 100);
+    int top_k = (int)a.integer("top-k", 40, 0, 1 << 24);
+    uint64_t seed = (uint64_t)a.integer("seed", 1337, 0, 1L << 40);
+    set_threads(a);
+    a.finish("sample");
+    if (ckpt.empty()) fatal(EXIT_USAGE, "sample needs --ckpt PATH");
+    GPT2<float> m;
+    m.load(ckpt);
+    Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    printf("%s%s\n", prompt.c_str(), generate(m, tok, prompt, max_tokens, temperature, top_k, seed).c_str());
+    return 0;
+}
+
+struct QAItem { std::string question; std::vector<std::string> choices; int answer; };
+
+static std::vector<QAItem> read_qa(const std::string& path) {
+    if (!file_exists(path)) fatal(EXIT_RUNTIME, "QA file %s does not exist", path.c_str());
+    std::string text = read_file(path);
+    std::vector<QAItem> items;
+    size_t p0 = 0;
+    int lineno = 0;
+    while (p0 < text.size()) {
+        size_t e = text.find('\n', p0);
+        if (e == std::string::npos) e = text.size();
+        std::string line = text.substr(p0, e - p0);
+        p0 = e + 1;
+        lineno++;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        Json j; std::string err;
+        if (!json_parse(line, j, err)) fatal(EXIT_RUNTIME, "%s:%d: malformed JSON (%s)", path.c_str(), lineno, err.c_str());
+        const Json *q = j.get("question"), *ch = j.get("choices"), *an = j.get("answer");
+        if (j.kind != Json::OBJ || !q || q->kind != Json::STR || !ch || ch->kind != Json::ARR || ch->arr.size() < 2 || !an || an->kind != Json::NUM)
+            fatal(EXIT_RUNTIME, "%s:%d: expected {\"question\": str, \"choices\": [str, ...] (2 or more), \"answer\": int}", path.c_str(), lineno);
+        QAItem it;
+        it.question = q->str;
+        for (auto& c : ch->arr) {
+            if (c.kind != Json::STR) fatal(EXIT_RUNTIME, "%s:%d: every choice must be a string", path.c_str(), lineno);
+            it.choices.push_back(c.str);
+        }
+        it.answer = (int)an->num;
+        if (an->num != it.answer || it.answer < 0 || it.answer >= (int)it.choices.size())
+            fatal(EXIT_RUNTIME, "%s:%d: answer %g is not an index into the %zu choices", path.c_str(), lineno, an->num, it.choices.size());
+        items.push_back(it);
+    }
+    if (items.empty()) fatal(EXIT_RUNTIME, "QA file %s holds no questions", path.c_str());
+    return items;
+}
+
+// mean log-likelihood per token of `cont` after `ctx` (ctx truncated from the left to fit)
+static double continuation_logprob(GPT2<float>& m, const std::vector<int>& ctx, const std::vector<int>& cont) {
+    std::vector<int> seq = ctx;
+    seq.insert(seq.end(), cont.begin(), cont.end());
+    int maxT = m.cfg.maxT;
+    if ((int)cont.size() >= maxT) fatal(EXIT_RUNTIME, "a choice of %zu tokens does not fit the context of %d", cont.size(), maxT);
+    if ((int)seq.size() > maxT + 1) seq.erase(seq.begin(), seq.begin() + (seq.size() - maxT - 1));
+    int n = (int)seq.size() - 1;
+    m.forward(seq.data(), nullptr, 1, n);
+    double lp = 0;
+    for (int i = n - (int)cont.size(); i < n; i++) {
+        const float* l = m.logits_at(0, i);
+        float mx = l[0];
+        for (int v = 1; v < m.cfg.V; v++) mx = std::max(mx, l[v]);
+        double z = 0;
+        for (int v = 0; v < m.cfg.V; v++) z += std::exp((double)l[v] - mx);
+        lp += l[seq[i + 1]] - mx - std::log(z);
+    }
+    return lp / cont.size();
+}
+
+// the prompt format used for multiple-choice scoring; the synthetic QA data uses the same one
+static std::string qa_prompt(const std::string& q) { return "Question: " + q + "\nAnswer:"; }
+
+static int cmd_eval(Args& a) {
+    std::string ckpt = a.str("ckpt", ""), text = a.str("text", ""), qa = a.str("qa", "");
+    int B = (int)a.integer("batch", 8, 1, 65536);
+    set_threads(a);
+    a.finish("eval");
+    if (ckpt.empty()) fatal(EXIT_USAGE, "eval needs --ckpt PATH");
+    if (text.empty() == qa.empty()) fatal(EXIT_USAGE, "eval needs exactly one of --text FILE or --qa FILE");
+    GPT2<float> m;
+    m.load(ckpt);
+    Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    if (!text.empty()) {
+        if (!file_exists(text)) fatal(EXIT_RUNTIME, "text file %s does not exist", text.c_str());
+        std::vector<int> ids = tok.encode(read_file(text), false);
+        if (ids.size() < 2) fatal(EXIT_RUNTIME, "%s holds fewer than 2 tokens", text.c_str());
+        // windows of the full context; the tail that does not fill a window is scored too
+        int T = std::min<int>(m.cfg.maxT, (int)ids.size() - 1);
+        long n = 0;
+        double loss = eval_loss(m, ids, B, T, 0, &n);
+        size_t tail_start = (size_t)(n / T) * T;
+        if (tail_start + 1 < ids.size()) {
+            std::vector<int> tail(ids.begin() + tail_start, ids.end());
+            int tt = (int)tail.size() - 1;
+            double tl = m.forward(tail.data(), tail.data() + 1, 1, tt);
+            loss = (loss * n + tl * tt) / (n + tt);
+            n += tt;
+        }
+        printf("{\"loss\": %.6f, \"tokens\": %ld}\n", loss, n);
+        return 0;
+    }
+    std::vector<QAItem> items = read_qa(qa);
+    int correct = 0;
+    for (auto& it : items) {
+        std::vector<int> ctx = tok.encode(qa_prompt(it.question));
+        int best = 0;
+        double best_lp = -1e300;
+        for (size_t c = 0; c < it.choices.size(); c++) {
+            double lp = continuation_logprob(m, ctx, tok.encode(" " + it.choices[c]));
+            if (lp > best_lp) { best_lp = lp; best = (int)c; }
+        }
+        correct += best == it.answer;
+    }
+    printf("{\"accuracy\": %.6f, \"n\": %zu, \"correct\": %d}\n", (double)correct / items.size(), items.size(), correct);
+    return 0;
+}
+
+static int cmd_encode(Args& a) {
+    std::string name = a.str("tokenizer", "gpt2");
+    a.finish("encode", 1);
+    if (a.positional.empty()) fatal(EXIT_USAGE, "encode needs a FILE");
+    if (!file_exists(a.positional[0])) fatal(EXIT_RUNTIME, "file %s does not exist", a.positional[0].c_str());
+    Tokenizer tok = tokenizer_by_name(name);
+    std::vector<int> ids = tok.encode(read_file(a.positional[0]), false);
+    std::string out;
+    for (int id : ids) { out += std::to_string(id); out += '\n'; }
+    fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// bench
+
+// nominal fp32 peak: cores x clock x FMA lanes x 2 flops x 2 FMA units per core (x86 since Haswell)
+static double cpu_peak_flops(std::string* how) {
+    int cores = omp_get_max_threads();
+    double ghz = 0;
+    std::string maxf = read_file_if("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+    if (!maxf.empty()) ghz = atof(maxf.c_str()) / 1e6;
+    if (ghz <= 0) {
+        std::string info = read_file_if("/proc/cpuinfo");
+        size_t p = info.find("cpu MHz");
+        if (p != std::string::npos) ghz = atof(info.c_str() + info.find(':', p) + 1) / 1000;
+    }
+    if (ghz <= 0) ghz = 2.0;
+    int lanes = __builtin_cpu_supports("avx512f") ? 16 : __builtin_cpu_supports("avx2") ? 8 : 4;
+    double peak = cores * ghz * 1e9 * lanes * 2 * 2;
+    char b[256];
+    snprintf(b, sizeof b, "%d threads x %.2f GHz x %d fp32 lanes x 2 (FMA) x 2 FMA units = %.0f GFLOP/s", cores, ghz, lanes, peak / 1e9);
+    *how = b;
+    return peak;
+}
+
+struct BenchResult { double ms, tokens_per_s, mfu; };
+
+static BenchResult bench_config(GPT2Config c, int B, int steps, double peak) {
+    GPT2<float> m;
+    m.init_random(c, 1);
+    int T = c.maxT;
+    Rng rng(2);
+    std::vector<int> x((size_t)B * T), y((size_t)B * T);
+    for (auto& v : x) v = (int)rng.below(c.V);
+    for (auto& v : y) v = (int)rng.below(c.V);
+    std::vector<float> mo(m.num_params()), vo(m.num_params());
+    std::vector<double> times;
+    for (int s = 0; s <= steps; s++) {  // step 0 warms up (allocation, JIT kernels)
+        double t0 = now_s();
+        m.zero_grad();
+        m.forward(x.data(), y.data(), B, T, 1.f);
+        m.backward();
+        adamw_update(m.params.data(), m.grads.data(), mo.data(), vo.data(), m.num_params(), 1e-4f, 0.9f, 0.95f, 1e-8f, 0.1f, 1.f, s + 1);
+        if (s > 0) times.push_back(now_s() - t0);
+    }
+    std::sort(times.begin(), times.end());
+    double med = times[times.size() / 2];
+    double flops = (6.0 * m.num_params() + 6.0 * c.L * c.C * T) * B * T;
+    printf("bench: depth %d width %d heads %d context %d vocab %d batch %d | %.2fM params | median %.1f ms/step | %.0f tokens/s | %.1f GFLOP/s | MFU %.1f%%\n",
+           c.L, c.C, c.NH, T, c.V, B, m.num_params() / 1e6, med * 1000, B * T / med, flops / med / 1e9, 100 * flops / med / peak);
+    fflush(stdout);
+    return {med * 1000, B * T / med, flops / med / peak};
+}
+
+static int cmd_bench(Args& a) {
+    bool one = a.has("depth") || a.has("width") || a.has("context") || a.has("batch") || a.has("vocab") || a.has("heads");
+    GPT2Config c;
+    c.L = (int)a.integer("depth", 6, 1, 128);
+    c.C = (int)a.integer("width", 384, 8, 16384);
+    c.NH = (int)a.integer("heads", std::max(1, c.C / 64), 1, 1024);
+    c.maxT = (int)a.integer("context", 256, 2, 65536);
+    c.V = (int)a.integer("vocab", 8192, 2, 1 << 24);
+    c.Vp = pad_vocab(c.V);
+    int B = (int)a.integer("batch", 8, 1, 65536);
+    int steps = (int)a.integer("steps", 5, 1, 100000);
+    set_threads(a);
+    a.finish("bench");
+    if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
+    std::string how;
+    double peak = cpu_peak_flops(&how);
+    printf("peak: %s\n", how.c_str());
+    if (one) {
+        BenchResult r = bench_config(c, B, steps, peak);
+        printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f}\n", r.tokens_per_s, r.mfu, r.ms);
+        return 0;
+    }
+    // the suite: tokenizer speed, the d6 config, and GPT-2 124M's shape for a couple of steps
+    std::string text;
+    for (auto& f : list_txt(home_dir() + "/data/corpus")) { text += read_file(f); if (text.size() > 4000000) break; }
+    Tokenizer gpt2 = Tokenizer::gpt2(home_dir() + "/data/gpt2");
+    double t0 = now_s();
+    size_t ntok = gpt2.encode(text, false).size();
+    double mbs = text.size() / 1e6 / (now_s() - t0);
+    printf("bench: GPT-2 tokenizer encodes %.1f MB/s (%.1f MB -> %zu tokens, one thread)\n", mbs, text.size() / 1e6, ntok);
+    BenchResult d6 = bench_config(c, B, steps, peak);
+    GPT2Config g = c;
+    g.L = 12; g.C = 768; g.NH = 12; g.maxT = 64; g.V = 50257; g.Vp = pad_vocab(g.V);
+    BenchResult big = bench_config(g, 4, 2, peak);
+    printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"config\": \"d6 C384 T256 V8192 B8\", "
+           "\"gpt2_124M_tokens_per_s\": %.1f, \"gpt2_124M_mfu\": %.4f, \"tokenizer_mb_per_s\": %.2f}\n",
+           d6.tokens_per_s, d6.mfu, d6.ms, big.tokens_per_s, big.mfu, mbs);
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+int main(int argc, char** argv) {
+    std::string cmd = argc > 1 ? argv[1] : "pretrain";
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(HELP, stdout); return 0; }
+    int start = 2;
+    if (cmd.rfind("--", 0) == 0) { cmd = "pretrain"; start = 1; }  // ./train --steps 10 ...
+    Args a(argc, argv, start);
+    if (cmd == "pretrain") return cmd_pretrain(a);
+    if (cmd == "prepare") return cmd_prepare(a);
+    if (cmd == "sample") return cmd_sample(a);
+    if (cmd == "eval") return cmd_eval(a);
+    if (cmd == "encode") return cmd_encode(a);
+    if (cmd == "bench") return cmd_bench(a);
+    fatal(EXIT_USAGE, "unknown subcommand '%s' (see ./train --help)", cmd.c_str());
+}
