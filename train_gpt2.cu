@@ -650,6 +650,7 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak) {
     std::vector<float> mo(m.num_params()), vo(m.num_params());
     std::vector<double> times;
     for (int s = 0; s <= steps; s++) {  // step 0 warms up (allocation, JIT kernels)
+        if (s == 1) prof_reset();
         double t0 = now_s();
         m.zero_grad();
         m.forward(x.data(), y.data(), B, T, 1.f);
@@ -662,6 +663,9 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak) {
     double flops = (6.0 * m.num_params() + 6.0 * c.L * c.C * T) * B * T;
     printf("bench: depth %d width %d heads %d context %d vocab %d batch %d | %.2fM params | median %.1f ms/step | %.0f tokens/s | %.1f GFLOP/s | MFU %.1f%%\n",
            c.L, c.C, c.NH, T, c.V, B, m.num_params() / 1e6, med * 1000, B * T / med, flops / med / 1e9, 100 * flops / med / peak);
+    double total = 0;
+    for (double t : times) total += t;
+    prof_report(total, steps);
     fflush(stdout);
     return {med * 1000, B * T / med, flops / med / peak};
 }

@@ -1,6 +1,7 @@
 // adamw.h: AdamW update (decoupled weight decay), global gradient norm, and the learning-rate
 // schedule (linear warmup, cosine decay to a floor).
 #pragma once
+#include "profile.h"
 #include <cmath>
 #include <cstddef>
 #include <vector>
@@ -10,6 +11,7 @@
 template <class T>
 void adamw_update(T* params, const T* grads, T* m, T* v, size_t N, T lr, T beta1, T beta2, T eps,
                   T weight_decay, T grad_scale, int t) {
+    ProfScope prof_(PROF_OPTIMIZER, 12.0 * N, 20.0 * N);
     const T bc1 = T(1) - std::pow(beta1, t), bc2 = T(1) - std::pow(beta2, t);
     #pragma omp parallel for
     for (size_t i = 0; i < N; i++) {

@@ -1,5 +1,6 @@
 // layernorm.h: LayerNorm (eps 1e-5, as GPT-2), forward and backward, and the residual add (CPU).
 #pragma once
+#include "profile.h"
 #include <cmath>
 #include <cstddef>
 #include <vector>
@@ -8,6 +9,7 @@
 // out is (N,C), mean and rstd are (N) (saved for backward), inp is (N,C), weight and bias are (C)
 template <class T>
 void layernorm_forward(T* out, T* mean, T* rstd, const T* inp, const T* weight, const T* bias, int N, int C) {
+    ProfScope prof_(PROF_LAYERNORM, 8.0 * N * C, 8.0 * N * C);
     #pragma omp parallel for
     for (int n = 0; n < N; n++) {
         const T* x = inp + (size_t)n * C;
@@ -30,6 +32,7 @@ void layernorm_forward(T* out, T* mean, T* rstd, const T* inp, const T* weight, 
 template <class T>
 void layernorm_backward(T* dinp, T* dweight, T* dbias, const T* dout, const T* inp, const T* weight,
                         const T* mean, const T* rstd, int N, int C) {
+    ProfScope prof_(PROF_LAYERNORM, 16.0 * N * C, 16.0 * N * C);
     int nt = omp_get_max_threads();
     std::vector<T> part((size_t)nt * 2 * C, T(0));
     #pragma omp parallel num_threads(nt)
@@ -65,6 +68,7 @@ void layernorm_backward(T* dinp, T* dweight, T* dbias, const T* dout, const T* i
 // out = a + b, all (N)
 template <class T>
 void residual_forward(T* out, const T* a, const T* b, size_t N) {
+    ProfScope prof_(PROF_LAYERNORM, (double)N, 12.0 * N);
     #pragma omp parallel for
     for (size_t i = 0; i < N; i++) out[i] = a[i] + b[i];
 }

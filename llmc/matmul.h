@@ -2,6 +2,7 @@
 // float goes to oneDNN's sgemm (JIT kernels picked for the CPU it runs on, unlike Debian's
 // OpenBLAS, which can fall back to SSE3 kernels); double (finite-difference tests only) uses loops.
 #pragma once
+#include "profile.h"
 #include <dnnl.h>
 #include "utils.h"
 
@@ -29,6 +30,7 @@ inline void gemm(char ta, char tb, int M, int N, int K, double alpha, const doub
 // out is (BT,OC), inp is (BT,C), weight is (OC,C), bias is (OC) or NULL: out = inp @ weight^T + bias
 template <class T>
 void matmul_forward(T* out, const T* inp, const T* weight, const T* bias, int BT, int C, int OC) {
+    ProfScope prof_(PROF_MATMUL, 2.0 * BT * C * OC, 4.0 * ((double)BT * C + (double)OC * C + (double)BT * OC));
     if (bias) {
         #pragma omp parallel for
         for (int i = 0; i < BT; i++)
@@ -41,6 +43,7 @@ void matmul_forward(T* out, const T* inp, const T* weight, const T* bias, int BT
 template <class T>
 void matmul_backward(T* dinp, T* dweight, T* dbias, const T* dout, const T* inp, const T* weight,
                      int BT, int C, int OC) {
+    ProfScope prof_(PROF_MATMUL, (dinp ? 2.0 : 0.0) * BT * C * OC + (dweight ? 2.0 : 0.0) * BT * C * OC, 4.0 * ((double)BT * C + (double)OC * C + (double)BT * OC));
     if (dinp) gemm('N', 'N', BT, C, OC, T(1), dout, OC, weight, C, T(1), dinp, C);
     if (dweight) gemm('T', 'N', OC, C, BT, T(1), dout, OC, inp, C, T(1), dweight, C);
     if (dbias) {

@@ -1,0 +1,41 @@
+// profile.h: where a training step's time goes. Each op opens a ProfScope naming its family and
+// the floating-point work it does; `./train bench` prints the totals per family. The cost is two
+// clock reads per op call, so it is always on.
+#pragma once
+#include <chrono>
+#include <cstdio>
+
+enum ProfFamily { PROF_MATMUL, PROF_ATTENTION, PROF_LAYERNORM, PROF_GELU, PROF_CLASSIFIER, PROF_ENCODER, PROF_OPTIMIZER, PROF_MEMORY, PROF_NFAMILIES };
+inline const char* prof_name(int f) {
+    static const char* n[] = {"matmul", "attention", "layernorm/residual", "gelu", "softmax+loss", "embedding", "optimizer", "memory layer"};
+    return n[f];
+}
+
+struct ProfTotals { double seconds[PROF_NFAMILIES] = {0}; double flops[PROF_NFAMILIES] = {0}; double bytes[PROF_NFAMILIES] = {0}; };
+inline ProfTotals& prof_totals() { static ProfTotals t; return t; }
+
+struct ProfScope {
+    int fam;
+    std::chrono::steady_clock::time_point t0;
+    ProfScope(int family, double flops, double bytes) : fam(family), t0(std::chrono::steady_clock::now()) {
+        prof_totals().flops[fam] += flops;
+        prof_totals().bytes[fam] += bytes;
+    }
+    ~ProfScope() { prof_totals().seconds[fam] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); }
+};
+
+inline void prof_reset() { prof_totals() = ProfTotals(); }
+
+// prints each family's share of `total_seconds` and its achieved GFLOP/s and GB/s
+inline void prof_report(double total_seconds, int steps) {
+    ProfTotals& t = prof_totals();
+    double covered = 0;
+    printf("  %-20s %9s %7s %10s %8s\n", "op family", "ms/step", "share", "GFLOP/s", "GB/s");
+    for (int f = 0; f < PROF_NFAMILIES; f++) {
+        if (t.seconds[f] == 0) continue;
+        covered += t.seconds[f];
+        printf("  %-20s %9.1f %6.1f%% %10.1f %8.1f\n", prof_name(f), 1000 * t.seconds[f] / steps, 100 * t.seconds[f] / total_seconds,
+               t.flops[f] / t.seconds[f] / 1e9, t.bytes[f] / t.seconds[f] / 1e9);
+    }
+    printf("  %-20s %9.1f %6.1f%%\n", "other", 1000 * (total_seconds - covered) / steps, 100 * (total_seconds - covered) / total_seconds);
+}
