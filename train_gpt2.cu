@@ -13,6 +13,7 @@
 #include "llmc/dataloader.h"
 #include "llmc/json.h"
 #include "llmc/model.h"
+#include "llmc/optimizer.h"
 #include "llmc/plot.h"
 #include "llmc/sampler.h"
 #include "llmc/tokenizer.h"
@@ -294,25 +295,133 @@ static double unigram_entropy(const std::vector<int>& train, const std::vector<i
     return h / val.size();
 }
 
-static int cmd_pretrain(Args& a) {
-    DataPaths dp(a.str("data", "out/data"));
-    std::string out = a.str("out", "out/pretrain");
+// the shards a training run reads: DIR/train.bin or DIR/train_*.bin (synth output), concatenated
+static std::vector<int> read_train_shards(const std::string& dir, int V) {
+    std::vector<int> all;
+    std::vector<std::string> files;
+    if (file_exists(dir + "/train.bin")) files.push_back(dir + "/train.bin");
+    for (int i = 0; file_exists(dir + "/train_" + (i < 10 ? "00" : i < 100 ? "0" : "") + std::to_string(i) + ".bin"); i++)
+        files.push_back(dir + "/train_" + (i < 10 ? "00" : i < 100 ? "0" : "") + std::to_string(i) + ".bin");
+    if (files.empty()) fatal(EXIT_RUNTIME, "%s has no train.bin or train_000.bin shards (run ./train prepare or ./train synth)", dir.c_str());
+    for (auto& f : files) { std::vector<int> t = read_shard(f, V); all.insert(all.end(), t.begin(), t.end()); }
+    return all;
+}
+
+// background document frequencies of memory slots (Lin et al. 2025), stored beside a checkpoint:
+// header (256 int32: magic 20241105, version 1, [2] batches, [3] N, [4] L), then (L, N) int32
+enum { DF_MAGIC = 20241105 };
+struct SlotDF { int batches = 0; size_t N = 0; std::vector<std::vector<int>> df; };  // df[l] is (N)
+
+static void save_df(const std::string& path, const SlotDF& d) {
+    int h[256] = {0};
+    h[0] = DF_MAGIC; h[1] = 1; h[2] = d.batches; h[3] = (int)d.N; h[4] = (int)d.df.size();
+    AtomicFile af(path);
+    af.write(h, sizeof h);
+    for (auto& v : d.df) af.write(v.data(), v.size() * 4);
+    af.commit();
+}
+
+static bool load_df(const std::string& path, int L, size_t N, SlotDF& d) {
+    if (file_size(path) != (long)(1024 + (size_t)L * N * 4)) return false;
+    FILE* f = fopen_check(path.c_str(), "rb");
+    int h[256];
+    fread_check(h, 4, 256, f, path.c_str());
+    if (h[0] != DF_MAGIC || h[3] != (int)N || h[4] != L) { fclose(f); return false; }
+    d.batches = h[2]; d.N = N;
+    d.df.assign(L, std::vector<int>(N));
+    for (auto& v : d.df) fread_check(v.data(), 4, N, f, path.c_str());
+    fclose(f);
+    return true;
+}
+
+// slot accesses of the last forward, per block with a memory: counts[l] (N) += hits
+static void count_slot_accesses(GPT2<float>& m, std::vector<std::vector<int>>& counts) {
+    for (int l = 0; l < m.cfg.L; l++)
+        if (m.cfg.has_mem(l)) memory_count_accesses(counts[l].data(), m.mcache[l].idx.data(), m.mcache[l].idx.size());
+}
+
+// df over `batches` batches of general text: how many batches touch each slot
+static SlotDF compute_df(GPT2<float>& m, const std::vector<int>& tokens, int B, int T, int batches, uint64_t seed) {
+    SlotDF d;
+    d.N = m.cfg.mem.N();
+    d.df.assign(m.cfg.L, std::vector<int>(d.N, 0));
+    DataLoader dl;
+    dl.init(tokens, B, T, seed + 99);
+    std::vector<int> x((size_t)B * T), y((size_t)B * T);
+    for (int b = 0; b < batches; b++) {
+        dl.next(x.data(), y.data());
+        m.forward(x.data(), nullptr, B, T);
+        std::vector<std::vector<int>> c(m.cfg.L, std::vector<int>(d.N, 0));
+        count_slot_accesses(m, c);
+        for (int l = 0; l < m.cfg.L; l++)
+            if (m.cfg.has_mem(l)) memory_df_accumulate(d.df[l].data(), c[l].data(), d.N);
+    }
+    d.batches = batches;
+    return d;
+}
+
+static std::vector<char> trainable_for(const GPT2<float>& m, const std::string& mode) {
+    std::vector<char> t(m.specs.size(), 0);
+    for (size_t i = 0; i < m.specs.size(); i++) {
+        int g = m.specs[i].group;
+        if (mode == "full") t[i] = 1;
+        else if (mode == "lora") t[i] = g == G_LORA;
+        else if (mode == "memory" || mode == "memory-sparse") t[i] = g == G_MEM_VALUES;
+        else if (mode == "memory-keys") t[i] = g == G_MEM || g == G_MEM_VALUES;
+    }
+    return t;
+}
+
+// parses "1,3" into a bitmask of blocks
+static uint32_t parse_layers(const std::string& s, int L) {
+    uint32_t mask = 0;
+    size_t p = 0;
+    while (p < s.size()) {
+        size_t e = s.find(',', p);
+        if (e == std::string::npos) e = s.size();
+        std::string tok = s.substr(p, e - p);
+        char* end;
+        long l = strtol(tok.c_str(), &end, 10);
+        if (tok.empty() || *end || l < 0 || l >= L) fatal(EXIT_USAGE, "--mem-layers wants block indices in [0, %d) separated by commas (got '%s')", L, s.c_str());
+        mask |= 1u << l;
+        p = e + 1;
+    }
+    return mask;
+}
+
+// pretrain (from scratch) and inject (from --init-ckpt) share this loop
+static int cmd_train(Args& a, bool inject) {
+    DataPaths dp(a.str("data", inject ? "" : "out/data"));
+    std::string out = a.str("out", inject ? "out/inject" : "out/pretrain");
     std::string init_ckpt = a.str("init-ckpt", "");
     bool resume = a.flag("resume");
+    std::string mode = a.choice("train", inject ? "memory-sparse" : "full", {"full", "lora", "memory", "memory-sparse", "memory-keys"});
     GPT2Config c;
-    c.L = (int)a.integer("depth", 4, 1, 128);
+    c.L = (int)a.integer("depth", 4, 1, 31);
     c.C = (int)a.integer("width", 256, 8, 16384);
     c.NH = (int)a.integer("heads", std::max(1, c.C / 64), 1, 1024);
     c.maxT = (int)a.integer("context", 128, 2, 65536);
     bool shape_given = a.has("depth") || a.has("width") || a.has("heads") || a.has("context");
+    std::string mem_layers = a.str("mem-layers", "");
+    int mem_keys = (int)a.integer("mem-keys", 128, 2, 4096);
+    int mem_topk = (int)a.integer("mem-topk", 32, 1, 4096);
+    int mem_heads = (int)a.integer("mem-heads", 4, 1, 64);
+    int mem_dk = (int)a.integer("mem-dk", 64, 2, 4096);
+    bool mem_gated = a.flag("mem-gated");
+    int lora_rank = (int)a.integer("lora-rank", mode == "lora" ? 8 : 0, 0, 4096);
     int B = (int)a.integer("batch", 16, 1, 65536);
     long total_batch = a.integer("total-batch", 0, 0, 1L << 40);
-    int steps = (int)a.integer("steps", 1100, 1, 100000000);
-    double lr = a.real("lr", 2e-3, 0, 10);
-    int warmup = (int)a.integer("warmup", 50, 0, 100000000);
+    int steps = (int)a.integer("steps", inject ? 200 : 1100, 1, 100000000);
+    OptConfig o;
+    o.lr = a.real("lr", inject ? 1e-3 : 2e-3, 0, 10);
+    o.sparse_lr = a.real("sparse-lr", 0, 0, 1e6);
+    int topt = (int)a.integer("topt", 10000, 1, 1 << 30);
+    int df_batches = (int)a.integer("df-batches", 200, 1, 1000000);
+    std::string df_data = a.str("df-data", "out/data");
+    int warmup = (int)a.integer("warmup", inject ? 10 : 50, 0, 100000000);
     double min_frac = a.real("min-lr-frac", 0.1, 0, 1);
-    double wd = a.real("wd", 0.1, 0, 10);
-    double clip = a.real("clip", 1.0, 0, 1e9);
+    o.wd = a.real("wd", inject ? 0.0 : 0.1, 0, 10);
+    o.clip = a.real("clip", 1.0, 0, 1e9);
     uint64_t seed = (uint64_t)a.integer("seed", 1337, 0, 1L << 40);
     int val_every = (int)a.integer("val-every", 100, 0, 100000000);
     int val_batches = (int)a.integer("val-batches", 20, 1, 1000000);
@@ -320,57 +429,127 @@ static int cmd_pretrain(Args& a) {
     int sample_tokens = (int)a.integer("sample-tokens", 64, 0, 100000);
     int stop_after = (int)a.integer("stop-after", 0, 0, 100000000);
     set_threads(a);
-    a.finish("pretrain");
+    a.finish(inject ? "inject" : "pretrain");
     if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
+    if (inject && init_ckpt.empty() && !resume) fatal(EXIT_USAGE, "inject needs --init-ckpt PATH (the base model)");
+    if (inject && dp.dir.empty()) fatal(EXIT_USAGE, "inject needs --data DIR (e.g. the output of ./train synth)");
+    if (mem_dk % 2) fatal(EXIT_USAGE, "--mem-dk must be even (two query halves)");
+    if (mem_topk > mem_keys) fatal(EXIT_USAGE, "--mem-topk %d exceeds --mem-keys %d", mem_topk, mem_keys);
 
-    if (!file_exists(dp.train) || !file_exists(dp.tokenizer)) {
-        if (dp.dir != "out/data") fatal(EXIT_RUNTIME, "%s has no train.bin/tokenizer.bin (run ./train prepare --data %s)", dp.dir.c_str(), dp.dir.c_str());
-        prepare_data(home_dir() + "/data/corpus", dp, "bpe", 8192, 0.02);
+    // the tokenizer: the base checkpoint's when there is one, else the data's
+    Tokenizer tok;
+    if (!init_ckpt.empty() || resume) {
+        std::string from = resume ? out + "/model.bin" : init_ckpt;
+        GPT2Config hc;
+        {
+            GPT2<float> probe;
+            probe.load(from);
+            hc = probe.cfg;
+        }
+        tok = tokenizer_for_checkpoint(from, hc.V);
+    } else {
+        if (!file_exists(dp.train) || !file_exists(dp.tokenizer)) {
+            if (dp.dir != "out/data") fatal(EXIT_RUNTIME, "%s has no train.bin/tokenizer.bin (run ./train prepare --data %s)", dp.dir.c_str(), dp.dir.c_str());
+            prepare_data(home_dir() + "/data/corpus", dp, "bpe", 8192, 0.02);
+        }
+        tok = Tokenizer::load(dp.tokenizer);
     }
-    Tokenizer tok = Tokenizer::load(dp.tokenizer);
-    std::vector<int> train_tokens = read_shard(dp.train, tok.vocab_size);
+    std::vector<int> train_tokens = read_train_shards(dp.dir, tok.vocab_size);
     std::vector<int> val_tokens = file_exists(dp.val) ? read_shard(dp.val, tok.vocab_size) : std::vector<int>();
-    c.V = tok.vocab_size;
-    c.Vp = pad_vocab(c.V);
 
     mkdir_p(out);
     std::string ckpt = out + "/model.bin", state_path = out + "/state.bin", log_path = out + "/log.jsonl";
     GPT2<float> m;
-    TrainState st;
     if (resume) {
         m.load(ckpt);
-        st = load_state(state_path, m.num_params());
-        if (st.seed != seed) fatal(EXIT_USAGE, "--seed %llu differs from the resumed run's %llu", (unsigned long long)seed, (unsigned long long)st.seed);
     } else if (!init_ckpt.empty()) {
-        m.load(init_ckpt);
-    } else {
-        m.init_random(c, seed);
-    }
-    if ((resume || !init_ckpt.empty())) {
-        const GPT2Config& k = m.cfg;
+        GPT2<float> base;
+        base.load(init_ckpt);
+        GPT2Config k = base.cfg;
         if (shape_given && (k.L != c.L || k.C != c.C || k.NH != c.NH || k.maxT != c.maxT))
             fatal(EXIT_USAGE, "the checkpoint's shape (depth %d width %d heads %d context %d) disagrees with the flags", k.L, k.C, k.NH, k.maxT);
-        if (k.V != tok.vocab_size) fatal(EXIT_RUNTIME, "checkpoint vocab %d does not match tokenizer %s vocab %d", k.V, dp.tokenizer.c_str(), tok.vocab_size);
+        // attach what the flags ask for and the checkpoint lacks: adapters, memories
+        bool attach_lora = lora_rank && !k.lora_rank, attach_mem = !mem_layers.empty() && !k.mem_layers;
+        if (!mem_layers.empty() && k.mem_layers && parse_layers(mem_layers, k.L) != k.mem_layers)
+            fatal(EXIT_USAGE, "--mem-layers %s disagrees with the memory the checkpoint %s already has", mem_layers.c_str(), init_ckpt.c_str());
+        if (attach_lora) { k.lora_rank = lora_rank; k.lora_alpha = 2 * lora_rank; }
+        if (attach_mem) {
+            k.mem_layers = parse_layers(mem_layers, k.L);
+            k.mem.n_keys = mem_keys; k.mem.topk = mem_topk; k.mem.heads = mem_heads; k.mem.dk = mem_dk; k.mem.gated = mem_gated;
+        }
+        m.build(k);
+        for (size_t i = 0; i < base.specs.size(); i++) std::copy_n(base.params.data() + base.offset[i], base.specs[i].size, m.tensor(base.specs[i].name));
+        if (attach_lora || attach_mem) {
+            // a fresh init of the new tensors only; zero memory values keep the model's outputs as
+            // they were (the memory-keys warm-up starts them random so keys get gradient)
+            GPT2<float> fresh;
+            fresh.build(k);
+            fresh.init_extensions(seed, mode != "memory-keys");
+            for (size_t i = 0; i < m.specs.size(); i++)
+                if ((attach_lora && m.specs[i].group == G_LORA) || (attach_mem && m.specs[i].group >= G_MEM))
+                    std::copy_n(fresh.params.data() + fresh.offset[i], m.specs[i].size, m.params.data() + m.offset[i]);
+            printf("attached:%s%s\n", attach_lora ? " LoRA adapters" : "", attach_mem ? " memory layers" : "");
+        }
+    } else {
+        if (!mem_layers.empty()) {
+            c.mem_layers = parse_layers(mem_layers, c.L);
+            c.mem.n_keys = mem_keys; c.mem.topk = mem_topk; c.mem.heads = mem_heads; c.mem.dk = mem_dk; c.mem.gated = mem_gated;
+        }
+        if (lora_rank) { c.lora_rank = lora_rank; c.lora_alpha = 2 * lora_rank; }
+        c.V = tok.vocab_size;
+        c.Vp = pad_vocab(c.V);
+        m.init_random(c, seed);
     }
+    if (m.cfg.V != tok.vocab_size) fatal(EXIT_RUNTIME, "checkpoint vocab %d does not match the tokenizer's %d", m.cfg.V, tok.vocab_size);
     c = m.cfg;
+    if ((mode == "lora") != (c.lora_rank > 0) && mode == "lora") fatal(EXIT_USAGE, "--train lora needs adapters (--lora-rank R)");
+    if (mode.rfind("memory", 0) == 0 && !c.mem_layers) fatal(EXIT_USAGE, "--train %s needs a memory layer (--mem-layers L or a checkpoint with one)", mode.c_str());
+    m.set_trainable(trainable_for(m, mode), mode == "memory-sparse");
+    if (m.num_trainable() == 0) fatal(EXIT_USAGE, "--train %s leaves nothing to train in this model", mode.c_str());
+    // the frozen tensors as they start, to prove afterwards that they did not move
+    std::vector<float> frozen_before;
+    for (size_t i = 0; i < m.specs.size(); i++)
+        if (!m.trainable[i]) frozen_before.insert(frozen_before.end(), m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size);
+
     int T = c.maxT;
     if (total_batch == 0) total_batch = (long)B * T;
     if (total_batch % ((long)B * T)) fatal(EXIT_USAGE, "--total-batch %ld must be a multiple of batch*context = %d", total_batch, B * T);
     int accum = (int)(total_batch / ((long)B * T));
-    if (!resume) { st.m.assign(m.num_params(), 0.f); st.v.assign(m.num_params(), 0.f); st.seed = seed; }
+
+    Optimizer<float> opt;
+    TrainState st;
+    if (resume) {
+        st = load_state(state_path, m.grads.size());
+        if (st.seed != seed) fatal(EXIT_USAGE, "--seed %llu differs from the resumed run's %llu", (unsigned long long)seed, (unsigned long long)st.seed);
+        opt.m = st.m; opt.v = st.v;
+    } else {
+        opt.init(m);
+        st.seed = seed;
+    }
+
+    // sparse memory finetuning ranks slots against background frequencies from general text
+    SlotDF df;
+    if (mode == "memory-sparse") {
+        std::string beside = (init_ckpt.empty() ? out : dirname_of(init_ckpt)) + "/df.bin";
+        if (!load_df(beside, c.L, c.mem.N(), df) && !load_df(out + "/df.bin", c.L, c.mem.N(), df)) {
+            DataPaths g(df_data);
+            if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
+            printf("computing slot document frequencies over %d batches of %s...\n", df_batches, g.train.c_str());
+            fflush(stdout);
+            df = compute_df(m, read_shard(g.train, tok.vocab_size), B, T, df_batches, seed);
+        }
+        save_df(out + "/df.bin", df);
+    }
 
     DataLoader loader;
     loader.init(std::move(train_tokens), B, T, seed);
     loader.set_position(st.epoch, st.pos);
     double unigram = val_tokens.empty() ? NAN : unigram_entropy(loader.tokens, val_tokens, c.V);
 
-    // AdamW decays only the matrices: biases, LayerNorms and the position table are not decayed
-    std::vector<float> wd_mask;
-    for (auto& s : m.specs) wd_mask.insert(wd_mask.end(), s.size, s.decay ? 1.f : 0.f);
-
     double flops_per_token = 6.0 * m.num_params() + 6.0 * c.L * c.C * T;
-    printf("backend: cpu (%d threads) | model: depth %d width %d heads %d context %d vocab %d | %.2fM parameters\n",
-           omp_get_max_threads(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6);
+    printf("backend: cpu (%d threads) | model: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
+           omp_get_max_threads(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, mode.c_str());
+    if (c.mem_layers) printf("memory: blocks mask 0x%x, %zu slots (%d^2), top-%d, %d heads, dk %d%s\n", c.mem_layers, c.mem.N(), c.mem.n_keys, c.mem.topk, c.mem.heads, c.mem.dk, c.mem.gated ? ", gated" : "");
     printf("batch %d x %d tokens, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu | unigram val loss %.3f\n",
            B, T, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
     if (resume) printf("resuming at step %d\n", st.step);
@@ -402,6 +581,7 @@ static int cmd_pretrain(Args& a) {
         m.save(ckpt);
         tok.save(out + "/tokenizer.bin");
         st.step = step; st.epoch = loader.epoch; st.pos = loader.pos;
+        st.m = opt.m; st.v = opt.v;
         save_state(state_path, st);
     };
     auto validate = [&](int step) {
@@ -414,6 +594,7 @@ static int cmd_pretrain(Args& a) {
     };
 
     std::vector<int> x((size_t)B * T), y((size_t)B * T);
+    std::vector<std::vector<int>> counts(c.L), slots(c.L);
     const int max_bad = 5;
     int bad_streak = 0, last_step = st.step;
     double t_start = now_s(), ema_ms = 0;
@@ -422,14 +603,22 @@ static int cmd_pretrain(Args& a) {
         if (val_every && step % val_every == 0 && !(resume && step == st.step && step > 0)) validate(step);
         double t0 = now_s();
         m.zero_grad();
+        if (mode == "memory-sparse") for (int l = 0; l < c.L; l++) counts[l].assign(c.mem_layers >> l & 1 ? c.mem.N() : 0, 0);
         double loss = 0;
         for (int k = 0; k < accum; k++) {
             loader.next(x.data(), y.data());
             loss += m.forward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
             m.backward();
+            if (mode == "memory-sparse") count_slot_accesses(m, counts);
         }
-        double norm = std::sqrt(sum_squares(m.grads.data(), m.num_params()));
-        double lr_t = lr_schedule(step, steps, warmup, lr, min_frac);
+        if (mode == "memory-sparse")  // the batch's top-t slots by TF-IDF against general text
+            for (int l = 0; l < c.L; l++) {
+                if (!c.has_mem(l)) continue;
+                slots[l].resize(topt);
+                slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df.df[l].data(), c.mem.N(), df.batches, topt));
+            }
+        double lr_t = lr_schedule(step, steps, warmup, o.lr, min_frac);
+        double norm = Optimizer<float>::grad_norm(m);
         if (!std::isfinite(loss) || !std::isfinite(norm)) {
             bad_streak++;
             printf("step %d: loss %g, grad norm %g: not finite, update skipped (%d in a row)\n", step + 1, loss, norm, bad_streak);
@@ -438,19 +627,12 @@ static int cmd_pretrain(Args& a) {
             continue;
         }
         bad_streak = 0;
-        float scale = (clip > 0 && norm > clip) ? (float)(clip / norm) : 1.f;
-        // two calls: matrices with decay, the rest without, each over its contiguous tensors
-        size_t off = 0;
-        for (auto& s : m.specs) {
-            adamw_update(m.params.data() + off, m.grads.data() + off, st.m.data() + off, st.v.data() + off, s.size,
-                         (float)lr_t, 0.9f, 0.95f, 1e-8f, s.decay ? (float)wd : 0.f, scale, step + 1);
-            off += s.size;
-        }
+        opt.step(m, o, lr_t, step + 1, slots);
         double ms = (now_s() - t0) * 1000;
         if (step > st.step) { ema_ms = timed ? 0.9 * ema_ms + 0.1 * ms : ms; timed++; }
         double tok_s = total_batch / (ms / 1000);
         double eta = (timed ? ema_ms : ms) / 1000 * (steps - step - 1);
-        printf("step %5d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.0f ms | MFU-flops %.1f GF/s | ETA %s\n",
+        printf("step %5d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.0f ms | %.1f GFLOP/s | ETA %s\n",
                step + 1, steps, loss, lr_t, norm, tok_s, ms, flops_per_token * total_batch / (ms / 1000) / 1e9, fmt_duration(eta).c_str());
         fflush(stdout);
         fprintf(log, "{\"step\": %d, \"loss\": %.6f, \"lr\": %.6g, \"norm\": %.6f, \"ms\": %.1f, \"tok_s\": %.1f}\n", step + 1, loss, lr_t, norm, ms, tok_s);
@@ -465,6 +647,12 @@ static int cmd_pretrain(Args& a) {
     }
     if (last_step == st.step && st.step >= steps) save_all(st.step);
     fclose(log);
+    // in every mode but full the frozen weights must come out bit-identical
+    std::vector<float> frozen_after;
+    for (size_t i = 0; i < m.specs.size(); i++)
+        if (!m.trainable[i]) frozen_after.insert(frozen_after.end(), m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size);
+    if (frozen_after != frozen_before) fatal(EXIT_RUNTIME, "internal error: frozen weights changed during --train %s", mode.c_str());
+    if (!frozen_before.empty()) printf("frozen weights: %zu values, bit-identical to the start\n", frozen_before.size());
     plot_losses(out + "/loss.png", ts, tl, vs, vl, unigram);
     printf("done: %d steps in %s; checkpoint %s, log %s, plot %s/loss.png\n", last_step, fmt_duration(now_s() - t_start).c_str(),
            ckpt.c_str(), log_path.c_str(), out.c_str());
@@ -719,7 +907,8 @@ int main(int argc, char** argv) {
     int start = 2;
     if (cmd.rfind("--", 0) == 0) { cmd = "pretrain"; start = 1; }  // ./train --steps 10 ...
     Args a(argc, argv, start);
-    if (cmd == "pretrain") return cmd_pretrain(a);
+    if (cmd == "pretrain") return cmd_train(a, false);
+    if (cmd == "inject") return cmd_train(a, true);
     if (cmd == "prepare") return cmd_prepare(a);
     if (cmd == "sample") return cmd_sample(a);
     if (cmd == "eval") return cmd_eval(a);

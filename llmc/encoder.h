@@ -17,7 +17,7 @@ void encoder_forward(T* out, const int* inp, const T* wte, const T* wpe, int B, 
         }
 }
 
-// accumulates dwte (Vp,C) and dwpe (maxT,C) from dout (B,T,C); serial over tokens because two
+// accumulates dwte (Vp,C) and dwpe (maxT,C) (either may be NULL) from dout (B,T,C); serial over tokens because two
 // tokens may share a wte row (a parallel scatter would race)
 template <class T>
 void encoder_backward(T* dwte, T* dwpe, const T* dout, const int* inp, int B, int T_, int C) {
@@ -25,8 +25,7 @@ void encoder_backward(T* dwte, T* dwpe, const T* dout, const int* inp, int B, in
     for (int b = 0; b < B; b++)
         for (int t = 0; t < T_; t++) {
             const T* d = dout + ((size_t)b * T_ + t) * C;
-            T* dwt = dwte + (size_t)inp[b * T_ + t] * C;
-            T* dwp = dwpe + (size_t)t * C;
-            for (int i = 0; i < C; i++) { dwt[i] += d[i]; dwp[i] += d[i]; }
+            if (dwte) { T* dwt = dwte + (size_t)inp[b * T_ + t] * C; for (int i = 0; i < C; i++) dwt[i] += d[i]; }
+            if (dwpe) { T* dwp = dwpe + (size_t)t * C; for (int i = 0; i < C; i++) dwp[i] += d[i]; }
         }
 }

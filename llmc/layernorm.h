@@ -27,7 +27,7 @@ void layernorm_forward(T* out, T* mean, T* rstd, const T* inp, const T* weight, 
     }
 }
 
-// accumulates dinp (N,C), dweight (C), dbias (C). Each thread sums dweight/dbias over its own
+// accumulates dinp (N,C), dweight (C), dbias (C) (either may be NULL). Each thread sums dweight/dbias over its own
 // rows; the partial sums are added in thread order so results are bit-identical run to run.
 template <class T>
 void layernorm_backward(T* dinp, T* dweight, T* dbias, const T* dout, const T* inp, const T* weight,
@@ -61,8 +61,11 @@ void layernorm_backward(T* dinp, T* dweight, T* dbias, const T* dout, const T* i
             }
         }
     }
-    for (int t = 0; t < nt; t++)
-        for (int i = 0; i < C; i++) { dweight[i] += part[(size_t)t * 2 * C + i]; dbias[i] += part[(size_t)t * 2 * C + C + i]; }
+    for (int t = 0; t < nt; t++)  // dweight and dbias are NULL when the LayerNorm is frozen
+        for (int i = 0; i < C; i++) {
+            if (dweight) dweight[i] += part[(size_t)t * 2 * C + i];
+            if (dbias) dbias[i] += part[(size_t)t * 2 * C + C + i];
+        }
 }
 
 // out = a + b, all (N)

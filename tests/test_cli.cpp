@@ -154,3 +154,60 @@ TEST_CASE("cli: --help lists every subcommand") {
     CHECK(r.code == 0);
     for (const char* s : {"pretrain", "prepare", "sample", "eval", "encode", "bench"}) CHECK(r.out.find(std::string("  ") + s) != std::string::npos);
 }
+
+#include "llmc/model.h"
+
+// values rows of block l's memory that differ between two checkpoints
+static int changed_rows(GPT2<float>& a, GPT2<float>& b, int l) {
+    const float *va = a.p.mem[l].values, *vb = b.p.mem[l].values;
+    int n = 0, C = a.cfg.C;
+    for (size_t r = 0; r < a.cfg.mem.N(); r++)
+        n += memcmp(va + r * C, vb + r * C, C * sizeof(float)) != 0;
+    return n;
+}
+
+TEST_CASE("cli: inject in every mode; frozen weights come out bit-identical; sparse touches <= top-t slots per step") {
+    std::string d = tiny_data();
+    if (!file_exists("/tmp/test_cli_run/model.bin")) run("./train pretrain --data " + d + " --out /tmp/test_cli_run --steps 12" + TINY);
+    system("rm -rf /tmp/test_cli_doc && mkdir -p /tmp/test_cli_doc && cp /tmp/test_cli_data/val.bin /tmp/test_cli_doc/train.bin");
+    GPT2<float> base;
+    base.load("/tmp/test_cli_run/model.bin");
+    const std::string common = " --init-ckpt /tmp/test_cli_run/model.bin --data /tmp/test_cli_doc --steps 4 --batch 4 --threads 1 --val-every 0 --sample-tokens 0"
+                               " --mem-layers 1 --mem-keys 8 --mem-topk 2 --mem-heads 2 --mem-dk 8 --df-data " + d + " --df-batches 4";
+    for (std::string mode : {"memory-sparse", "memory", "lora", "full"}) {
+        std::string out = "/tmp/test_cli_inj_" + mode;
+        system(("rm -rf " + out).c_str());
+        RunResult r = run("./train inject --train " + mode + " --out " + out + common + (mode == "lora" ? " --lora-rank 2" : "") + (mode == "memory-sparse" ? " --topt 3" : ""));
+        INFO(mode << ": " << r.err);
+        REQUIRE(r.code == 0);
+        GPT2<float> after;
+        after.load(out + "/model.bin");
+        size_t frozen_same = 0, base_tensors_changed = 0;
+        for (size_t i = 0; i < base.specs.size(); i++) {
+            bool same = memcmp(base.params.data() + base.offset[i], after.tensor(base.specs[i].name), base.specs[i].size * sizeof(float)) == 0;
+            frozen_same += same;
+            base_tensors_changed += !same;
+        }
+        if (mode == "full") {
+            CHECK(base_tensors_changed > 0);
+        } else {
+            CHECK(frozen_same == base.specs.size());  // every base tensor bit-identical
+            CHECK(r.out.find("bit-identical") != std::string::npos);
+        }
+        if (mode == "memory-sparse") {
+            GPT2<float> zero;  // the attach state: zero values
+            zero.load(out + "/model.bin");
+            std::fill(zero.p.mem[1].values, zero.p.mem[1].values + zero.cfg.mem.N() * zero.cfg.C, 0.f);
+            int changed = changed_rows(after, zero, 1);
+            CHECK(changed > 0);
+            CHECK(changed <= 3 * 4);  // top-t = 3 slots per step, 4 steps
+            CHECK(file_exists(out + "/df.bin"));
+        }
+        if (mode == "memory") {
+            GPT2<float> zero;
+            zero.load(out + "/model.bin");
+            std::fill(zero.p.mem[1].values, zero.p.mem[1].values + zero.cfg.mem.N() * zero.cfg.C, 0.f);
+            CHECK(changed_rows(after, zero, 1) > 3 * 4);  // dense: every touched slot moves
+        }
+    }
+}

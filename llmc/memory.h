@@ -1,0 +1,705 @@
+// memory.h: product-key memory layer (Lample et al. 2019; Memory+ gating of Berges et al. 2024) as
+// CPU ops, independent of the model, plus sparse memory finetuning helpers (Lin et al. 2025):
+// per-batch slot access counts, background document frequency, TF-IDF top-t slots, and SGD
+// restricted to a slot set. Cost per token and head is O((sqrt(N) + k log k) * dk): all N slots are
+// never scored.
+//
+// Layer (x is the block's LN2 output, the same input as the MLP; out is added to the residual):
+//   per head h: q = Wq_h x + bq_h (dk); q1,q2 = halves, each RMS-normalised (= L2-normalised times
+//   the fixed scale sqrt(dk/2)); s1 = K1_h q1, s2 = K2_h q2 (n_keys each); top-k of each; candidates
+//   s1[i]+s2[j] (slot i*n_keys+j); final top-k; w = softmax; mem += sum_r w_r Values[slot_r].
+//   out = mem, or with Memory+ gating out = W2 (mem ⊙ SiLU(W1 x)) (W1, W2 (C,C), no biases).
+//
+// Why RMS (L2 x sqrt(dk/2)) normalisation of each query half, with a fixed scale: the score scale
+// then no longer depends on |x| (the LN2 output of a frozen model can have any gain), so the softmax
+// temperature is set by the sub-keys alone and cannot blow up (Berges normalise queries for this
+// stability); per half, so both sub-key tables weigh equally in the candidate sums; no mean
+// subtraction (LayerNorm's) because it only removes a direction the zero-mean keys ignore anyway;
+// fixed rather than learnable scale because the key norms already are a learnable temperature.
+// Why no biases in W1/W2: zero values then give exactly zero output whatever W1/W2 are (attach
+// mode: the model is unchanged at step 0), as in Berges' gated FFN.
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+#include "matmul.h"
+#include "utils.h"
+
+// ----------------------------------------------------------------------------------------------
+// configuration and parameter layout
+
+struct MemoryTensorInfo {
+    std::string name;
+    std::vector<int> shape;
+    size_t offset;  // in elements, from the start of the layer's parameter block
+    size_t numel;
+};
+
+struct MemoryConfig {
+    int C = 0;       // model width, also the value width
+    int n_keys = 0;  // rows per sub-key table = sqrt(N)
+    int topk = 0;    // k: sub-key top-k, and slots read per head and token
+    int heads = 0;   // memory heads, each with its own query slice and sub-keys, one shared value table
+    int dk = 0;      // query width per head (even: two halves of dk/2)
+    bool gated = false;  // Memory+: out = W2 (mem ⊙ SiLU(W1 x))
+
+    int dkh() const { return dk / 2; }
+    size_t N() const { return (size_t)n_keys * n_keys; }
+    int qdim() const { return heads * dk; }
+
+    // ordered parameter tensors of one layer; values come last so that values-only training
+    // (modes memory / memory-sparse) addresses one contiguous tail of the block
+    std::vector<MemoryTensorInfo> param_tensors() const {
+        std::vector<MemoryTensorInfo> v;
+        size_t off = 0;
+        auto add = [&](const char* name, std::vector<int> shape) {
+            size_t n = 1;
+            for (int s : shape) n *= (size_t)s;
+            v.push_back({name, shape, off, n});
+            off += n;
+        };
+        add("mem_wq", {heads * dk, C});
+        add("mem_bq", {heads * dk});
+        add("mem_keys", {heads, 2, n_keys, dkh()});
+        if (gated) {
+            add("mem_w1", {C, C});
+            add("mem_w2", {C, C});
+        }
+        add("mem_values", {n_keys * n_keys, C});
+        return v;
+    }
+    size_t num_params() const {
+        auto v = param_tensors();
+        return v.back().offset + v.back().numel;
+    }
+    void validate() const {
+        if (C <= 0 || heads <= 0 || n_keys <= 0 || topk <= 0)
+            fatal(EXIT_USAGE, "memory: C, heads, n_keys and topk must be positive");
+        if (dk <= 0 || dk % 2) fatal(EXIT_USAGE, "memory: dk must be positive and even (got %d)", dk);
+        if (topk > n_keys) fatal(EXIT_USAGE, "memory: topk (%d) exceeds n_keys (%d)", topk, n_keys);
+        if (n_keys > 46340) fatal(EXIT_USAGE, "memory: n_keys (%d) too large: slot ids are int32", n_keys);
+    }
+};
+
+// pointers into one layer's parameters (or, same layout, its gradients); w1/w2 are NULL unless gated.
+// As gradients, any pointer may be NULL: that gradient is then not computed.
+template <class T>
+struct MemoryParams {
+    T* wq = nullptr;      // (H*dk, C)  query projection of all heads, head h = rows [h*dk, (h+1)*dk)
+    T* bq = nullptr;      // (H*dk)
+    T* keys = nullptr;    // (H, 2, n_keys, dk/2)  [h][0] = K1_h, [h][1] = K2_h
+    T* w1 = nullptr;      // (C, C)  gate input projection (gated only)
+    T* w2 = nullptr;      // (C, C)  output projection (gated only)
+    T* values = nullptr;  // (N, C)  N = n_keys^2, shared by all heads
+};
+
+// points the tensors into a block of cfg.num_params() elements laid out as param_tensors()
+template <class T>
+MemoryParams<T> memory_params_point(const MemoryConfig& cfg, T* base) {
+    MemoryParams<T> p;
+    for (auto& t : cfg.param_tensors()) {
+        T* ptr = base + t.offset;
+        if (t.name == "mem_wq") p.wq = ptr;
+        else if (t.name == "mem_bq") p.bq = ptr;
+        else if (t.name == "mem_keys") p.keys = ptr;
+        else if (t.name == "mem_w1") p.w1 = ptr;
+        else if (t.name == "mem_w2") p.w2 = ptr;
+        else if (t.name == "mem_values") p.values = ptr;
+    }
+    return p;
+}
+
+// ----------------------------------------------------------------------------------------------
+// initialisation
+
+// splitmix64 + Box-Muller: same numbers on every platform (std:: distributions are not portable)
+struct MemoryRng {
+    uint64_t s;
+    explicit MemoryRng(uint64_t seed) : s(seed) {}
+    uint64_t next() {
+        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    double uniform() { return (next() >> 11) * (1.0 / 9007199254740992.0); }  // [0,1)
+    double normal() {
+        double u1 = 1.0 - uniform(), u2 = uniform();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    }
+};
+
+// Linear-style query weights U(+-1/sqrt(C)), zero query bias (the RMS norm makes their scale moot);
+// keys U(+-1/sqrt(dk/2)) (score std ~ 1/sqrt(3) per half at init); W1, W2 U(+-1/sqrt(C));
+// values N(0, std C^-1/2), or zeros (attach mode: out == 0 exactly at step 0, values still get
+// gradient since grad V[idx] = w * g does not depend on V).
+template <class T>
+void memory_init(const MemoryConfig& cfg, const MemoryParams<T>& p, uint64_t seed, bool zero_values) {
+    cfg.validate();
+    MemoryRng rng(seed);
+    const int C = cfg.C, QD = cfg.qdim();
+    auto unif = [&](T* x, size_t n, double a) { for (size_t i = 0; i < n; i++) x[i] = T((2 * rng.uniform() - 1) * a); };
+    unif(p.wq, (size_t)QD * C, 1.0 / std::sqrt((double)C));
+    for (int i = 0; i < QD; i++) p.bq[i] = 0;
+    unif(p.keys, (size_t)cfg.heads * 2 * cfg.n_keys * cfg.dkh(), 1.0 / std::sqrt((double)cfg.dkh()));
+    if (cfg.gated) {
+        unif(p.w1, (size_t)C * C, 1.0 / std::sqrt((double)C));
+        unif(p.w2, (size_t)C * C, 1.0 / std::sqrt((double)C));
+    }
+    size_t nv = cfg.N() * C;
+    double sd = 1.0 / std::sqrt((double)C);
+    for (size_t i = 0; i < nv; i++) p.values[i] = zero_values ? T(0) : T(rng.normal() * sd);
+}
+
+// ----------------------------------------------------------------------------------------------
+// forward/backward state
+
+// Saved by memory_forward for memory_backward, plus scratch; owns its storage, one per layer.
+// H = heads, k = topk, BT = B*T. The sub-key top-k lists are not stored: the backward only needs
+// the sub-key rows of the selected slots, i = idx / n_keys and j = idx % n_keys.
+template <class T>
+struct MemoryCache {
+    int BT = 0;
+    std::vector<T> qn;      // (BT, H, 2, dk/2) normalised query halves (raw query written here first)
+    std::vector<T> rstd;    // (BT, H, 2) 1/rms of each raw query half
+    std::vector<int> idx;   // (BT, H, k) selected slots, best first
+    std::vector<T> w;       // (BT, H, k) softmax weights of the selected slots
+    std::vector<T> mem;     // (BT, C) sum over heads of the weighted value rows (gated only; else = out)
+    std::vector<T> h1;      // (BT, C) W1 x (gated only)
+    std::vector<T> gm;      // (BT, C) mem ⊙ SiLU(h1), the input of W2 (gated only)
+    // scratch
+    std::vector<T> scores;  // (BT, 2, n_keys) one head's sub-key scores (forward)
+    std::vector<T> dq;      // (BT, H*dk) gradient of the raw query (backward)
+    std::vector<T> ds;      // (BT, H, k) gradient of the selected scores (backward)
+    std::vector<T> dmem;    // (BT, C) gated only
+    std::vector<T> dgm;     // (BT, C) gated only: dL/dgm, then dL/dh1 in place
+    std::vector<int> bucket;  // (N+1) counting-sort offsets of the (slot, entry) list
+    std::vector<int> order;   // (BT*H*k) entries e = (t*H+h)*k+r grouped by slot, stable
+    std::vector<int> rows;    // (U) distinct touched slots, ascending
+    std::vector<T> agg;       // (U, C) summed value-row gradients
+
+    void resize(const MemoryConfig& cfg, int bt) {
+        BT = bt;
+        size_t n = (size_t)bt, H = cfg.heads, k = cfg.topk, C = cfg.C;
+        qn.resize(n * cfg.qdim());
+        rstd.resize(n * H * 2);
+        idx.resize(n * H * k);
+        w.resize(n * H * k);
+        if (cfg.gated) {
+            mem.resize(n * C);
+            h1.resize(n * C);
+            gm.resize(n * C);
+        }
+        scores.resize(n * 2 * cfg.n_keys);
+    }
+};
+
+// Sparse value gradient (no dense N x C buffer): rows ascending and distinct, grad (rows.size(), C).
+// memory_backward accumulates into it (merging rows); clear() between optimizer steps.
+template <class T>
+struct MemorySparseGrad {
+    int C = 0;
+    std::vector<int> rows;  // (U)
+    std::vector<T> grad;    // (U, C)
+    void clear() { rows.clear(); grad.clear(); }
+    size_t size() const { return rows.size(); }
+    // row of the gradient for `slot`, or NULL when the slot got no gradient
+    const T* find(int slot) const {
+        auto it = std::lower_bound(rows.begin(), rows.end(), slot);
+        if (it == rows.end() || *it != slot) return nullptr;
+        return grad.data() + (size_t)(it - rows.begin()) * C;
+    }
+};
+
+// ----------------------------------------------------------------------------------------------
+// helpers
+
+template <class T>
+inline T memory_dot(const T* a, const T* b, int n) {
+    T s = 0;
+    #pragma omp simd reduction(+ : s)
+    for (int i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+// y += a * x; omp simd: at -O2 GCC will not version loops for aliasing, so say there is none
+template <class T>
+inline void memory_axpy(T* y, T a, const T* x, int n) {
+    #pragma omp simd
+    for (int i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+// value rows are read at random: ask for a row two lookups ahead (the hardware prefetcher only
+// follows a row once its first line has missed)
+template <class T>
+inline void memory_prefetch_row(const T* row, int n) {
+    const char* b = (const char*)row;
+    for (size_t i = 0; i < n * sizeof(T); i += 64) __builtin_prefetch(b + i);
+}
+
+template <class T>
+inline T memory_sigmoid(T z) { return T(1) / (T(1) + std::exp(-z)); }
+
+// top-k ids of score[0..n) (score desc, id asc on ties: deterministic), best first, into ids[0..k).
+// Filter, then select exactly: spread the scores over k groups (id % k); the smallest group max th
+// has >= k scores at or above it (the k group maxima), so the k-th largest score is >= th and every
+// top-k id survives the filter score >= th (about a third of them for n = 256, k = 32). The
+// survivors, as (score, id) pairs, go through nth_element + sort: ~2.3 us for n = 256, k = 32,
+// half of a heap selection or nth_element over all n.
+template <class T>
+inline void memory_topk_ids(const T* score, int n, int k, int* ids, std::vector<T>& gmax,
+                            std::vector<std::pair<T, int>>& surv) {
+    gmax.assign(score, score + k);
+    const int full = n / k * k;
+    for (int j = k; j < full; j += k)
+        for (int g = 0; g < k; g++) gmax[g] = std::max(gmax[g], score[j + g]);
+    for (int j = full; j < n; j++) gmax[j - full] = std::max(gmax[j - full], score[j]);
+    T th = gmax[0];
+    for (int g = 1; g < k; g++) th = std::min(th, gmax[g]);
+    surv.resize(n);
+    int m = 0;
+    for (int i = 0; i < n; i++) {  // branch-free compaction
+        surv[m] = {score[i], i};
+        m += score[i] >= th;
+    }
+    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+    };
+    if (m > k) std::nth_element(surv.begin(), surv.begin() + (k - 1), surv.begin() + m, better);
+    std::sort(surv.begin(), surv.begin() + k, better);
+    for (int i = 0; i < k; i++) ids[i] = surv[i].second;
+}
+
+// One token-head lookup: s1, s2 (n_keys) sub-key scores -> the k best slots and their scores.
+// Exact: a slot in the global top-k over all N = n_keys^2 sums has i in top-k(s1) and j in top-k(s2)
+// (otherwise k rows beat it on that half with the other half equal). Candidate (a,b) (ranks in the
+// sorted sub-lists) is beaten or tied-and-preceded by the (a+1)(b+1)-1 candidates (a'<=a, b'<=b), so
+// only (a+1)(b+1) <= k can make the top-k: ~k(ln k + 1) candidates instead of k^2. Ties order by
+// slot id ascending, the same order a brute-force sort over all N uses.
+template <class T>
+inline void memory_select(const T* s1, const T* s2, int nk, int k, int* out_slot, T* out_score,
+                          std::vector<int>& ia, std::vector<int>& ib, std::vector<T>& gmax,
+                          std::vector<std::pair<T, int>>& cand) {
+    ia.resize(k);
+    ib.resize(k);
+    memory_topk_ids(s1, nk, k, ia.data(), gmax, cand);
+    memory_topk_ids(s2, nk, k, ib.data(), gmax, cand);
+    cand.clear();
+    for (int a = 0; a < k; a++)
+        for (int b = 0; (a + 1) * (b + 1) <= k; b++)
+            cand.push_back({s1[ia[a]] + s2[ib[b]], ia[a] * nk + ib[b]});
+    auto better = [](const std::pair<T, int>& x, const std::pair<T, int>& y) {
+        return x.first > y.first || (x.first == y.first && x.second < y.second);
+    };
+    if ((int)cand.size() > k) std::nth_element(cand.begin(), cand.begin() + (k - 1), cand.end(), better);
+    std::sort(cand.begin(), cand.begin() + k, better);
+    for (int r = 0; r < k; r++) {
+        out_slot[r] = cand[r].second;
+        out_score[r] = cand[r].first;
+    }
+}
+
+// ----------------------------------------------------------------------------------------------
+// forward
+
+// out is (BT,C) (overwritten, not accumulated), inp is (BT,C) (the LN2 output), BT = B*T.
+// Fills cache (resized here) for memory_backward.
+template <class T>
+void memory_forward(const MemoryConfig& cfg, T* out, MemoryCache<T>& cache, const MemoryParams<T>& p,
+                    const T* inp, int BT) {
+    cache.resize(cfg, BT);
+    const int C = cfg.C, H = cfg.heads, dk = cfg.dk, dkh = cfg.dkh(), nk = cfg.n_keys, K = cfg.topk;
+    const int QD = cfg.qdim();
+    T* q = cache.qn.data();
+    matmul_forward(q, inp, p.wq, p.bq, BT, C, QD);
+    // RMS-normalise each query half in place
+    #pragma omp parallel for
+    for (int i = 0; i < BT * H * 2; i++) {
+        T* v = q + (size_t)i * dkh;
+        T ss = memory_dot(v, v, dkh);
+        T r = T(1) / std::sqrt(ss / dkh + T(1e-6));
+        cache.rstd[i] = r;
+        for (int d = 0; d < dkh; d++) v[d] *= r;
+    }
+    // per head: all sub-key scores by two gemms, then the per-token selection
+    T* S = cache.scores.data();  // (BT, 2, nk)
+    for (int h = 0; h < H; h++) {
+        const T* K1 = p.keys + (size_t)(h * 2 + 0) * nk * dkh;
+        const T* K2 = p.keys + (size_t)(h * 2 + 1) * nk * dkh;
+        gemm('N', 'T', BT, nk, dkh, T(1), q + (size_t)h * dk, QD, K1, dkh, T(0), S, 2 * nk);
+        gemm('N', 'T', BT, nk, dkh, T(1), q + (size_t)h * dk + dkh, QD, K2, dkh, T(0), S + nk, 2 * nk);
+        #pragma omp parallel
+        {
+            std::vector<int> ia, ib;
+            std::vector<T> gmax;
+            std::vector<std::pair<T, int>> cand;
+            std::vector<T> sc(K);
+            #pragma omp for
+            for (int t = 0; t < BT; t++) {
+                size_t o = ((size_t)t * H + h) * K;
+                int* slot = cache.idx.data() + o;
+                T* w = cache.w.data() + o;
+                memory_select(S + (size_t)t * 2 * nk, S + (size_t)t * 2 * nk + nk, nk, K, slot, sc.data(), ia, ib,
+                              gmax, cand);
+                T mx = sc[0], sum = 0;  // sc is sorted: sc[0] is the max
+                for (int r = 0; r < K; r++) { w[r] = std::exp(sc[r] - mx); sum += w[r]; }
+                for (int r = 0; r < K; r++) w[r] /= sum;
+            }
+        }
+    }
+    // weighted sum of the selected value rows, all heads added
+    T* mem = cfg.gated ? cache.mem.data() : out;
+    #pragma omp parallel for
+    for (int t = 0; t < BT; t++) {
+        T* m = mem + (size_t)t * C;
+        for (int c = 0; c < C; c++) m[c] = 0;
+        const int e0 = t * H * K, e1 = (t + 1) * H * K;
+        for (int e = e0; e < e1; e++) {
+            if (e + 2 < e1) memory_prefetch_row(p.values + (size_t)cache.idx[e + 2] * C, C);
+            memory_axpy(m, cache.w[e], p.values + (size_t)cache.idx[e] * C, C);
+        }
+    }
+    if (cfg.gated) {
+        matmul_forward(cache.h1.data(), inp, p.w1, (const T*)nullptr, BT, C, C);
+        #pragma omp parallel for
+        for (int t = 0; t < BT; t++)
+            for (int c = 0; c < C; c++) {
+                size_t i = (size_t)t * C + c;
+                T z = cache.h1[i];
+                cache.gm[i] = cache.mem[i] * z * memory_sigmoid(z);
+            }
+        matmul_forward(out, cache.gm.data(), p.w2, (const T*)nullptr, BT, C, C);
+    }
+}
+
+// ----------------------------------------------------------------------------------------------
+// backward
+
+// Groups the (slot, entry) pairs of cache.idx by slot (stable counting sort: deterministic sums)
+// and sums each touched row's gradient w_e * dmem[token_e] into cache.rows / cache.agg.
+template <class T>
+void memory_value_grad_rows(const MemoryConfig& cfg, MemoryCache<T>& cache, const T* dmem, int BT) {
+    const int C = cfg.C, HK = cfg.heads * cfg.topk;
+    const size_t N = cfg.N();
+    const int n = BT * HK;
+    cache.bucket.assign(N + 1, 0);
+    cache.order.resize(n);
+    for (int e = 0; e < n; e++) cache.bucket[cache.idx[e] + 1]++;
+    cache.rows.clear();
+    for (size_t s = 0; s < N; s++) {
+        if (cache.bucket[s + 1]) cache.rows.push_back((int)s);
+        cache.bucket[s + 1] += cache.bucket[s];
+    }
+    std::vector<int> pos(cache.bucket.begin(), cache.bucket.end() - 1);
+    for (int e = 0; e < n; e++) cache.order[pos[cache.idx[e]]++] = e;
+    const int U = (int)cache.rows.size();
+    cache.agg.resize((size_t)U * C);
+    #pragma omp parallel for schedule(dynamic, 16)
+    for (int u = 0; u < U; u++) {
+        int s = cache.rows[u];
+        T* g = cache.agg.data() + (size_t)u * C;
+        for (int c = 0; c < C; c++) g[c] = 0;
+        for (int i = cache.bucket[s]; i < cache.bucket[s + 1]; i++) {
+            int e = cache.order[i];
+            memory_axpy(g, cache.w[e], dmem + (size_t)(e / HK) * C, C);
+        }
+    }
+}
+
+// adds (rows, g) (rows ascending, distinct; g (n, C)) into sg, keeping sg's rows sorted and distinct
+template <class T>
+void memory_sparse_grad_add(MemorySparseGrad<T>& sg, const std::vector<int>& rows, const T* g, int C) {
+    if (sg.C == 0) sg.C = C;
+    if (sg.C != C) fatal(EXIT_RUNTIME, "memory: sparse gradient width %d != %d", sg.C, C);
+    if (sg.rows.empty()) {
+        sg.rows = rows;
+        sg.grad.assign(g, g + rows.size() * (size_t)C);
+        return;
+    }
+    std::vector<int> r;
+    std::vector<T> d;
+    r.reserve(sg.rows.size() + rows.size());
+    d.reserve(r.capacity() * C);
+    size_t a = 0, b = 0;
+    while (a < sg.rows.size() || b < rows.size()) {
+        const T* ga = a < sg.rows.size() ? sg.grad.data() + a * C : nullptr;
+        const T* gb = b < rows.size() ? g + b * C : nullptr;
+        if (gb && (!ga || rows[b] < sg.rows[a])) { r.push_back(rows[b++]); d.insert(d.end(), gb, gb + C); }
+        else if (ga && (!gb || sg.rows[a] < rows[b])) { r.push_back(sg.rows[a++]); d.insert(d.end(), ga, ga + C); }
+        else {
+            r.push_back(rows[b]);
+            for (int c = 0; c < C; c++) d.push_back(ga[c] + gb[c]);
+            a++, b++;
+        }
+    }
+    sg.rows.swap(r);
+    sg.grad.swap(d);
+}
+
+// Accumulates (+=) the gradients of L given dout (BT,C) = dL/dout:
+//   grads.wq (H*dk,C), grads.bq (H*dk), grads.keys (H,2,n_keys,dk/2) (only the rows of selected
+//   slots are touched), grads.w1, grads.w2 (C,C) (gated), grads.values (N,C) dense;
+//   dvalues_sparse: the value gradient as touched rows only (no N x C buffer);
+//   dinp (BT,C). Any of them may be NULL. inp and p are the forward's; cache is the forward's.
+// Values-only training (NULL dinp, wq, bq, keys, w1) skips the query path altogether.
+template <class T>
+void memory_backward(const MemoryConfig& cfg, const MemoryParams<T>& grads, MemorySparseGrad<T>* dvalues_sparse,
+                     T* dinp, const T* dout, const T* inp, const MemoryParams<T>& p, MemoryCache<T>& cache,
+                     int BT) {
+    const int C = cfg.C, H = cfg.heads, dk = cfg.dk, dkh = cfg.dkh(), nk = cfg.n_keys, K = cfg.topk;
+    const int QD = cfg.qdim();
+    if (cache.BT != BT) fatal(EXIT_RUNTIME, "memory_backward: cache holds BT=%d, called with %d", cache.BT, BT);
+    // dmem (BT,C)
+    const T* dmem = dout;
+    if (cfg.gated) {
+        size_t n = (size_t)BT * C;
+        cache.dgm.assign(n, T(0));
+        cache.dmem.resize(n);
+        matmul_backward(cache.dgm.data(), grads.w2, (T*)nullptr, dout, cache.gm.data(), p.w2, BT, C, C);
+        #pragma omp parallel for
+        for (int t = 0; t < BT; t++)
+            for (int c = 0; c < C; c++) {
+                size_t i = (size_t)t * C + c;
+                T z = cache.h1[i], sg = memory_sigmoid(z), g = cache.dgm[i];
+                cache.dmem[i] = g * z * sg;                                   // d/dmem of mem*silu(z)
+                cache.dgm[i] = g * cache.mem[i] * sg * (T(1) + z * (T(1) - sg));  // d/dz: silu'(z)
+            }
+        if (dinp || grads.w1)
+            matmul_backward(dinp, grads.w1, (T*)nullptr, cache.dgm.data(), inp, p.w1, BT, C, C);
+        dmem = cache.dmem.data();
+    }
+    // value rows: grad V[idx] += w * dmem
+    if (grads.values || dvalues_sparse) {
+        memory_value_grad_rows(cfg, cache, dmem, BT);
+        if (grads.values) {
+            const int U = (int)cache.rows.size();
+            #pragma omp parallel for
+            for (int u = 0; u < U; u++) {
+                T* dst = grads.values + (size_t)cache.rows[u] * C;
+                memory_axpy(dst, T(1), cache.agg.data() + (size_t)u * C, C);
+            }
+        }
+        if (dvalues_sparse) memory_sparse_grad_add(*dvalues_sparse, cache.rows, cache.agg.data(), C);
+    }
+    if (!(dinp || grads.wq || grads.bq || grads.keys)) return;
+    // selected scores: dw_r = <dmem, V[idx_r]>; softmax backward ds_r = w_r (dw_r - sum w dw);
+    // score_r = K1[i_r].q1n + K2[j_r].q2n -> dq1n, dq2n; then RMS-norm backward to dq
+    cache.ds.resize((size_t)BT * H * K);
+    cache.dq.resize((size_t)BT * QD);
+    #pragma omp parallel
+    {
+        std::vector<T> dw(K), dqn(dk);
+        #pragma omp for
+        for (int t = 0; t < BT; t++) {
+            const T* dm = dmem + (size_t)t * C;
+            for (int h = 0; h < H; h++) {
+                size_t o = ((size_t)t * H + h) * K;
+                const int* slot = cache.idx.data() + o;
+                const T* w = cache.w.data() + o;
+                T* ds = cache.ds.data() + o;
+                T sum = 0;
+                for (int r = 0; r < K; r++) {
+                    if (r + 2 < K) memory_prefetch_row(p.values + (size_t)slot[r + 2] * C, C);
+                    dw[r] = memory_dot(dm, p.values + (size_t)slot[r] * C, C);
+                    sum += w[r] * dw[r];
+                }
+                for (int r = 0; r < K; r++) ds[r] = w[r] * (dw[r] - sum);
+                const T* K1 = p.keys + (size_t)(h * 2 + 0) * nk * dkh;
+                const T* K2 = p.keys + (size_t)(h * 2 + 1) * nk * dkh;
+                for (int d = 0; d < dk; d++) dqn[d] = 0;
+                for (int r = 0; r < K; r++) {
+                    const T* k1 = K1 + (size_t)(slot[r] / nk) * dkh;
+                    const T* k2 = K2 + (size_t)(slot[r] % nk) * dkh;
+                    memory_axpy(dqn.data(), ds[r], k1, dkh);
+                    memory_axpy(dqn.data() + dkh, ds[r], k2, dkh);
+                }
+                // RMS norm backward per half: dq = rstd * (dqn - qn * mean(dqn ⊙ qn))
+                for (int half = 0; half < 2; half++) {
+                    const T* qn = cache.qn.data() + (size_t)t * QD + h * dk + half * dkh;
+                    const T* g = dqn.data() + half * dkh;
+                    T* dq = cache.dq.data() + (size_t)t * QD + h * dk + half * dkh;
+                    T m = memory_dot(g, qn, dkh) / dkh;
+                    T r = cache.rstd[((size_t)t * H + h) * 2 + half];
+                    for (int d = 0; d < dkh; d++) dq[d] = r * (g[d] - qn[d] * m);
+                }
+            }
+        }
+    }
+    // sub-keys: dK[row] += ds * qn_half; one task per (head, table) so no two threads share a row
+    if (grads.keys) {
+        #pragma omp parallel for
+        for (int task = 0; task < H * 2; task++) {
+            int h = task / 2, half = task % 2;
+            T* dK = grads.keys + (size_t)task * nk * dkh;
+            for (int t = 0; t < BT; t++) {
+                const T* qn = cache.qn.data() + (size_t)t * QD + h * dk + half * dkh;
+                size_t o = ((size_t)t * H + h) * K;
+                for (int r = 0; r < K; r++) {
+                    int s = cache.idx[o + r];
+                    T* row = dK + (size_t)(half == 0 ? s / nk : s % nk) * dkh;
+                    memory_axpy(row, cache.ds[o + r], qn, dkh);
+                }
+            }
+        }
+    }
+    matmul_backward(dinp, grads.wq, grads.bq, cache.dq.data(), inp, p.wq, BT, C, QD);
+}
+
+// ----------------------------------------------------------------------------------------------
+// sparse memory finetuning (Lin et al. 2025)
+
+// counts (N) += number of times each slot appears in idx (n entries, e.g. cache.idx: BT*H*k,
+// all heads and tokens). Accumulates: zero counts at the start of each batch.
+inline void memory_count_accesses(int* counts, const int* idx, size_t n) {
+    for (size_t e = 0; e < n; e++) counts[idx[e]]++;
+}
+
+// df (N) += 1 for every slot accessed in this background batch (counts (N) = the batch's counts);
+// the caller counts the background batches |B| (stored with df in the checkpoint).
+inline void memory_df_accumulate(int* df, const int* counts, size_t N) {
+    for (size_t i = 0; i < N; i++) df[i] += counts[i] > 0;
+}
+
+// tfidf (N) = c(i)/sum(c) * log((|B|+1)/(df(i)+1)), in double (0 everywhere when sum(c) == 0)
+inline void memory_tfidf(double* tfidf, const int* counts, const int* df, size_t N, int n_background) {
+    double sum = 0;
+    for (size_t i = 0; i < N; i++) sum += counts[i];
+    for (size_t i = 0; i < N; i++)
+        tfidf[i] = sum > 0 ? counts[i] / sum * std::log((n_background + 1.0) / (df[i] + 1.0)) : 0.0;
+}
+
+// Writes the top-t accessed slots of the batch by tfidf into out_slots (t), best first; ties by
+// higher count, then lower slot id (deterministic). Only slots with c(i) > 0 qualify (the others get
+// no gradient); returns how many were written: min(t, number of accessed slots).
+inline int memory_topt_tfidf(int* out_slots, const int* counts, const int* df, size_t N, int n_background, int t) {
+    std::vector<double> score(N);
+    memory_tfidf(score.data(), counts, df, N, n_background);
+    std::vector<int> cand;
+    for (size_t i = 0; i < N; i++)
+        if (counts[i] > 0) cand.push_back((int)i);
+    int m = std::min<int>(t, (int)cand.size());
+    auto better = [&](int a, int b) {
+        if (score[a] != score[b]) return score[a] > score[b];
+        if (counts[a] != counts[b]) return counts[a] > counts[b];
+        return a < b;
+    };
+    std::partial_sort(cand.begin(), cand.begin() + m, cand.end(), better);
+    std::copy(cand.begin(), cand.begin() + m, out_slots);
+    return m;
+}
+
+// SGD on the value rows of `slots` only (distinct slot ids): values (N,C) row -= lr * grad row,
+// for the slots that have a gradient in g; every other row is left untouched (bit-identical).
+template <class T>
+void memory_sgd_update_slots(T* values, const MemorySparseGrad<T>& g, const int* slots, int n_slots, T lr) {
+    const int C = g.C;
+    #pragma omp parallel for
+    for (int i = 0; i < n_slots; i++) {
+        const T* d = g.find(slots[i]);
+        if (!d) continue;
+        memory_axpy(values + (size_t)slots[i] * C, -lr, d, C);
+    }
+}
+
+// same from a dense gradient dvalues (N,C)
+template <class T>
+void memory_sgd_update_slots_dense(T* values, const T* dvalues, const int* slots, int n_slots, int C, T lr) {
+    #pragma omp parallel for
+    for (int i = 0; i < n_slots; i++) {
+        memory_axpy(values + (size_t)slots[i] * C, -lr, dvalues + (size_t)slots[i] * C, C);
+    }
+}
+
+// mask (N) = 1 for the slots listed, 0 elsewhere
+inline void memory_slot_mask(uint8_t* mask, size_t N, const int* slots, int n_slots) {
+    std::fill(mask, mask + N, uint8_t(0));
+    for (int i = 0; i < n_slots; i++) mask[slots[i]] = 1;
+}
+
+// masked dense SGD: param (rows, cols) row r -= lr * grad row r where row_mask[r] != 0
+template <class T>
+void memory_sgd_update_masked(T* param, const T* grad, const uint8_t* row_mask, size_t rows, int cols, T lr) {
+    #pragma omp parallel for
+    for (long r = 0; r < (long)rows; r++) {
+        if (!row_mask[r]) continue;
+        memory_axpy(param + (size_t)r * cols, -lr, grad + (size_t)r * cols, cols);
+    }
+}
+
+// squared L2 norm of a sparse gradient (Berges clip value gradients separately from the rest)
+template <class T>
+double memory_sparse_grad_norm2(const MemorySparseGrad<T>& g) {
+    double s = 0;
+    for (T x : g.grad) s += (double)x * x;
+    return s;
+}
+
+// ----------------------------------------------------------------------------------------------
+// micro-benchmark (for `make bench`, not a test): float, random init, random input
+
+struct MemoryBenchResult {
+    double fwd_ms = 0;             // forward
+    double bwd_full_ms = 0;        // backward, all gradients, dense dvalues (N,C)
+    double bwd_values_sparse_ms = 0;  // backward, values only, sparse rows (memory-sparse mode)
+    double tfidf_ms = 0;           // count accesses + top-t by tfidf
+    double sparse_update_ms = 0;   // SGD on the top-t rows
+    double tokens_per_s = 0;       // BT / (fwd + bwd_full)
+    size_t touched_rows = 0;       // distinct slots touched by the batch
+};
+
+inline MemoryBenchResult memory_benchmark(int B, int Tseq, int C, int n_keys, int topk, int heads, int dk,
+                                          bool gated, int t_slots = 10000, int iters = 5, bool verbose = true) {
+    MemoryConfig cfg{C, n_keys, topk, heads, dk, gated};
+    cfg.validate();
+    const int BT = B * Tseq;
+    std::vector<float> params(cfg.num_params()), grads(cfg.num_params(), 0.0f);
+    MemoryParams<float> p = memory_params_point(cfg, params.data());
+    MemoryParams<float> g = memory_params_point(cfg, grads.data());
+    memory_init(cfg, p, 1234, false);
+    MemoryRng rng(99);
+    std::vector<float> x((size_t)BT * C), out((size_t)BT * C), dout((size_t)BT * C), dx((size_t)BT * C, 0.0f);
+    for (auto& v : x) v = (float)rng.normal();
+    for (auto& v : dout) v = (float)rng.normal() * 1e-3f;
+    MemoryCache<float> cache;
+    MemorySparseGrad<float> sg;
+    std::vector<int> counts(cfg.N()), df(cfg.N(), 0), slots(t_slots);
+    for (size_t i = 0; i < cfg.N(); i++) df[i] = (int)(rng.next() % 100);
+    auto now = [] { return std::chrono::steady_clock::now(); };
+    auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+    MemoryBenchResult res;
+    for (int it = -1; it < iters; it++) {  // iteration -1 warms up
+        auto t0 = now();
+        memory_forward(cfg, out.data(), cache, p, x.data(), BT);
+        auto t1 = now();
+        memory_backward(cfg, g, (MemorySparseGrad<float>*)nullptr, dx.data(), dout.data(), x.data(), p, cache, BT);
+        auto t2 = now();
+        sg.clear();
+        MemoryParams<float> none;
+        memory_backward(cfg, none, &sg, (float*)nullptr, dout.data(), x.data(), p, cache, BT);
+        auto t3 = now();
+        std::fill(counts.begin(), counts.end(), 0);
+        memory_count_accesses(counts.data(), cache.idx.data(), cache.idx.size());
+        int m = memory_topt_tfidf(slots.data(), counts.data(), df.data(), cfg.N(), 100, t_slots);
+        auto t4 = now();
+        memory_sgd_update_slots(p.values, sg, slots.data(), m, 1e-3f);
+        auto t5 = now();
+        if (it < 0) continue;
+        res.fwd_ms += ms(t0, t1) / iters;
+        res.bwd_full_ms += ms(t1, t2) / iters;
+        res.bwd_values_sparse_ms += ms(t2, t3) / iters;
+        res.tfidf_ms += ms(t3, t4) / iters;
+        res.sparse_update_ms += ms(t4, t5) / iters;
+        res.touched_rows = sg.size();
+    }
+    res.tokens_per_s = BT / ((res.fwd_ms + res.bwd_full_ms) * 1e-3);
+    if (verbose)
+        printf("memory bench B=%d T=%d C=%d N=%d^2 k=%d heads=%d dk=%d gated=%d: fwd %.2f ms, bwd(all, dense) %.2f ms, "
+               "bwd(values, sparse) %.2f ms, count+tfidf top-%d %.2f ms, sparse SGD %.3f ms, %zu rows touched, "
+               "%.0f tok/s\n",
+               B, Tseq, C, n_keys, topk, heads, dk, (int)gated, res.fwd_ms, res.bwd_full_ms, res.bwd_values_sparse_ms,
+               t_slots, res.tfidf_ms, res.sparse_update_ms, res.touched_rows, res.tokens_per_s);
+    return res;
+}

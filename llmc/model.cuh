@@ -1,0 +1,335 @@
+// model.cuh: the GPT-2 model on the GPU (the CUDA twin of model.h): bf16 weights, activations and
+// gradients, fp32 master weights and AdamW state, composed from the kernels in llmc/*.cuh.
+// The order of operations is model.h's, with two fusions: the residual add runs inside the next
+// LayerNorm (fused_residual_forward), and GELU runs in the fc matmul's cuBLASLt epilogue (forward
+// and, on Hopper, backward; see matmul.cuh). Attention saves only its logsumexp (B,NH,T), never
+// the (T,T) probabilities. Gradients are deterministic (no float atomics anywhere).
+// Checkpoints are read through model.h's GPT2<float>::load (llm.c format, fp32 or bf16).
+// Used by tests/test_cuda.cu (whole-model checks) and dev/cuda/bench_gpt2.cu.
+#pragma once
+#include <cmath>
+#include <string>
+#include <vector>
+#include "adamw.cuh"
+#include "attention.cuh"
+#include "classifier.cuh"
+#include "cuda_common.cuh"
+#include "encoder.cuh"
+#include "gelu.cuh"
+#include "global_norm.cuh"
+#include "layernorm.cuh"
+#include "matmul.cuh"
+#include "model.h"
+
+// the 16 tensors of plain GPT-2 in llm.c's checkpoint order (model.h's gpt2_tensors() starts with
+// the same 16; its LoRA / memory-layer extensions have no GPU kernels yet)
+struct CudaTensorSpec { const char* name; size_t size; bool decay; };
+inline std::vector<CudaTensorSpec> gpt2_base_tensors(const GPT2Config& c) {
+    size_t L = c.L, C = c.C;
+    return {{"wte", (size_t)c.Vp * C, true},  {"wpe", (size_t)c.maxT * C, false},
+            {"ln1w", L * C, false},           {"ln1b", L * C, false},
+            {"qkvw", L * 3 * C * C, true},    {"qkvb", L * 3 * C, false},
+            {"attprojw", L * C * C, true},    {"attprojb", L * C, false},
+            {"ln2w", L * C, false},           {"ln2b", L * C, false},
+            {"fcw", L * 4 * C * C, true},     {"fcb", L * 4 * C, false},
+            {"fcprojw", L * C * 4 * C, true}, {"fcprojb", L * C, false},
+            {"lnfw", C, false},               {"lnfb", C, false}};
+}
+
+// pointers to the 16 tensors inside one contiguous device buffer (params or grads)
+struct CudaParamPtrs {
+    floatX *wte, *wpe, *ln1w, *ln1b, *qkvw, *qkvb, *attprojw, *attprojb, *ln2w, *ln2b, *fcw, *fcb, *fcprojw,
+        *fcprojb, *lnfw, *lnfb;
+    void point(floatX* base, const std::vector<CudaTensorSpec>& specs) {
+        floatX** slots[] = {&wte, &wpe, &ln1w, &ln1b, &qkvw, &qkvb, &attprojw, &attprojb, &ln2w, &ln2b,
+                            &fcw, &fcb, &fcprojw, &fcprojb, &lnfw, &lnfb};
+        for (size_t i = 0; i < 16; i++) { *slots[i] = base; base += specs[i].size; }
+    }
+};
+
+struct GPT2Cuda {
+    GPT2Config cfg;
+    std::vector<CudaTensorSpec> specs;
+    size_t num_params = 0;
+    floatX* params = nullptr;   // (num_params) bf16: the weights the forward reads, checkpoint order
+    floatX* grads = nullptr;    // (num_params) bf16, same layout
+    float* master = nullptr;    // (num_params) fp32 master weights
+    float *adam_m = nullptr, *adam_v = nullptr;  // (num_params) fp32, allocated by the first update
+    CudaParamPtrs p, g;
+    int gelu_fusion = GELU_FUSION_NONE;
+    cudaStream_t stream = nullptr;
+
+    // activations for a (B,T) batch; per-layer buffers stacked over L
+    int B = 0, T = 0;
+    floatX* encoded = nullptr;                    // (B,T,C)
+    floatX* ln1 = nullptr;                        // (L,B,T,C)
+    float *ln1_mean = nullptr, *ln1_rstd = nullptr;  // (L,B,T)
+    floatX* qkv = nullptr;                        // (L,B,T,3C)
+    floatX* atty = nullptr;                       // (L,B,T,C)
+    float* att_lse = nullptr;                     // (L,B,NH,T)
+    floatX* residual2 = nullptr;                  // (L,B,T,C)
+    floatX* ln2 = nullptr;                        // (L,B,T,C)
+    float *ln2_mean = nullptr, *ln2_rstd = nullptr;  // (L,B,T)
+    floatX* fch = nullptr;                        // (L,B,T,4C) pre-GELU
+    floatX* fch_gelu = nullptr;                   // (L,B,T,4C)
+    floatX* residual3 = nullptr;                  // (L,B,T,C)
+    floatX* lnf = nullptr;                        // (B,T,C)
+    float *lnf_mean = nullptr, *lnf_rstd = nullptr;  // (B,T)
+    floatX* logits = nullptr;                     // (B,T,Vp); dlogits after a training forward
+    float* losses = nullptr;                      // (B,T)
+    // backward buffers, reused by every layer
+    floatX *dresidual = nullptr, *dln = nullptr, *datty = nullptr;  // (B,T,C)
+    floatX* dqkv = nullptr;                       // (B,T,3C)
+    floatX* dfch = nullptr;                       // (B,T,4C)
+    floatX* proj = nullptr;                       // (B,T,C): a projection's output before the residual add
+    float* scratch = nullptr;                     // fp32 scratch of the reductions (size scratch_floats)
+    size_t scratch_floats = 0;
+    int* enc_workspace = nullptr;                 // encoder backward buckets
+    int *d_inputs = nullptr, *d_targets = nullptr;  // (B,T)
+    float* d_norm = nullptr;                      // (1)
+    std::vector<int> h_inputs;                    // (B,T) of the last forward (the encoder backward reads it)
+    std::vector<float> h_losses;                  // (B,T)
+    float mean_loss = -1.0f;
+
+    GPT2Cuda() = default;
+    GPT2Cuda(const GPT2Cuda&) = delete;
+    GPT2Cuda& operator=(const GPT2Cuda&) = delete;
+    ~GPT2Cuda() { free_all(); }
+
+    // ---- setup ----
+
+    // takes the weights of a CPU model (fp32); the bf16 copy is rounded to nearest
+    void init_from(const GPT2<float>& cpu, int gelu_fusion_level = -1) {
+        free_all();
+        cfg = cpu.cfg;
+        cuda_require(cfg.C % 8 == 0 && cfg.Vp % 8 == 0, "C=%d and Vp=%d must be multiples of 8", cfg.C, cfg.Vp);
+        specs = gpt2_base_tensors(cfg);
+        num_params = 0;
+        for (auto& s : specs) num_params += s.size;
+        if (cpu.params.size() != num_params)
+            fatal(EXIT_RUNTIME, "the GPU model supports plain GPT-2 only (this one has LoRA or memory-layer tensors)");
+        gelu_fusion = gelu_fusion_level >= 0 ? gelu_fusion_level : default_gelu_fusion();
+        cudaCheck(cudaStreamCreate(&stream));
+        params = cuda_malloc<floatX>(num_params);
+        grads = cuda_malloc<floatX>(num_params);
+        master = cuda_malloc<float>(num_params);
+        cuda_upload(master, cpu.params.data(), num_params);
+        fp32_to_bf16(params, master, num_params, stream);
+        cudaCheck(cudaMemsetAsync(grads, 0, num_params * sizeof(floatX), stream));
+        p.point(params, specs);
+        g.point(grads, specs);
+        d_norm = cuda_malloc<float>(1);
+        cudaCheck(cudaStreamSynchronize(stream));
+    }
+    void load(const std::string& path, int gelu_fusion_level = -1) {
+        GPT2<float> cpu;
+        cpu.load(path);
+        init_from(cpu, gelu_fusion_level);
+    }
+
+    void free_activations() {
+        void* bufs[] = {encoded, ln1, ln1_mean, ln1_rstd, qkv, atty, att_lse, residual2, ln2, ln2_mean, ln2_rstd,
+                        fch, fch_gelu, residual3, lnf, lnf_mean, lnf_rstd, logits, losses, dresidual, dln, datty,
+                        dqkv, dfch, proj, scratch, enc_workspace, d_inputs, d_targets};
+        for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
+        encoded = ln1 = qkv = atty = residual2 = ln2 = fch = fch_gelu = residual3 = lnf = logits = nullptr;
+        dresidual = dln = datty = dqkv = dfch = proj = nullptr;
+        ln1_mean = ln1_rstd = att_lse = ln2_mean = ln2_rstd = lnf_mean = lnf_rstd = losses = scratch = nullptr;
+        enc_workspace = d_inputs = d_targets = nullptr;
+        B = T = 0;
+    }
+    void free_all() {
+        if (stream) cudaCheck(cudaStreamSynchronize(stream));
+        free_activations();
+        void* bufs[] = {params, grads, master, adam_m, adam_v, d_norm};
+        for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
+        params = grads = nullptr;
+        master = adam_m = adam_v = d_norm = nullptr;
+        if (stream) cudaCheck(cudaStreamDestroy(stream));
+        stream = nullptr;
+    }
+
+    void ensure_batch(int b, int t) {
+        if (t > cfg.maxT) fatal(EXIT_USAGE, "sequence length %d exceeds the model's context %d", t, cfg.maxT);
+        if (b == B && t == T) return;
+        cudaCheck(cudaStreamSynchronize(stream));
+        free_activations();
+        B = b; T = t;
+        const size_t BT = (size_t)b * t, L = cfg.L, C = cfg.C, NH = cfg.NH;
+        encoded = cuda_malloc<floatX>(BT * C);
+        ln1 = cuda_malloc<floatX>(L * BT * C);
+        ln1_mean = cuda_malloc<float>(L * BT);
+        ln1_rstd = cuda_malloc<float>(L * BT);
+        qkv = cuda_malloc<floatX>(L * BT * 3 * C);
+        atty = cuda_malloc<floatX>(L * BT * C);
+        att_lse = cuda_malloc<float>(L * NH * BT);
+        residual2 = cuda_malloc<floatX>(L * BT * C);
+        ln2 = cuda_malloc<floatX>(L * BT * C);
+        ln2_mean = cuda_malloc<float>(L * BT);
+        ln2_rstd = cuda_malloc<float>(L * BT);
+        fch = cuda_malloc<floatX>(L * BT * 4 * C);
+        fch_gelu = cuda_malloc<floatX>(L * BT * 4 * C);
+        residual3 = cuda_malloc<floatX>(L * BT * C);
+        lnf = cuda_malloc<floatX>(BT * C);
+        lnf_mean = cuda_malloc<float>(BT);
+        lnf_rstd = cuda_malloc<float>(BT);
+        logits = cuda_malloc<floatX>(BT * cfg.Vp);
+        losses = cuda_malloc<float>(BT);
+        dresidual = cuda_malloc<floatX>(BT * C);
+        dln = cuda_malloc<floatX>(BT * C);
+        datty = cuda_malloc<floatX>(BT * C);
+        dqkv = cuda_malloc<floatX>(BT * 3 * C);
+        dfch = cuda_malloc<floatX>(BT * 4 * C);
+        proj = cuda_malloc<floatX>(BT * C);
+        scratch_floats = std::max({layernorm_backward_scratch_floats(cfg.C), matmul_backward_scratch_floats(4 * cfg.C),
+                                   attention_backward_scratch_floats(b, t, cfg.NH), global_norm_scratch_floats()});
+        scratch = cuda_malloc<float>(scratch_floats);
+        enc_workspace = cuda_malloc<int>(encoder_backward_workspace_ints(b, t));
+        d_inputs = cuda_malloc<int>(BT);
+        d_targets = cuda_malloc<int>(BT);
+        h_losses.assign(BT, 0.0f);
+    }
+
+    // ---- forward / backward ----
+
+    // inputs, targets are (B,T) on the host; targets may be NULL (logits are kept). With targets,
+    // returns the mean loss; if grad_scale != 0 the logits are replaced by dlogits scaled by
+    // grad_scale / (B*T), ready for backward(). Synchronises (to read the losses) when targets given.
+    float forward(const int* inputs, const int* targets, int b, int t, float grad_scale = 0.0f) {
+        ensure_batch(b, t);
+        const int C = cfg.C, NH = cfg.NH, L = cfg.L;
+        const size_t BT = (size_t)b * t;
+        for (size_t i = 0; i < BT; i++)
+            if (inputs[i] < 0 || inputs[i] >= cfg.V) fatal(EXIT_RUNTIME, "token id %d is outside the vocabulary (size %d)", inputs[i], cfg.V);
+        h_inputs.assign(inputs, inputs + BT);
+        cudaCheck(cudaMemcpyAsync(d_inputs, inputs, BT * sizeof(int), cudaMemcpyHostToDevice, stream));
+
+        encoder_forward(encoded, d_inputs, p.wte, p.wpe, b, t, C, stream);
+        layernorm_forward(ln1, ln1_mean, ln1_rstd, encoded, p.ln1w, p.ln1b, (int)BT, C, stream);
+        for (int l = 0; l < L; l++) {
+            const floatX* residual = l == 0 ? encoded : residual3 + (size_t)(l - 1) * BT * C;
+            floatX* l_ln1 = ln1 + l * BT * C;
+            floatX* l_qkv = qkv + l * BT * 3 * C;
+            floatX* l_atty = atty + l * BT * C;
+            float* l_lse = att_lse + l * BT * NH;
+            floatX* l_res2 = residual2 + l * BT * C;
+            floatX* l_ln2 = ln2 + l * BT * C;
+            floatX* l_fch = fch + l * BT * 4 * C;
+            floatX* l_fchg = fch_gelu + l * BT * 4 * C;
+            floatX* l_res3 = residual3 + l * BT * C;
+            matmul_forward(l_qkv, l_ln1, p.qkvw + (size_t)l * 3 * C * C, p.qkvb + l * 3 * C, (int)BT, C, 3 * C, stream);
+            attention_forward(l_atty, l_lse, l_qkv, b, t, C, NH, stream);
+            matmul_forward(proj, l_atty, p.attprojw + (size_t)l * C * C, p.attprojb + l * C, (int)BT, C, C, stream);
+            fused_residual_forward(l_res2, l_ln2, ln2_mean + l * BT, ln2_rstd + l * BT, residual, proj,
+                                   p.ln2w + l * C, p.ln2b + l * C, (int)BT, C, stream);
+            matmul_forward(l_fchg, l_ln2, p.fcw + (size_t)l * 4 * C * C, p.fcb + l * 4 * C, (int)BT, C, 4 * C, stream,
+                           l_fch, gelu_fusion);
+            matmul_forward(proj, l_fchg, p.fcprojw + (size_t)l * 4 * C * C, p.fcprojb + l * C, (int)BT, 4 * C, C, stream);
+            if (l + 1 < L) {
+                fused_residual_forward(l_res3, ln1 + (l + 1) * BT * C, ln1_mean + (l + 1) * BT, ln1_rstd + (l + 1) * BT,
+                                       l_res2, proj, p.ln1w + (l + 1) * C, p.ln1b + (l + 1) * C, (int)BT, C, stream);
+            } else {
+                fused_residual_forward(l_res3, lnf, lnf_mean, lnf_rstd, l_res2, proj, p.lnfw, p.lnfb, (int)BT, C, stream);
+            }
+        }
+        matmul_forward(logits, lnf, p.wte, nullptr, (int)BT, C, cfg.Vp, stream);
+        if (!targets) { mean_loss = -1.0f; return mean_loss; }
+        for (size_t i = 0; i < BT; i++)
+            if (targets[i] < 0 || targets[i] >= cfg.V) fatal(EXIT_RUNTIME, "target id %d is outside the vocabulary (size %d)", targets[i], cfg.V);
+        cudaCheck(cudaMemcpyAsync(d_targets, targets, BT * sizeof(int), cudaMemcpyHostToDevice, stream));
+        fused_classifier(logits, losses, d_targets, (int)BT, cfg.V, cfg.Vp, grad_scale / (float)BT, grad_scale != 0.0f, stream);
+        cudaCheck(cudaMemcpyAsync(h_losses.data(), losses, BT * sizeof(float), cudaMemcpyDeviceToHost, stream));
+        cudaCheck(cudaStreamSynchronize(stream));
+        double s = 0;
+        for (size_t i = 0; i < BT; i++) s += h_losses[i];
+        mean_loss = (float)(s / BT);
+        return mean_loss;
+    }
+
+    void zero_grad() { cudaCheck(cudaMemsetAsync(grads, 0, num_params * sizeof(floatX), stream)); }
+
+    // accumulates (+=) the parameter gradients; needs a forward with targets and grad_scale != 0 just before
+    void backward() {
+        const int C = cfg.C, NH = cfg.NH, L = cfg.L, b = B, t = T;
+        const size_t BT = (size_t)b * t;
+        // the LM head is tied to wte: its weight gradient lands in dwte
+        matmul_backward(dln, g.wte, nullptr, scratch, logits, lnf, p.wte, (int)BT, C, cfg.Vp, stream);
+        cudaCheck(cudaMemsetAsync(dresidual, 0, BT * C * sizeof(floatX), stream));
+        layernorm_backward(dresidual, g.lnfw, g.lnfb, scratch, dln, residual3 + (size_t)(L - 1) * BT * C, p.lnfw,
+                           lnf_mean, lnf_rstd, (int)BT, C, stream);
+        for (int l = L - 1; l >= 0; l--) {
+            const floatX* residual = l == 0 ? encoded : residual3 + (size_t)(l - 1) * BT * C;
+            const floatX* l_ln1 = ln1 + l * BT * C;
+            const floatX* l_qkv = qkv + l * BT * 3 * C;
+            const floatX* l_atty = atty + l * BT * C;
+            const float* l_lse = att_lse + l * BT * NH;
+            const floatX* l_res2 = residual2 + l * BT * C;
+            const floatX* l_ln2 = ln2 + l * BT * C;
+            const floatX* l_fch = fch + l * BT * 4 * C;
+            const floatX* l_fchg = fch_gelu + l * BT * 4 * C;
+            // dresidual holds d(res3): the MLP branch and the skip both receive it
+            matmul_backward(dfch, g.fcprojw + (size_t)l * 4 * C * C, g.fcprojb + l * C, scratch, dresidual, l_fchg,
+                            p.fcprojw + (size_t)l * 4 * C * C, (int)BT, 4 * C, C, stream, l_fch, gelu_fusion);
+            matmul_backward(dln, g.fcw + (size_t)l * 4 * C * C, g.fcb + l * 4 * C, scratch, dfch, l_ln2,
+                            p.fcw + (size_t)l * 4 * C * C, (int)BT, C, 4 * C, stream);
+            layernorm_backward(dresidual, g.ln2w + l * C, g.ln2b + l * C, scratch, dln, l_res2, p.ln2w + l * C,
+                               ln2_mean + l * BT, ln2_rstd + l * BT, (int)BT, C, stream);
+            // dresidual now holds d(res2): the attention branch and the skip both receive it
+            matmul_backward(datty, g.attprojw + (size_t)l * C * C, g.attprojb + l * C, scratch, dresidual, l_atty,
+                            p.attprojw + (size_t)l * C * C, (int)BT, C, C, stream);
+            attention_backward(dqkv, scratch, datty, l_qkv, l_atty, l_lse, b, t, C, NH, stream);
+            matmul_backward(dln, g.qkvw + (size_t)l * 3 * C * C, g.qkvb + l * 3 * C, scratch, dqkv, l_ln1,
+                            p.qkvw + (size_t)l * 3 * C * C, (int)BT, C, 3 * C, stream);
+            layernorm_backward(dresidual, g.ln1w + l * C, g.ln1b + l * C, scratch, dln, residual, p.ln1w + l * C,
+                               ln1_mean + l * BT, ln1_rstd + l * BT, (int)BT, C, stream);
+        }
+        encoder_backward(g.wte, g.wpe, enc_workspace, dresidual, h_inputs.data(), b, t, C, stream);
+    }
+
+    // the global L2 norm of the gradients (synchronises)
+    float grad_norm() {
+        cuda_require(scratch, "grad_norm needs a forward first (it sizes the scratch)");
+        global_norm_squared(d_norm, scratch, grads, num_params, stream);
+        float n2 = 0;
+        cudaCheck(cudaMemcpyAsync(&n2, d_norm, sizeof(float), cudaMemcpyDeviceToHost, stream));
+        cudaCheck(cudaStreamSynchronize(stream));
+        return std::sqrt(n2);
+    }
+
+    // one AdamW step per tensor (weight decay only on the tensors gpt2_tensors marks), t 1-based.
+    // stochastic: bf16 copy by stochastic rounding seeded by (seed, t, tensor).
+    void update(float lr, float beta1, float beta2, float eps, float weight_decay, float grad_scale, int t,
+                bool stochastic = false, uint32_t seed = 1337) {
+        if (!adam_m) {
+            adam_m = cuda_malloc<float>(num_params);
+            adam_v = cuda_malloc<float>(num_params);
+            cudaCheck(cudaMemsetAsync(adam_m, 0, num_params * sizeof(float), stream));
+            cudaCheck(cudaMemsetAsync(adam_v, 0, num_params * sizeof(float), stream));
+        }
+        size_t off = 0;
+        for (size_t i = 0; i < specs.size(); i++) {
+            const CudaTensorSpec& s = specs[i];
+            adamw_update(params + off, master + off, grads + off, adam_m + off, adam_v + off, s.size, lr, beta1, beta2,
+                         eps, s.decay ? weight_decay : 0.0f, grad_scale, t, hash_u32((uint32_t)(t * 16 + i), seed),
+                         stochastic, stream);
+            off += s.size;
+        }
+    }
+
+    // ---- host copies (synchronise) ----
+    std::vector<float> download_bf16(const floatX* d, size_t n) {
+        std::vector<floatX> h(n);
+        cudaCheck(cudaStreamSynchronize(stream));
+        cuda_download(h.data(), d, n);
+        return from_bf16(h.data(), n);
+    }
+    std::vector<float> download_f32(const float* d, size_t n) {
+        std::vector<float> h(n);
+        cudaCheck(cudaStreamSynchronize(stream));
+        cuda_download(h.data(), d, n);
+        return h;
+    }
+    std::vector<float> get_grads() { return download_bf16(grads, num_params); }
+    std::vector<float> get_master() { return download_f32(master, num_params); }
+    std::vector<float> get_logits() { return download_bf16(logits, (size_t)B * T * cfg.Vp); }  // (B,T,Vp)
+};

@@ -1,0 +1,111 @@
+// test_reference.cpp: the CPU trainer against the PyTorch oracle (dev/reference/, vectors in
+// tests/vectors/): logits, loss, every gradient tensor, 10 AdamW steps, and transformers' logits.
+// Tolerances (fp32 vs the fp32 reference; the oracle measured fp32-vs-fp64 noise of 3e-7 on logits
+// and loss and 5e-7 of each tensor's max |g| on gradients, tests/vectors/f32_vs_f64.txt):
+//   logits, loss, 10-step losses: max abs 1e-4; gradients: max |diff| <= 1e-4 * max |g| per tensor.
+#include <doctest/doctest.h>
+#include "llmc/optimizer.h"
+
+static std::vector<char> read_all(const std::string& path) {
+    std::string s = read_file(path);
+    return std::vector<char>(s.begin(), s.end());
+}
+
+struct DebugState {
+    int B, T;
+    std::vector<int> x, y;
+    std::vector<float> logits;  // (B,T,V)
+    float loss;
+    std::vector<float> grads;   // checkpoint order
+};
+
+static DebugState read_debug(const std::string& path, size_t V, size_t nparams) {
+    std::vector<char> d = read_all(path);
+    const int* h = (const int*)d.data();
+    REQUIRE(h[0] == 20240327);
+    REQUIRE(h[1] == 2);
+    DebugState s;
+    s.B = h[2]; s.T = h[3];
+    size_t BT = (size_t)s.B * s.T;
+    REQUIRE(d.size() == 1024 + 8 * BT + 4 * BT * V + 4 + 4 * nparams);
+    const char* p = d.data() + 1024;
+    s.x.assign((const int*)p, (const int*)p + BT); p += 4 * BT;
+    s.y.assign((const int*)p, (const int*)p + BT); p += 4 * BT;
+    s.logits.assign((const float*)p, (const float*)p + BT * V); p += 4 * BT * V;
+    s.loss = *(const float*)p; p += 4;
+    s.grads.assign((const float*)p, (const float*)p + nparams);
+    return s;
+}
+
+TEST_CASE("reference: logits, loss and every gradient match PyTorch") {
+    GPT2<float> m;
+    m.load("tests/vectors/tiny_model.bin");
+    REQUIRE(m.cfg.V == 500);
+    REQUIRE(m.cfg.Vp == 512);
+    DebugState d = read_debug("tests/vectors/tiny_debug.bin", 500, m.num_params());
+    m.zero_grad();
+    float loss = m.forward(d.x.data(), d.y.data(), d.B, d.T);
+    double worst_logit = 0;
+    for (int i = 0; i < d.B * d.T; i++)
+        for (int v = 0; v < 500; v++)
+            worst_logit = std::max(worst_logit, (double)std::fabs(m.acts.logits[(size_t)i * 512 + v] - d.logits[(size_t)i * 500 + v]));
+    MESSAGE("max |logit diff| " << worst_logit << ", |loss diff| " << std::fabs(loss - d.loss));
+    CHECK(worst_logit < 1e-4);
+    CHECK(std::fabs(loss - d.loss) < 1e-4);
+    m.forward(d.x.data(), d.y.data(), d.B, d.T, 1.f);
+    m.backward();
+    for (size_t i = 0; i < m.specs.size(); i++) {
+        double maxg = 0, maxd = 0;
+        for (size_t k = 0; k < m.specs[i].size; k++) {
+            float ref = d.grads[m.offset[i] + k], ours = m.grads[m.goffset[i] + k];
+            maxg = std::max(maxg, (double)std::fabs(ref));
+            maxd = std::max(maxd, (double)std::fabs(ours - ref));
+        }
+        INFO("tensor " << m.specs[i].name << ": max|diff| " << maxd << " max|g| " << maxg);
+        MESSAGE("grad " << m.specs[i].name << " max|diff|/max|g| = " << maxd / maxg);
+        CHECK(maxg > 0);
+        CHECK(maxd <= 1e-4 * maxg);
+    }
+}
+
+TEST_CASE("reference: 10 AdamW steps give PyTorch's losses") {
+    GPT2<float> m;
+    m.load("tests/vectors/tiny_model.bin");
+    DebugState d = read_debug("tests/vectors/tiny_debug.bin", 500, m.num_params());
+    std::vector<double> ref;
+    std::string text = read_file("tests/vectors/tiny_losses.txt");
+    for (size_t p = 0; p < text.size();) { size_t e = text.find('\n', p); ref.push_back(atof(text.substr(p, e - p).c_str())); p = e + 1; }
+    REQUIRE(ref.size() == 10);
+    Optimizer<float> opt;
+    opt.init(m);
+    OptConfig o;  // lr 1e-3, betas (0.9, 0.95), eps 1e-8, wd 0.1 on matrices, clip 1.0: as the oracle
+    double worst = 0;
+    for (int step = 0; step < 10; step++) {
+        m.zero_grad();
+        float loss = m.forward(d.x.data(), d.y.data(), d.B, d.T, 1.f);
+        m.backward();
+        opt.step(m, o, 1e-3, step + 1);
+        worst = std::max(worst, std::fabs(loss - ref[step]));
+    }
+    MESSAGE("10-step losses: max |diff| " << worst);
+    CHECK(worst < 1e-4);
+}
+
+TEST_CASE("reference: our forward gives transformers' GPT2LMHeadModel logits") {
+    GPT2<float> m;
+    m.load("tests/vectors/tiny_model.bin");  // import_hf.py's conversion is byte-identical to it
+    std::vector<char> d = read_all("tests/vectors/hf_tiny_logits.bin");
+    const int* h = (const int*)d.data();
+    REQUIRE(h[0] == 20240330);
+    int B = h[2], T = h[3], V = h[4];
+    REQUIRE(V == 500);
+    REQUIRE(d.size() == 1024 + 4 * (size_t)B * T + 4 * (size_t)B * T * V);
+    const int* tok = (const int*)(d.data() + 1024);
+    const float* ref = (const float*)(d.data() + 1024 + 4 * (size_t)B * T);
+    m.forward(tok, nullptr, B, T);
+    double worst = 0;
+    for (int i = 0; i < B * T; i++)
+        for (int v = 0; v < V; v++) worst = std::max(worst, (double)std::fabs(m.acts.logits[(size_t)i * m.cfg.Vp + v] - ref[(size_t)i * V + v]));
+    MESSAGE("transformers: max |logit diff| " << worst);
+    CHECK(worst < 1e-4);
+}
