@@ -18,6 +18,7 @@
 #include "llmc/sampler.h"
 #include "llmc/tokenizer.h"
 #include "llmc/utils.h"
+#include "data_prep/synth.h"
 
 static const char* HELP = R"(usage: ./train [SUBCOMMAND] [--flag value ...]
 
@@ -666,6 +667,50 @@ static int cmd_train(Args& a, bool inject) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// synth: one document -> a large, diverse synthetic corpus (data_prep/synth.h)
+
+static int cmd_synth(Args& a) {
+    std::string doc = a.str("doc", ""), out = a.str("out", "");
+    std::string ckpt = a.str("ckpt", ""), tokname = a.str("tokenizer", "gpt2");
+    synth::SynthConfig sc;
+    sc.seed = (uint64_t)a.integer("seed", 1337, 0, 1L << 40);
+    sc.multiplicity = (int)a.integer("multiplicity", sc.multiplicity, 1, 1000);
+    sc.replay = a.real("replay", sc.replay, 0, 0.9);
+    sc.context = (int)a.integer("context", sc.context, 16, 1 << 20);
+    sc.target_expansion = a.real("expansion", sc.target_expansion, 1, 100000);
+    sc.target_tokens = a.integer("tokens", 0, 0, 1L << 40);
+    std::string replay_dir = a.str("replay-data", "");
+    set_threads(a);
+    a.finish("synth");
+    if (doc.empty() || out.empty()) fatal(EXIT_USAGE, "synth needs --doc FILE (.txt or .pdf) and --out DIR");
+    if (!file_exists(doc)) fatal(EXIT_RUNTIME, "document %s does not exist", doc.c_str());
+    Tokenizer tok;
+    if (!ckpt.empty()) {
+        GPT2<float> probe;
+        probe.load(ckpt);
+        tok = tokenizer_for_checkpoint(ckpt, probe.cfg.V);
+    } else {
+        tok = tokenizer_by_name(tokname);
+    }
+    // replay: general text in the same tokenizer, from --replay-data's train.bin or the embedded corpus
+    std::vector<int> replay;
+    if (sc.replay > 0) {
+        if (!replay_dir.empty()) {
+            replay = read_shard(replay_dir + "/train.bin", tok.vocab_size);
+        } else {
+            std::string text;
+            for (auto& f : list_txt(home_dir() + "/data/corpus")) text += read_file(f).substr(0, 1500000) + "\n";
+            replay = tok.encode(text, false);
+        }
+    }
+    mkdir_p(out);
+    auto encode = [&](const std::string& t) { return tok.encode(t, false); };
+    synth::SynthReport rep = synth::synth_run(doc, out, sc, encode, tok.eot, tok.vocab_size, replay);
+    puts(rep.json().c_str());
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
 // sample, eval, encode
 
 static int cmd_sample(Args& a) {
@@ -744,6 +789,39 @@ static double continuation_logprob(GPT2<float>& m, const std::vector<int>& ctx, 
 // the prompt format used for multiple-choice scoring; the synthetic QA data uses the same one
 static std::string qa_prompt(const std::string& q) { return "Question: " + q + "\nAnswer:"; }
 
+// mean next-token loss over all of ids: windows of the full context, then the tail
+static double text_loss(GPT2<float>& m, const std::vector<int>& ids, int B, long* ntok) {
+    int T = std::min<int>(m.cfg.maxT, (int)ids.size() - 1);
+    long n = 0;
+    double loss = eval_loss(m, ids, B, T, 0, &n);
+    size_t tail_start = (size_t)(n / T) * T;
+    if (tail_start + 1 < ids.size()) {
+        std::vector<int> tail(ids.begin() + tail_start, ids.end());
+        int tt = (int)tail.size() - 1;
+        double tl = m.forward(tail.data(), tail.data() + 1, 1, tt);
+        loss = (loss * n + tl * tt) / (n + tt);
+        n += tt;
+    }
+    if (ntok) *ntok = n;
+    return loss;
+}
+
+// multiple choice: the choice with the highest mean per-token log-likelihood after the question
+static int qa_correct(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAItem>& items) {
+    int correct = 0;
+    for (auto& it : items) {
+        std::vector<int> ctx = tok.encode(qa_prompt(it.question));
+        int best = 0;
+        double best_lp = -1e300;
+        for (size_t c = 0; c < it.choices.size(); c++) {
+            double lp = continuation_logprob(m, ctx, tok.encode(" " + it.choices[c]));
+            if (lp > best_lp) { best_lp = lp; best = (int)c; }
+        }
+        correct += best == it.answer;
+    }
+    return correct;
+}
+
 static int cmd_eval(Args& a) {
     std::string ckpt = a.str("ckpt", ""), text = a.str("text", ""), qa = a.str("qa", "");
     int B = (int)a.integer("batch", 8, 1, 65536);
@@ -758,33 +836,13 @@ static int cmd_eval(Args& a) {
         if (!file_exists(text)) fatal(EXIT_RUNTIME, "text file %s does not exist", text.c_str());
         std::vector<int> ids = tok.encode(read_file(text), false);
         if (ids.size() < 2) fatal(EXIT_RUNTIME, "%s holds fewer than 2 tokens", text.c_str());
-        // windows of the full context; the tail that does not fill a window is scored too
-        int T = std::min<int>(m.cfg.maxT, (int)ids.size() - 1);
         long n = 0;
-        double loss = eval_loss(m, ids, B, T, 0, &n);
-        size_t tail_start = (size_t)(n / T) * T;
-        if (tail_start + 1 < ids.size()) {
-            std::vector<int> tail(ids.begin() + tail_start, ids.end());
-            int tt = (int)tail.size() - 1;
-            double tl = m.forward(tail.data(), tail.data() + 1, 1, tt);
-            loss = (loss * n + tl * tt) / (n + tt);
-            n += tt;
-        }
+        double loss = text_loss(m, ids, B, &n);
         printf("{\"loss\": %.6f, \"tokens\": %ld}\n", loss, n);
         return 0;
     }
     std::vector<QAItem> items = read_qa(qa);
-    int correct = 0;
-    for (auto& it : items) {
-        std::vector<int> ctx = tok.encode(qa_prompt(it.question));
-        int best = 0;
-        double best_lp = -1e300;
-        for (size_t c = 0; c < it.choices.size(); c++) {
-            double lp = continuation_logprob(m, ctx, tok.encode(" " + it.choices[c]));
-            if (lp > best_lp) { best_lp = lp; best = (int)c; }
-        }
-        correct += best == it.answer;
-    }
+    int correct = qa_correct(m, tok, items);
     printf("{\"accuracy\": %.6f, \"n\": %zu, \"correct\": %d}\n", (double)correct / items.size(), items.size(), correct);
     return 0;
 }
@@ -899,6 +957,218 @@ static int cmd_bench(Args& a) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 3m: the talk's experiment. One base model; five ways to put the 10-K into it; what each learned
+// (10-K loss, QA accuracy) and what each lost (general held-out loss). Writes out/3m/report.md.
+
+static int dispatch(const std::string& cmd, Args& a);
+
+// runs a subcommand in this process, as if from the command line
+static int run_sub(const std::vector<std::string>& words) {
+    std::vector<char*> argv;
+    std::string line;
+    for (auto& w : words) { argv.push_back((char*)w.c_str()); line += w + " "; }
+    printf("\n$ ./train %s\n", line.c_str());
+    fflush(stdout);
+    Args a((int)argv.size(), argv.data(), 1);
+    return dispatch(words[0], a);
+}
+
+// a stage is current when its directory holds done.txt with the same command line
+static bool stage_current(const std::string& dir, const std::string& key) {
+    return file_exists(dir + "/done.txt") && read_file(dir + "/done.txt") == key;
+}
+static void stage_mark(const std::string& dir, const std::string& key) { write_file_atomic(dir + "/done.txt", key); }
+static std::string join(const std::vector<std::string>& w) { std::string s; for (auto& x : w) s += x + " "; return s; }
+
+struct ArmResult {
+    std::string name, mode, data;
+    double trainable = 0, tokens = 0, wall_s = 0, doc_loss = 0, general_loss = 0, qa = 0, qa_heldout = 0;
+    int qa_n = 0, qa_heldout_n = 0;
+    std::vector<std::pair<std::string, std::string>> samples;
+    std::vector<double> steps, losses;
+};
+
+static int cmd_3m(Args& a) {
+    std::string out = a.str("out", "out/3m");
+    std::string base_ckpt = a.str("base", "");
+    std::string size = a.choice("size", "cpu", {"cpu", "tiny"});
+    std::string doc = a.str("doc", home_dir() + "/data/3m/3M_2022_10K.txt");
+    std::string qa = a.str("qa", home_dir() + "/data/3m/qa.jsonl");
+    std::string qa_held = a.str("qa-heldout", home_dir() + "/data/3m/qa_heldout.jsonl");
+    std::string general = a.str("general-data", "out/data");
+    bool tiny = size == "tiny";
+    int steps = (int)a.integer("steps", tiny ? 6 : 300, 1, 10000000);
+    int batch = (int)a.integer("batch", tiny ? 4 : 16, 1, 65536);
+    std::string threads = std::to_string(a.integer("threads", omp_get_max_threads(), 1, 1024));
+    int general_tokens = (int)a.integer("general-tokens", tiny ? 2000 : 100000, 100, 1 << 30);
+    std::string mem_layer = a.str("mem-layer", tiny ? "1" : "2");
+    std::string topt = a.str("topt", tiny ? "8" : "2000");
+    std::string sparse_lr = a.str("sparse-lr", "2.0");
+    a.finish("3m");
+    for (auto& f : {doc, qa, qa_held})
+        if (!file_exists(f)) fatal(EXIT_RUNTIME, "3m: %s does not exist", f.c_str());
+    mkdir_p(out);
+    double t_all = now_s();
+
+    // 1. the base model: given, or pretrained once on the general corpus and cached
+    std::string base_dir = out + "/base";
+    if (base_ckpt.empty()) {
+        std::vector<std::string> w = {"pretrain", "--data", general, "--out", base_dir, "--threads", threads, "--sample-tokens", "0"};
+        std::vector<std::string> shape = tiny ? std::vector<std::string>{"--depth", "2", "--width", "64", "--heads", "2", "--context", "64", "--batch", "4", "--steps", "20", "--val-every", "10"}
+                                              : std::vector<std::string>{"--depth", "4", "--width", "256", "--heads", "4", "--context", "128", "--batch", "16", "--steps", "1500", "--val-every", "250"};
+        w.insert(w.end(), shape.begin(), shape.end());
+        if (!stage_current(base_dir, join(w))) { if (run_sub(w)) return 1; stage_mark(base_dir, join(w)); }
+        else printf("3m: base %s/model.bin is current\n", base_dir.c_str());
+    } else {
+        mkdir_p(base_dir);
+        GPT2<float> b;
+        b.load(base_ckpt);
+        if (b.cfg.lora_rank || b.cfg.mem_layers) fatal(EXIT_USAGE, "--base must be a plain GPT-2 checkpoint (%s has LoRA or memory)", base_ckpt.c_str());
+        b.save(base_dir + "/model.bin");
+        tokenizer_for_checkpoint(base_ckpt, b.cfg.V).save(base_dir + "/tokenizer.bin");
+    }
+    std::string base = base_dir + "/model.bin";
+    GPT2<float> bm;
+    bm.load(base);
+    Tokenizer tok = tokenizer_for_checkpoint(base, bm.cfg.V);
+    int T = bm.cfg.maxT;
+    long budget = (long)steps * batch * T;
+
+    // 2. the data: the raw 10-K as one shard, and the synthetic corpus of the same size
+    std::string doc_dir = out + "/doc", synth_dir = out + "/synth";
+    mkdir_p(doc_dir);
+    std::vector<int> doc_ids = tok.encode(read_file(doc), false);
+    doc_ids.push_back(tok.eot);
+    write_shard(doc_dir + "/train.bin", doc_ids, tok.vocab_size);
+    std::vector<std::string> sw = {"synth", "--doc", doc, "--out", synth_dir, "--ckpt", base, "--tokens", std::to_string(budget), "--context", std::to_string(T)};
+    if (file_exists(general + "/train.bin")) { sw.push_back("--replay-data"); sw.push_back(general); }
+    if (!stage_current(synth_dir, join(sw))) { if (run_sub(sw)) return 1; stage_mark(synth_dir, join(sw)); }
+
+    // 3. the arms, on the same token budget
+    struct Arm { std::string name, mode, data; std::vector<std::string> extra; };
+    std::vector<Arm> arms = {
+        {"naive", "full", doc_dir, {"--lr", "1e-3"}},
+        {"synth-full", "full", synth_dir, {"--lr", "1e-3"}},
+        {"synth-lora", "lora", synth_dir, {"--lr", "2e-3", "--lora-rank", "16"}},
+        {"synth-memory", "memory", synth_dir, {"--lr", "1e-2", "--mem-layers", mem_layer}},
+        {"synth-memory-sparse", "memory-sparse", synth_dir, {"--lr", "1e-2", "--sparse-lr", sparse_lr, "--topt", topt, "--mem-layers", mem_layer}},
+    };
+    std::vector<std::string> mem_shape = tiny ? std::vector<std::string>{"--mem-keys", "8", "--mem-topk", "4", "--mem-heads", "2", "--mem-dk", "8", "--df-batches", "4"}
+                                              : std::vector<std::string>{"--mem-keys", "128", "--mem-topk", "32", "--mem-heads", "4", "--mem-dk", "64", "--df-batches", "200"};
+    std::vector<ArmResult> results;
+    for (auto& arm : arms) {
+        std::string dir = out + "/" + arm.name;
+        std::vector<std::string> w = {"inject", "--init-ckpt", base, "--data", arm.data, "--out", dir, "--train", arm.mode,
+                                      "--steps", std::to_string(steps), "--batch", std::to_string(batch), "--threads", threads,
+                                      "--val-every", "0", "--sample-tokens", "0", "--df-data", general};
+        w.insert(w.end(), arm.extra.begin(), arm.extra.end());
+        if (arm.mode.rfind("memory", 0) == 0) w.insert(w.end(), mem_shape.begin(), mem_shape.end());
+        double t0 = now_s();
+        if (!stage_current(dir, join(w))) {
+            if (run_sub(w)) return 1;
+            write_file_atomic(dir + "/wall_s.txt", std::to_string(now_s() - t0));
+            stage_mark(dir, join(w));
+        }
+        ArmResult r;
+        r.name = arm.name; r.mode = arm.mode; r.data = arm.data == doc_dir ? "raw 10-K" : "synthetic";
+        r.tokens = (double)budget;
+        r.wall_s = atof(read_file_if(dir + "/wall_s.txt").c_str());
+        std::string text = read_file(dir + "/log.jsonl");
+        for (size_t p0 = 0; p0 < text.size();) {
+            size_t e = text.find('\n', p0);
+            Json j; std::string err;
+            if (json_parse(text.substr(p0, e - p0), j, err) && j.get("loss")) { r.steps.push_back(j.get("step")->num); r.losses.push_back(j.get("loss")->num); }
+            p0 = e + 1;
+        }
+        results.push_back(r);
+    }
+
+    // 4. measure every arm, and the base as the reference point
+    std::vector<int> general_ids = read_shard(general + "/val.bin", tok.vocab_size);
+    if ((int)general_ids.size() > general_tokens) general_ids.resize(general_tokens);
+    std::vector<QAItem> qa_items = read_qa(qa), held_items = read_qa(qa_held);
+    const std::vector<std::string> prompts = {"Write a poem about 3M in fiscal year 2022.\n", "Question: What were 3M's total net sales in 2022?\nAnswer:",
+                                              "The history of the United States"};
+    ArmResult base_r;
+    base_r.name = "base"; base_r.mode = "-"; base_r.data = "-";
+    results.insert(results.begin(), base_r);
+    for (auto& r : results) {
+        GPT2<float> m;
+        m.load(out + "/" + r.name + "/model.bin");
+        m.set_trainable(trainable_for(m, r.mode == "-" ? "full" : r.mode), false);
+        r.trainable = r.mode == "-" ? 0 : (double)m.num_trainable();
+        r.doc_loss = text_loss(m, doc_ids, 8, nullptr);
+        r.general_loss = text_loss(m, general_ids, 8, nullptr);
+        r.qa_n = (int)qa_items.size(); r.qa_heldout_n = (int)held_items.size();
+        r.qa = (double)qa_correct(m, tok, qa_items) / r.qa_n;
+        r.qa_heldout = (double)qa_correct(m, tok, held_items) / r.qa_heldout_n;
+        for (auto& pr : prompts) r.samples.push_back({pr, generate(m, tok, pr, tiny ? 16 : 80, 0.7, 40, 1337)});
+        printf("3m: %-20s 10-K loss %.3f | general loss %.4f | QA %.3f | held-out QA %.3f\n", r.name.c_str(), r.doc_loss, r.general_loss, r.qa, r.qa_heldout);
+        fflush(stdout);
+    }
+    double g0 = results[0].general_loss;
+
+    // 5. the report card
+    std::string js = "{\"budget_tokens\": " + std::to_string(budget) + ", \"doc_tokens\": " + std::to_string(doc_ids.size()) + ", \"arms\": [";
+    std::string md = "# The 3M 10-K experiment\n\nBase model: `" + base + "` (depth " + std::to_string(bm.cfg.L) + ", width " + std::to_string(bm.cfg.C) +
+                     ", context " + std::to_string(T) + ", " + std::to_string(bm.num_params()) + " parameters). Document: `" + doc + "` (" +
+                     std::to_string(doc_ids.size()) + " tokens). Every arm trains on " + std::to_string(budget) + " tokens. QA: " +
+                     std::to_string(qa_items.size()) + " questions (`" + qa + "`) and " + std::to_string(held_items.size()) +
+                     " held out (`" + qa_held + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token.\n\n"
+                     "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | wall |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    std::vector<double> fx, fy;
+    std::vector<std::string> names;
+    std::vector<Series> curves;
+    for (size_t i = 0; i < results.size(); i++) {
+        auto& r = results[i];
+        char row[512];
+        snprintf(row, sizeof row, "| %s | %s | %s | %.0f | %.3f | %.4f | %+.4f | %.1f%% | %.1f%% | %.0fs |\n", r.name.c_str(), r.mode.c_str(), r.data.c_str(),
+                 r.trainable, r.doc_loss, r.general_loss, r.general_loss - g0, 100 * r.qa, 100 * r.qa_heldout, r.wall_s);
+        md += row;
+        js += std::string(i ? ", " : "") + "{\"arm\": " + json_escape(r.name) + ", \"mode\": " + json_escape(r.mode) + ", \"data\": " + json_escape(r.data) +
+              ", \"trainable_params\": " + std::to_string((long)r.trainable) + ", \"tokens\": " + std::to_string((long)(i ? r.tokens : 0)) +
+              ", \"wall_s\": " + std::to_string(r.wall_s) + ", \"doc_loss\": " + std::to_string(r.doc_loss) + ", \"general_loss\": " + std::to_string(r.general_loss) +
+              ", \"forgetting\": " + std::to_string(r.general_loss - g0) + ", \"qa_accuracy\": " + std::to_string(r.qa) + ", \"qa_n\": " + std::to_string(r.qa_n) +
+              ", \"qa_heldout_accuracy\": " + std::to_string(r.qa_heldout) + ", \"qa_heldout_n\": " + std::to_string(r.qa_heldout_n) + ", \"samples\": {";
+        for (size_t k = 0; k < r.samples.size(); k++) js += std::string(k ? ", " : "") + json_escape(r.samples[k].first) + ": " + json_escape(r.samples[k].second);
+        js += "}}";
+        fx.push_back(r.general_loss - g0); fy.push_back(100 * r.qa_heldout); names.push_back(r.name);
+        if (i) curves.push_back({r.name, r.steps, r.losses});
+    }
+    js += "], \"seconds\": " + std::to_string(now_s() - t_all) + "}\n";
+    PlotSpec ps;
+    ps.title = "what each arm learned (held-out QA) vs what it forgot";
+    ps.xlabel = "forgetting: general held-out loss minus the base's (nats)";
+    ps.ylabel = "held-out QA accuracy (%)";
+    plot_scatter(out + "/qa_vs_forgetting.png", ps, fx, fy, names);
+    PlotSpec pc;
+    pc.title = "training loss per arm";
+    pc.xlabel = "step";
+    pc.ylabel = "loss on the arm's training data (nats)";
+    plot_lines(out + "/loss_curves.png", pc, curves);
+    md += "\n![QA vs forgetting](qa_vs_forgetting.png)\n\n![loss curves](loss_curves.png)\n\n## Samples (temperature 0.7, top-k 40)\n";
+    for (auto& r : results)
+        for (auto& sm : r.samples) md += "\n**" + r.name + "** — `" + json_escape(sm.first) + "`\n\n> " + sm.second + "\n";
+    write_file_atomic(out + "/results.json", js);
+    write_file_atomic(out + "/report.md", md);
+    printf("3m: wrote %s/report.md and %s/results.json in %s\n", out.c_str(), out.c_str(), fmt_duration(now_s() - t_all).c_str());
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+static int dispatch(const std::string& cmd, Args& a) {
+    if (cmd == "pretrain") return cmd_train(a, false);
+    if (cmd == "inject") return cmd_train(a, true);
+    if (cmd == "prepare") return cmd_prepare(a);
+    if (cmd == "sample") return cmd_sample(a);
+    if (cmd == "eval") return cmd_eval(a);
+    if (cmd == "encode") return cmd_encode(a);
+    if (cmd == "bench") return cmd_bench(a);
+    if (cmd == "synth") return cmd_synth(a);
+    if (cmd == "3m") return cmd_3m(a);
+    fatal(EXIT_USAGE, "unknown subcommand '%s' (see ./train --help)", cmd.c_str());
+}
 
 int main(int argc, char** argv) {
     std::string cmd = argc > 1 ? argv[1] : "pretrain";
@@ -907,12 +1177,5 @@ int main(int argc, char** argv) {
     int start = 2;
     if (cmd.rfind("--", 0) == 0) { cmd = "pretrain"; start = 1; }  // ./train --steps 10 ...
     Args a(argc, argv, start);
-    if (cmd == "pretrain") return cmd_train(a, false);
-    if (cmd == "inject") return cmd_train(a, true);
-    if (cmd == "prepare") return cmd_prepare(a);
-    if (cmd == "sample") return cmd_sample(a);
-    if (cmd == "eval") return cmd_eval(a);
-    if (cmd == "encode") return cmd_encode(a);
-    if (cmd == "bench") return cmd_bench(a);
-    fatal(EXIT_USAGE, "unknown subcommand '%s' (see ./train --help)", cmd.c_str());
+    return dispatch(cmd, a);
 }
