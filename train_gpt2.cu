@@ -23,27 +23,57 @@
 static const char* HELP = R"(usage: ./train [SUBCOMMAND] [--flag value ...]
 
 With no subcommand, runs `pretrain` with its defaults: prepares the embedded corpus (tokenizer and
-shards under out/data if missing), pretrains a small GPT-2 for about 8 minutes on 2 cores, writes
+shards under out/data if missing), pretrains a small GPT-2 (about 8 minutes on 2 idle cores), writes
 out/pretrain/{model.bin,state.bin,tokenizer.bin,log.jsonl,loss.png} and prints samples.
 
 subcommands:
-  pretrain   train a model
+  pretrain   train a model from scratch
       --depth L (4)  --width C (256)  --heads NH (C/64)  --context T (128)   model shape
       --batch B (16)                  sequences per micro-batch
       --total-batch N (B*T)           tokens per optimizer step; a multiple of B*T (grad accumulation)
-      --steps N (1100)  --lr X (2e-3)  --warmup N (50)  --min-lr-frac X (0.1)
+      --steps N (600)  --lr X (2e-3)  --warmup N (50)  --min-lr-frac X (0.1)
       --wd X (0.1)  --clip X (1.0)  --seed N (1337)  --threads N (all cores)
-      --data DIR (out/data)           train.bin, val.bin, tokenizer.bin (made by `prepare`)
+      --data DIR (out/data)           train.bin or train_*.bin shards, val.bin, tokenizer.bin
       --out DIR (out/pretrain)        checkpoint, training state, log, plot
-      --init-ckpt PATH                start from these weights instead of a random init
       --val-every N (100)  --val-batches N (20)  --save-every N (0 = only at the end)
       --sample-tokens N (64)          length of the samples printed at the end (0: none)
       --resume                        continue from OUT/model.bin + OUT/state.bin, exactly
       --stop-after N                  stop (and save) after step N of this run's schedule
+      --mem-layers L1,L2              product-key memory beside the MLP of these blocks
+      --mem-keys K (128)  --mem-topk k (32)  --mem-heads H (4)  --mem-dk D (64)  --mem-gated
+                                      K^2 slots, k read per head and token, query width D per head
+      --lora-rank R (0; 8 with --train lora)   LoRA adapters (alpha = 2R) on every block's matrices
+      --train full|lora|memory|memory-sparse|memory-keys (full)   what trains; the rest is frozen
+                                      and comes out bit-identical. memory: all memory values
+                                      (AdamW); memory-sparse: values of the top-t slots per step by
+                                      TF-IDF against general text (SGD); memory-keys: the memory's
+                                      query, keys and values
+      --topt N (10000)  --sparse-lr X (= --lr)   memory-sparse: slots per step, SGD learning rate
+      --df-data DIR (out/data)  --df-batches N (200)   background text for slot frequencies (df.bin)
+  inject     continue training a checkpoint: as pretrain, plus
+      --init-ckpt PATH (required)     the base; memories/adapters named by the flags are attached
+                                      (zero memory values, zero LoRA B: outputs unchanged at step 0)
+      defaults differ: --train memory-sparse --steps 200 --lr 1e-3 --warmup 10 --wd 0
+      --data DIR (required)           e.g. the output of `synth`
   prepare    tokenize the corpus into shards
       --corpus DIR (data/corpus beside the binary)  --data DIR (out/data)  --vocab N (8192)
       --tokenizer gpt2|bpe (bpe: train a byte-level BPE of --vocab tokens on the corpus)
       --val-frac X (0.02)             share of each file (its end) held out for validation
+  synth      turn one document into a synthetic corpus (entity passages, restatements, QA, cloze)
+      --doc FILE (.txt or .pdf; required)  --out DIR (required)
+      --ckpt PATH | --tokenizer gpt2|PATH (gpt2)   whose tokenizer writes the shards
+      --tokens N | --expansion X (60)  --multiplicity M (5)  --replay X (0.1)  --context T (1024)
+      --replay-data DIR (default: the embedded corpus)  --seed N
+      last line: {"tokens", "expansion", "coverage", ...}; DIR gets train_*.bin, preview.jsonl, report.json
+  3m         the 3M 10-K experiment: base, synthetic data, five arms, report card in out/3m/
+      --base PATH (default: pretrain one, cached in out/3m/base)  --out DIR (out/3m)
+      --size cpu|tiny  --steps N (1000 per arm)  --batch B (16)  --doc FILE  --qa FILE
+      --qa-heldout FILE  --general-data DIR (out/data)  --general-tokens N (100000)
+      --mem-layer L (2)  --topt N (1000)  --sparse-lr X (2.0)  --threads N
+  merge      fold a checkpoint's LoRA adapters into its weights: a plain GPT-2 checkpoint
+      --ckpt PATH (required)  --out PATH (required)
+  memory     browse a memory layer: which slots a text reads, how many rows two checkpoints differ in
+      --ckpt PATH (required)  --text TEXT  --top N (3)  --diff OTHER_CKPT
   sample     generate text
       --ckpt PATH (required)  --prompt TEXT ("")  --max-tokens N (128)  --temperature X (0.8)
       --top-k N (40)  --seed N (1337)
@@ -51,7 +81,8 @@ subcommands:
       --ckpt PATH (required) and one of:
       --text FILE     mean next-token cross-entropy (nats) over FILE: {"loss", "tokens"}
       --qa FILE       multiple choice, JSONL lines {"question", "choices", "answer"}; each choice
-                      scored by its mean per-token log-likelihood after the question: {"accuracy", "n"}
+                      scored by its mean per-token log-likelihood after "Question: Q\nAnswer:":
+                      {"accuracy", "n"}
   encode     print a file's token ids, one per line
       --tokenizer gpt2|PATH (a tokenizer.bin)   FILE
   bench      time training steps; the last line is one JSON object with tokens_per_s and mfu
@@ -412,7 +443,7 @@ static int cmd_train(Args& a, bool inject) {
     int lora_rank = (int)a.integer("lora-rank", mode == "lora" ? 8 : 0, 0, 4096);
     int B = (int)a.integer("batch", 16, 1, 65536);
     long total_batch = a.integer("total-batch", 0, 0, 1L << 40);
-    int steps = (int)a.integer("steps", inject ? 200 : 1100, 1, 100000000);
+    int steps = (int)a.integer("steps", inject ? 200 : 600, 1, 100000000);
     OptConfig o;
     o.lr = a.real("lr", inject ? 1e-3 : 2e-3, 0, 10);
     o.sparse_lr = a.real("sparse-lr", 0, 0, 1e6);
@@ -885,15 +916,22 @@ static double cpu_peak_flops(std::string* how) {
 
 struct BenchResult { double ms, tokens_per_s, mfu; };
 
-static BenchResult bench_config(GPT2Config c, int B, int steps, double peak) {
+// median time of a full training step (everything trains; memory values, if any, sparsely by SGD
+// on the top-t slots, as memory-sparse does); MFU counts the dense model's FLOPs only
+static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, int topt = 10000) {
     GPT2<float> m;
     m.init_random(c, 1);
+    m.set_trainable(std::vector<char>(m.specs.size(), 1), c.mem_layers != 0);
     int T = c.maxT;
     Rng rng(2);
     std::vector<int> x((size_t)B * T), y((size_t)B * T);
     for (auto& v : x) v = (int)rng.below(c.V);
     for (auto& v : y) v = (int)rng.below(c.V);
-    std::vector<float> mo(m.num_params()), vo(m.num_params());
+    Optimizer<float> opt;
+    opt.init(m);
+    OptConfig o;
+    std::vector<std::vector<int>> counts(c.L), slots(c.L);
+    std::vector<int> df(c.mem_layers ? c.mem.N() : 0, 0);
     std::vector<double> times;
     for (int s = 0; s <= steps; s++) {  // step 0 warms up (allocation, JIT kernels)
         if (s == 1) prof_reset();
@@ -901,14 +939,25 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak) {
         m.zero_grad();
         m.forward(x.data(), y.data(), B, T, 1.f);
         m.backward();
-        adamw_update(m.params.data(), m.grads.data(), mo.data(), vo.data(), m.num_params(), 1e-4f, 0.9f, 0.95f, 1e-8f, 0.1f, 1.f, s + 1);
+        for (int l = 0; l < c.L; l++) {
+            if (!c.has_mem(l)) continue;
+            ProfScope ps(PROF_MEMORY, 0, 0);
+            counts[l].assign(c.mem.N(), 0);
+            memory_count_accesses(counts[l].data(), m.mcache[l].idx.data(), m.mcache[l].idx.size());
+            slots[l].resize(topt);
+            slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df.data(), c.mem.N(), 100, topt));
+        }
+        opt.step(m, o, 1e-4, s + 1, slots);
         if (s > 0) times.push_back(now_s() - t0);
     }
     std::sort(times.begin(), times.end());
     double med = times[times.size() / 2];
-    double flops = (6.0 * m.num_params() + 6.0 * c.L * c.C * T) * B * T;
-    printf("bench: depth %d width %d heads %d context %d vocab %d batch %d | %.2fM params | median %.1f ms/step | %.0f tokens/s | %.1f GFLOP/s | MFU %.1f%%\n",
-           c.L, c.C, c.NH, T, c.V, B, m.num_params() / 1e6, med * 1000, B * T / med, flops / med / 1e9, 100 * flops / med / peak);
+    size_t dense = m.num_params();
+    for (size_t i = 0; i < m.specs.size(); i++) if (m.specs[i].group >= G_MEM) dense -= m.specs[i].size;
+    double flops = (6.0 * dense + 6.0 * c.L * c.C * T) * B * T;
+    std::string mem = c.mem_layers ? " | memory " + std::to_string(c.mem.N()) + " slots, top-" + std::to_string(topt) + " SGD" : "";
+    printf("bench: depth %d width %d heads %d context %d vocab %d batch %d%s | %.2fM params | median %.1f ms/step | %.0f tokens/s | %.1f GFLOP/s | MFU %.1f%%\n",
+           c.L, c.C, c.NH, T, c.V, B, mem.c_str(), m.num_params() / 1e6, med * 1000, B * T / med, flops / med / 1e9, 100 * flops / med / peak);
     double total = 0;
     for (double t : times) total += t;
     prof_report(total, steps);
@@ -947,12 +996,103 @@ static int cmd_bench(Args& a) {
     double mbs = text.size() / 1e6 / (now_s() - t0);
     printf("bench: GPT-2 tokenizer encodes %.1f MB/s (%.1f MB -> %zu tokens, one thread)\n", mbs, text.size() / 1e6, ntok);
     BenchResult d6 = bench_config(c, B, steps, peak);
+    // the memory layer's cost: the same step with a memory beside block 3's MLP, 256^2 and 1024^2 slots
+    double mem_ms[2];
+    for (int i = 0; i < 2; i++) {
+        GPT2Config mc = c;
+        mc.mem_layers = 1u << (c.L / 2);
+        mc.mem.n_keys = i ? 1024 : 256; mc.mem.topk = 32; mc.mem.heads = 4; mc.mem.dk = 128;
+        mem_ms[i] = bench_config(mc, B, steps, peak).ms;
+    }
+    printf("bench: memory overhead on the step: %.2fx (256^2 slots), %.2fx (1024^2 slots)\n", mem_ms[0] / d6.ms, mem_ms[1] / d6.ms);
     GPT2Config g = c;
     g.L = 12; g.C = 768; g.NH = 12; g.maxT = 64; g.V = 50257; g.Vp = pad_vocab(g.V);
     BenchResult big = bench_config(g, 4, 2, peak);
     printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"config\": \"d6 C384 T256 V8192 B8\", "
+           "\"memory_256sq_ms_per_step\": %.1f, \"memory_1024sq_ms_per_step\": %.1f, "
            "\"gpt2_124M_tokens_per_s\": %.1f, \"gpt2_124M_mfu\": %.4f, \"tokenizer_mb_per_s\": %.2f}\n",
-           d6.tokens_per_s, d6.mfu, d6.ms, big.tokens_per_s, big.mfu, mbs);
+           d6.tokens_per_s, d6.mfu, d6.ms, mem_ms[0], mem_ms[1], big.tokens_per_s, big.mfu, mbs);
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// merge and memory: fold LoRA into the weights; browse what a memory layer holds
+
+static int cmd_merge(Args& a) {
+    std::string ckpt = a.str("ckpt", ""), out = a.str("out", "");
+    a.finish("merge");
+    if (ckpt.empty() || out.empty()) fatal(EXIT_USAGE, "merge needs --ckpt PATH and --out PATH");
+    GPT2<float> m;
+    m.load(ckpt);
+    if (!m.cfg.lora_rank) fatal(EXIT_RUNTIME, "%s has no LoRA adapters to merge", ckpt.c_str());
+    Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    int r = m.cfg.lora_rank;
+    m.merge_lora();
+    mkdir_p(dirname_of(out));
+    m.save(out);
+    tok.save(dirname_of(out) + "/tokenizer.bin");
+    printf("merged rank-%d adapters of %s into %s (%.2fM parameters)\n", r, ckpt.c_str(), out.c_str(), m.num_params() / 1e6);
+    return 0;
+}
+
+static int cmd_memory(Args& a) {
+    std::string ckpt = a.str("ckpt", ""), text = a.str("text", ""), other = a.str("diff", "");
+    int top = (int)a.integer("top", 3, 1, 64);
+    set_threads(a);
+    a.finish("memory");
+    if (ckpt.empty()) fatal(EXIT_USAGE, "memory needs --ckpt PATH");
+    GPT2<float> m;
+    m.load(ckpt);
+    if (!m.cfg.mem_layers) fatal(EXIT_RUNTIME, "%s has no memory layer", ckpt.c_str());
+    const MemoryConfig& mc = m.cfg.mem;
+    printf("%s: memory in blocks mask 0x%x, %zu slots each (%d^2), top-%d of %d heads, dk %d%s\n", ckpt.c_str(), m.cfg.mem_layers,
+           mc.N(), mc.n_keys, mc.topk, mc.heads, mc.dk, mc.gated ? ", gated" : "");
+    if (!other.empty()) {  // which value rows differ between two checkpoints of the same shape
+        GPT2<float> o;
+        o.load(other);
+        if (o.cfg.mem_layers != m.cfg.mem_layers || o.cfg.mem.N() != mc.N() || o.cfg.C != m.cfg.C)
+            fatal(EXIT_RUNTIME, "%s and %s do not have the same memory layers", ckpt.c_str(), other.c_str());
+        for (int l = 0; l < m.cfg.L; l++) {
+            if (!m.cfg.has_mem(l)) continue;
+            size_t changed = 0;
+            double d2 = 0;
+            for (size_t r = 0; r < mc.N(); r++) {
+                const float *x = m.p.mem[l].values + r * m.cfg.C, *y = o.p.mem[l].values + r * m.cfg.C;
+                bool diff = false;
+                for (int c = 0; c < m.cfg.C; c++) { double d = (double)x[c] - y[c]; d2 += d * d; diff |= x[c] != y[c]; }
+                changed += diff;
+            }
+            printf("block %d: %zu of %zu value rows differ (%.2f%%), L2 distance %.4g\n", l, changed, mc.N(), 100.0 * changed / mc.N(), std::sqrt(d2));
+        }
+    }
+    if (text.empty()) return 0;
+    Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    std::vector<int> ids = tok.encode(text, false);
+    if (ids.size() > (size_t)m.cfg.maxT) ids.resize(m.cfg.maxT);
+    if (ids.empty()) fatal(EXIT_USAGE, "--text holds no tokens");
+    m.forward(ids.data(), nullptr, 1, (int)ids.size());
+    for (int l = 0; l < m.cfg.L; l++) {
+        if (!m.cfg.has_mem(l)) continue;
+        printf("block %d: per token, the slots read with the largest weights (summed over heads)\n", l);
+        const MemoryCache<float>& c = m.mcache[l];
+        int HK = mc.heads * mc.topk;
+        for (size_t t = 0; t < ids.size(); t++) {
+            std::vector<std::pair<float, int>> w;  // (weight, slot), merged over heads
+            for (int e = 0; e < HK; e++) {
+                int slot = c.idx[t * HK + e];
+                float wt = c.w[t * HK + e] / mc.heads;
+                bool found = false;
+                for (auto& p : w) if (p.second == slot) { p.first += wt; found = true; }
+                if (!found) w.push_back({wt, slot});
+            }
+            std::sort(w.begin(), w.end(), [](auto& x, auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+            std::string piece = tok.decode_token(ids[t]);
+            for (auto& ch : piece) if (ch == '\n') ch = ' ';
+            printf("  %-16s", ("'" + piece + "'").c_str());
+            for (int k = 0; k < top && k < (int)w.size(); k++) printf("  slot %6d (%.3f)", w[k].second, w[k].first);
+            printf("\n");
+        }
+    }
     return 0;
 }
 
@@ -997,12 +1137,12 @@ static int cmd_3m(Args& a) {
     std::string qa_held = a.str("qa-heldout", home_dir() + "/data/3m/qa_heldout.jsonl");
     std::string general = a.str("general-data", "out/data");
     bool tiny = size == "tiny";
-    int steps = (int)a.integer("steps", tiny ? 6 : 300, 1, 10000000);
+    int steps = (int)a.integer("steps", tiny ? 6 : 1000, 1, 10000000);
     int batch = (int)a.integer("batch", tiny ? 4 : 16, 1, 65536);
     std::string threads = std::to_string(a.integer("threads", omp_get_max_threads(), 1, 1024));
     int general_tokens = (int)a.integer("general-tokens", tiny ? 2000 : 100000, 100, 1 << 30);
     std::string mem_layer = a.str("mem-layer", tiny ? "1" : "2");
-    std::string topt = a.str("topt", tiny ? "8" : "2000");
+    std::string topt = a.str("topt", tiny ? "8" : "1000");
     std::string sparse_lr = a.str("sparse-lr", "2.0");
     a.finish("3m");
     for (auto& f : {doc, qa, qa_held})
@@ -1047,14 +1187,14 @@ static int cmd_3m(Args& a) {
     // 3. the arms, on the same token budget
     struct Arm { std::string name, mode, data; std::vector<std::string> extra; };
     std::vector<Arm> arms = {
-        {"naive", "full", doc_dir, {"--lr", "1e-3"}},
+        {"naive", "full", doc_dir, {"--lr", "2e-3"}},
         {"synth-full", "full", synth_dir, {"--lr", "1e-3"}},
         {"synth-lora", "lora", synth_dir, {"--lr", "2e-3", "--lora-rank", "16"}},
         {"synth-memory", "memory", synth_dir, {"--lr", "1e-2", "--mem-layers", mem_layer}},
         {"synth-memory-sparse", "memory-sparse", synth_dir, {"--lr", "1e-2", "--sparse-lr", sparse_lr, "--topt", topt, "--mem-layers", mem_layer}},
     };
     std::vector<std::string> mem_shape = tiny ? std::vector<std::string>{"--mem-keys", "8", "--mem-topk", "4", "--mem-heads", "2", "--mem-dk", "8", "--df-batches", "4"}
-                                              : std::vector<std::string>{"--mem-keys", "128", "--mem-topk", "32", "--mem-heads", "4", "--mem-dk", "64", "--df-batches", "200"};
+                                              : std::vector<std::string>{"--mem-keys", "256", "--mem-topk", "32", "--mem-heads", "4", "--mem-dk", "128", "--df-batches", "200"};
     std::vector<ArmResult> results;
     for (auto& arm : arms) {
         std::string dir = out + "/" + arm.name;
@@ -1167,6 +1307,8 @@ static int dispatch(const std::string& cmd, Args& a) {
     if (cmd == "bench") return cmd_bench(a);
     if (cmd == "synth") return cmd_synth(a);
     if (cmd == "3m") return cmd_3m(a);
+    if (cmd == "merge") return cmd_merge(a);
+    if (cmd == "memory") return cmd_memory(a);
     fatal(EXIT_USAGE, "unknown subcommand '%s' (see ./train --help)", cmd.c_str());
 }
 

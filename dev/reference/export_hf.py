@@ -64,6 +64,8 @@ def main():
     ap.add_argument("out_dir", help="folder to save_pretrained() into")
     a = ap.parse_args()
     p, cfg = ref.read_checkpoint(a.checkpoint)
+    if cfg.lora_rank or cfg.mem_layers:  # transformers' GPT-2 has no place for them
+        sys.exit(f"error: {a.checkpoint} has LoRA adapters or memory layers; merge LoRA first (./train merge), memory cannot be exported")
     model = params_to_hf(p, cfg)
     model.save_pretrained(a.out_dir)
     print(f"wrote {a.out_dir}: GPT2LMHeadModel maxT={cfg.maxT} V={cfg.V} L={cfg.L} NH={cfg.NH} C={cfg.C}")

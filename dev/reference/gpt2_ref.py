@@ -7,7 +7,7 @@ parameters are a dict of tensors named and ordered exactly like the checkpoint.
 Checkpoint format (llm.c's, fp32):
     header: 256 int32: [0]=20240326 magic, [1]=3 (fp32), [2]=maxT, [3]=V, [4]=L,
             [5]=NH, [6]=C, [7]=Vp, rest 0
-    then fp32 tensors, row-major, in PARAM_NAMES order with param_shapes() shapes.
+    then fp32 tensors, row-major, in param_names(cfg) order with param_shapes() shapes.
     Linear weights are (out, in) like torch.nn.Linear. Rows V..Vp-1 of wte are zero.
 
 Model:
@@ -19,6 +19,23 @@ Model:
 Optimizer (the project's AdamW), see adamw_step(): global grad-norm clipping to 1.0
 as grads *= min(1, 1/norm) (no +1e-6 as torch.nn.utils.clip_grad_norm_ does),
 then bias-corrected Adam with decoupled weight decay on the matrices only.
+
+Extensions (the project's LoRA adapters and product-key memory layers), written from their
+definitions (Hu et al. 2021; Lample et al. 2019, Memory+ gating of Berges et al. 2024):
+    checkpoint header [8]=1 marks them, [9] LoRA rank r, [10] LoRA alpha, [11] bitmask of the
+    blocks with a memory, [12] n_keys, [13] top-k, [14] memory heads H, [15] query width per head
+    dk, [16] gated; their tensors follow the 16 base tensors, in param_names(cfg) order:
+    lora_<m>_A (L, r, in), lora_<m>_B (L, out, r) for m = qkv, attproj, fc, fcproj (A then B),
+    then per memory block l (ascending): block<l>.mem_wq (H*dk, C), mem_bq (H*dk),
+    mem_keys (H, 2, n_keys, dk/2), [mem_w1 (C, C), mem_w2 (C, C) if gated], mem_values (n_keys^2, C).
+    LoRA: each of the four linear layers of every block gets + (alpha/r) * (x A^T) B^T.
+    Memory in block l, beside the MLP, reading LN2's output h; after x += MLP(h), x += mem(h):
+        q = h Wq^T + bq; per head, each half q1, q2 (dk/2) RMS-normalised q / sqrt(mean(q^2) + 1e-6);
+        score(slot i*n_keys + j) = K1[i].q1 + K2[j].q2; the top-k slots over all n_keys^2
+        (brute force here: product keys make it the same set); w = softmax of their scores;
+        mem = sum over heads and selected slots of w * values[slot];
+        out = mem, or gated: out = (mem * silu(h W1^T)) W2^T.
+    AdamW decays the memory's wq, keys, w1, w2 (not bq, values) and no LoRA tensor.
 """
 import math
 import struct
@@ -54,17 +71,53 @@ class Config:
     NH: int
     C: int
     Vp: int = 0
+    # extensions (0 = absent): LoRA on qkv, attproj, fc, fcproj of every block; memory layers
+    lora_rank: int = 0
+    lora_alpha: int = 0
+    mem_layers: int = 0   # bit l set: block l has a memory layer
+    mem_n_keys: int = 0
+    mem_topk: int = 0
+    mem_heads: int = 0
+    mem_dk: int = 0
+    mem_gated: int = 0
 
     def __post_init__(self):
         if self.Vp == 0:
             self.Vp = pad_vocab(self.V)
         assert self.C % self.NH == 0, "C must be a multiple of NH"
         assert self.Vp >= self.V
+        assert self.mem_layers >> self.L == 0
+        if self.mem_layers:
+            assert self.mem_dk % 2 == 0 and 0 < self.mem_topk <= self.mem_n_keys and self.mem_heads > 0
+
+    @property
+    def extended(self):
+        return self.lora_rank > 0 or self.mem_layers != 0
+
+    def has_mem(self, l):
+        return (self.mem_layers >> l) & 1 == 1
+
+
+# the adapted linear layers of a block: name, (in, out) in multiples of C
+LORA_MATRICES = [("qkv", 1, 3), ("attproj", 1, 1), ("fc", 1, 4), ("fcproj", 4, 1)]
+MEM_DECAY = {"mem_wq", "mem_keys", "mem_w1", "mem_w2"}  # not mem_bq, mem_values
+RMS_EPS = 1e-6  # inside the memory query's RMS normalisation
+
+
+def mem_tensor_shapes(cfg):
+    C, H, dk, nk = cfg.C, cfg.mem_heads, cfg.mem_dk, cfg.mem_n_keys
+    d = {"mem_wq": (H * dk, C), "mem_bq": (H * dk,), "mem_keys": (H, 2, nk, dk // 2)}
+    if cfg.mem_gated:
+        d["mem_w1"] = (C, C)
+        d["mem_w2"] = (C, C)
+    d["mem_values"] = (nk * nk, C)
+    return d
 
 
 def param_shapes(cfg):
+    """every tensor's shape, in checkpoint order (the 16 base tensors, then LoRA's, then memory's)"""
     L, C, maxT, Vp = cfg.L, cfg.C, cfg.maxT, cfg.Vp
-    return {
+    d = {
         "wte": (Vp, C), "wpe": (maxT, C),
         "ln1w": (L, C), "ln1b": (L, C),
         "qkvw": (L, 3 * C, C), "qkvb": (L, 3 * C),
@@ -74,6 +127,27 @@ def param_shapes(cfg):
         "fcprojw": (L, C, 4 * C), "fcprojb": (L, C),
         "lnfw": (C,), "lnfb": (C,),
     }
+    r = cfg.lora_rank
+    if r:
+        for m, i, o in LORA_MATRICES:
+            d[f"lora_{m}_A"] = (L, r, i * C)
+            d[f"lora_{m}_B"] = (L, o * C, r)
+    for l in range(L):
+        if cfg.has_mem(l):
+            for k, shape in mem_tensor_shapes(cfg).items():
+                d[f"block{l}.{k}"] = shape
+    return d
+
+
+def param_names(cfg):
+    return list(param_shapes(cfg).keys())
+
+
+def is_decayed(name):
+    """AdamW's weight decay: the base matrices and the memory's wq, keys, w1, w2"""
+    if name in DECAY_NAMES:
+        return True
+    return name.startswith("block") and name.split(".", 1)[1] in MEM_DECAY
 
 
 def num_params(cfg):
@@ -105,6 +179,36 @@ def init_params(cfg, seed, ln_noise=0.1, bias_std=0.02, std=0.02, scale_residual
             t = s * torch.randn(shape, generator=g)
         p[name] = t.to(torch.float32).contiguous()
     p["wte"][cfg.V:].zero_()
+    return p
+
+
+def init_extensions(p, cfg, seed, lora_b_std=0.05, bq_std=0.02, values_std=None):
+    """Random LoRA and memory tensors (into p, in param_names order). LoRA: A ~ U(+-1/sqrt(in)),
+    B ~ N(0, lora_b_std) (nonzero, unlike a fresh adapter, so that every path is exercised).
+    Memory: wq, w1, w2 ~ U(+-1/sqrt(C)), bq ~ N(0, bq_std), keys ~ U(+-1/sqrt(dk/2)),
+    values ~ N(0, values_std or 1/sqrt(C))."""
+    g = torch.Generator().manual_seed(seed)
+    shapes = param_shapes(cfg)
+    C = cfg.C
+
+    def unif(shape, a):
+        return (2 * torch.rand(shape, generator=g) - 1) * a
+
+    for name in param_names(cfg)[len(PARAM_NAMES):]:
+        shape = shapes[name]
+        if name.startswith("lora_"):
+            t = unif(shape, 1 / math.sqrt(shape[2])) if name.endswith("_A") else lora_b_std * torch.randn(shape, generator=g)
+        else:
+            k = name.split(".", 1)[1]
+            if k in ("mem_wq", "mem_w1", "mem_w2"):
+                t = unif(shape, 1 / math.sqrt(C))
+            elif k == "mem_bq":
+                t = bq_std * torch.randn(shape, generator=g)
+            elif k == "mem_keys":
+                t = unif(shape, 1 / math.sqrt(cfg.mem_dk // 2))
+            else:
+                t = (values_std or 1 / math.sqrt(C)) * torch.randn(shape, generator=g)
+        p[name] = t.to(torch.float32).contiguous()
     return p
 
 
@@ -140,7 +244,44 @@ def causal_attention(qkv, NH):
     return y.transpose(1, 2).contiguous().view(B, T, C)
 
 
-def forward(p, cfg, idx, targets=None, fast=False):
+def linear(p, cfg, l, m, h, wname, bname):
+    """block l's linear layer m (qkv, attproj, fc, fcproj) with its LoRA adapter if any"""
+    y = h @ p[wname][l].t() + p[bname][l]
+    if cfg.lora_rank:
+        A, Bm = p[f"lora_{m}_A"][l], p[f"lora_{m}_B"][l]
+        y = y + (cfg.lora_alpha / cfg.lora_rank) * ((h @ A.t()) @ Bm.t())
+    return y
+
+
+def memory_layer(p, cfg, l, h, info=None):
+    """the product-key memory of block l on h (B, T, C) (the LN2 output); returns (B, T, C).
+    Top-k by brute force over all n_keys^2 slot scores. info (dict or None) collects, per
+    lookup, the selected slots and the margin between the k-th and (k+1)-th best score."""
+    B, T, C = h.shape
+    H, dk, nk, k = cfg.mem_heads, cfg.mem_dk, cfg.mem_n_keys, cfg.mem_topk
+    pre = f"block{l}."
+    q = h @ p[pre + "mem_wq"].t() + p[pre + "mem_bq"]                      # (B, T, H*dk)
+    q = q.view(B, T, H, 2, dk // 2)
+    qn = q * torch.rsqrt((q * q).mean(-1, keepdim=True) + RMS_EPS)        # each half RMS-normalised
+    keys = p[pre + "mem_keys"]                                             # (H, 2, nk, dk/2)
+    s = (qn.unsqueeze(-2) * keys).sum(-1)                                  # (B, T, H, 2, nk)
+    scores = (s[..., 0, :, None] + s[..., 1, None, :]).reshape(B, T, H, nk * nk)  # slot i*nk + j
+    top, sel = scores.topk(min(k + 1, nk * nk), dim=-1)                    # sorted, best first
+    if info is not None:
+        info.setdefault("slots", []).append(sel[..., :k].detach().clone())
+        if k < nk * nk:
+            info.setdefault("margin", []).append((top[..., k - 1] - top[..., k]).detach().min().item())
+    top, sel = top[..., :k], sel[..., :k]
+    w = torch.softmax(top, dim=-1)                                         # (B, T, H, k)
+    vals = p[pre + "mem_values"][sel]                                      # (B, T, H, k, C)
+    mem = (w.unsqueeze(-1) * vals).sum(dim=(2, 3))                         # heads and slots summed
+    if not cfg.mem_gated:
+        return mem
+    z = h @ p[pre + "mem_w1"].t()
+    return (mem * (z * torch.sigmoid(z))) @ p[pre + "mem_w2"].t()
+
+
+def forward(p, cfg, idx, targets=None, fast=False, info=None):
     """Returns (logits (B, T, Vp), loss or None). fast=True uses torch's fused ops
     (F.layer_norm, scaled_dot_product_attention, F.gelu, F.cross_entropy): same maths,
     used by the benchmark; the default spells every operation out."""
@@ -154,7 +295,7 @@ def forward(p, cfg, idx, targets=None, fast=False):
             h = F.layer_norm(x, (C,), p["ln1w"][l], p["ln1b"][l], LN_EPS)
         else:
             h = layernorm(x, p["ln1w"][l], p["ln1b"][l])
-        qkv = h @ p["qkvw"][l].t() + p["qkvb"][l]
+        qkv = linear(p, cfg, l, "qkv", h, "qkvw", "qkvb")
         if fast:
             q, k, v = qkv.split(C, dim=2)
             hs = C // cfg.NH
@@ -163,14 +304,16 @@ def forward(p, cfg, idx, targets=None, fast=False):
             y = y.transpose(1, 2).contiguous().view(B, T, C)
         else:
             y = causal_attention(qkv, cfg.NH)
-        x = x + (y @ p["attprojw"][l].t() + p["attprojb"][l])
+        x = x + linear(p, cfg, l, "attproj", y, "attprojw", "attprojb")
         if fast:
             h2 = F.layer_norm(x, (C,), p["ln2w"][l], p["ln2b"][l], LN_EPS)
         else:
             h2 = layernorm(x, p["ln2w"][l], p["ln2b"][l])
-        fc = h2 @ p["fcw"][l].t() + p["fcb"][l]
+        fc = linear(p, cfg, l, "fc", h2, "fcw", "fcb")
         fc = F.gelu(fc, approximate="tanh") if fast else gelu_tanh(fc)
-        x = x + (fc @ p["fcprojw"][l].t() + p["fcprojb"][l])
+        x = x + linear(p, cfg, l, "fcproj", fc, "fcprojw", "fcprojb")
+        if cfg.has_mem(l):  # beside the MLP, on the same input, added after it
+            x = x + memory_layer(p, cfg, l, h2, info)
     if fast:
         x = F.layer_norm(x, (C,), p["lnfw"], p["lnfb"], LN_EPS)
     else:
@@ -187,12 +330,12 @@ def forward(p, cfg, idx, targets=None, fast=False):
     return logits, loss
 
 
-def forward_backward(p, cfg, idx, targets, fast=False):
-    """Returns (logits, loss, grads dict); p is not modified."""
+def forward_backward(p, cfg, idx, targets, fast=False, info=None):
+    """Returns (logits, loss, grads dict in param_names order); p is not modified."""
     leaves = {k: v.detach().clone().requires_grad_(True) for k, v in p.items()}
-    logits, loss = forward(leaves, cfg, idx, targets, fast=fast)
+    logits, loss = forward(leaves, cfg, idx, targets, fast=fast, info=info)
     loss.backward()
-    grads = {k: leaves[k].grad.detach() for k in PARAM_NAMES}
+    grads = {k: leaves[k].grad.detach() for k in param_names(cfg)}
     return logits.detach(), loss.detach(), grads
 
 
@@ -203,13 +346,14 @@ class AdamW:
         norm = sqrt(sum over every gradient element of g^2);  g *= min(1, max_norm/norm)
         m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g^2
         mhat = m/(1-b1^t);  vhat = v/(1-b2^t)
-        p -= lr * (mhat/(sqrt(vhat)+eps) + wd*p)   (wd only for DECAY_NAMES)"""
+        p -= lr * (mhat/(sqrt(vhat)+eps) + wd*p)   (wd only where is_decayed(name))"""
 
     def __init__(self, p, lr=1e-3, beta1=0.9, beta2=0.95, eps=1e-8, weight_decay=0.1, max_norm=1.0):
         self.lr, self.b1, self.b2, self.eps, self.wd, self.max_norm = lr, beta1, beta2, eps, weight_decay, max_norm
         self.m = {k: torch.zeros_like(v) for k, v in p.items()}
         self.v = {k: torch.zeros_like(v) for k, v in p.items()}
         self.t = 0
+        self.names = list(p.keys())
 
     @staticmethod
     def grad_norm(grads):
@@ -223,14 +367,14 @@ class AdamW:
         bc1 = 1.0 - self.b1 ** self.t
         bc2 = 1.0 - self.b2 ** self.t
         with torch.no_grad():
-            for k in PARAM_NAMES:
+            for k in self.names:
                 g = grads[k] * scale
                 m, v = self.m[k], self.v[k]
                 m.mul_(self.b1).add_((1.0 - self.b1) * g)
                 v.mul_(self.b2).add_((1.0 - self.b2) * g * g)
                 mhat = m / bc1
                 vhat = v / bc2
-                wd = self.wd if k in DECAY_NAMES else 0.0
+                wd = self.wd if is_decayed(k) else 0.0
                 p[k].sub_(self.lr * (mhat / (torch.sqrt(vhat) + self.eps) + wd * p[k]))
         return norm.item()
 
@@ -243,11 +387,19 @@ def _header(values):
     return h.tobytes()
 
 
+def _ckpt_header(cfg):
+    h = [CKPT_MAGIC, CKPT_VERSION_FP32, cfg.maxT, cfg.V, cfg.L, cfg.NH, cfg.C, cfg.Vp]
+    if cfg.extended:
+        h += [1, cfg.lora_rank, cfg.lora_alpha, cfg.mem_layers, cfg.mem_n_keys, cfg.mem_topk,
+              cfg.mem_heads, cfg.mem_dk, cfg.mem_gated]
+    return _header(h)
+
+
 def write_checkpoint(path, p, cfg):
     shapes = param_shapes(cfg)
     with open(path, "wb") as f:
-        f.write(_header([CKPT_MAGIC, CKPT_VERSION_FP32, cfg.maxT, cfg.V, cfg.L, cfg.NH, cfg.C, cfg.Vp]))
-        for name in PARAM_NAMES:
+        f.write(_ckpt_header(cfg))
+        for name in param_names(cfg):
             t = p[name].detach().to(torch.float32).cpu().contiguous()
             assert tuple(t.shape) == shapes[name], (name, t.shape, shapes[name])
             f.write(t.numpy().tobytes())
@@ -260,7 +412,13 @@ def read_checkpoint(path):
             raise ValueError(f"{path}: bad magic {h[0]} (want {CKPT_MAGIC})")
         if h[1] != CKPT_VERSION_FP32:
             raise ValueError(f"{path}: version {h[1]} is not fp32 (3)")
-        cfg = Config(maxT=int(h[2]), V=int(h[3]), L=int(h[4]), NH=int(h[5]), C=int(h[6]), Vp=int(h[7]))
+        ext = {}
+        if h[8] == 1:
+            ext = dict(lora_rank=int(h[9]), lora_alpha=int(h[10]), mem_layers=int(h[11]), mem_n_keys=int(h[12]),
+                       mem_topk=int(h[13]), mem_heads=int(h[14]), mem_dk=int(h[15]), mem_gated=int(h[16]))
+        elif h[8] != 0:
+            raise ValueError(f"{path}: unknown extension marker {h[8]}")
+        cfg = Config(maxT=int(h[2]), V=int(h[3]), L=int(h[4]), NH=int(h[5]), C=int(h[6]), Vp=int(h[7]), **ext)
         p = {}
         for name, shape in param_shapes(cfg).items():
             n = math.prod(shape)
@@ -275,7 +433,8 @@ def read_checkpoint(path):
 
 def write_debug_state(path, cfg, x, y, logits, loss, grads):
     """llm.c's debug state: header [0]=20240327, [1]=2, [2]=B, [3]=T; then x, y (B*T int32),
-    logits (B*T*V fp32, unpadded), loss (1 fp32), gradients in checkpoint order/shapes."""
+    logits (B*T*V fp32, unpadded), loss (1 fp32), gradients in checkpoint order/shapes
+    (param_names(cfg): with extensions, their gradients follow the base ones)."""
     B, T = x.shape
     with open(path, "wb") as f:
         f.write(_header([DEBUG_MAGIC, DEBUG_VERSION, B, T]))
@@ -284,7 +443,7 @@ def write_debug_state(path, cfg, x, y, logits, loss, grads):
         f.write(logits[..., :cfg.V].to(torch.float32).contiguous().numpy().tobytes())
         f.write(np.array([float(loss)], dtype=np.float32).tobytes())
         shapes = param_shapes(cfg)
-        for name in PARAM_NAMES:
+        for name in param_names(cfg):
             g = grads[name].to(torch.float32).contiguous()
             assert tuple(g.shape) == shapes[name]
             f.write(g.numpy().tobytes())
