@@ -67,7 +67,9 @@ subcommands:
       last line: {"tokens", "expansion", "coverage", ...}; DIR gets train_*.bin, preview.jsonl, report.json
   3m         the 3M 10-K experiment: base, synthetic data, five arms, report card in out/3m/
       --base PATH (default: pretrain one, cached in out/3m/base)  --out DIR (out/3m)
-      --size cpu|tiny  --steps N (1000 per arm)  --batch B (16)  --doc FILE  --qa FILE
+      --size cpu|tiny  --steps N (1000 per arm)  --batch B (16)  --qa FILE
+      --doc FILE (data/3m/3M_2022_10K.txt: memorisation loss, naive arm)
+      --synth-doc FILE (the 10-K's PDF, or --doc when given: the generator's input)
       --qa-heldout FILE  --general-data DIR (out/data)  --general-tokens N (100000)
       --mem-layer L (2)  --topt N (1000)  --sparse-lr X (2.0)  --threads N
   merge      fold a checkpoint's LoRA adapters into its weights: a plain GPT-2 checkpoint
@@ -1133,6 +1135,8 @@ static int cmd_3m(Args& a) {
     std::string base_ckpt = a.str("base", "");
     std::string size = a.choice("size", "cpu", {"cpu", "tiny"});
     std::string doc = a.str("doc", home_dir() + "/data/3m/3M_2022_10K.txt");
+    // the PDF's layout lets the generator rebuild the financial tables (the .txt loses most of them)
+    std::string synth_doc = a.str("synth-doc", a.has("doc") ? doc : home_dir() + "/data/3m/3M_2022_10K.pdf");
     std::string qa = a.str("qa", home_dir() + "/data/3m/qa.jsonl");
     std::string qa_held = a.str("qa-heldout", home_dir() + "/data/3m/qa_heldout.jsonl");
     std::string general = a.str("general-data", "out/data");
@@ -1145,7 +1149,7 @@ static int cmd_3m(Args& a) {
     std::string topt = a.str("topt", tiny ? "8" : "1000");
     std::string sparse_lr = a.str("sparse-lr", "2.0");
     a.finish("3m");
-    for (auto& f : {doc, qa, qa_held})
+    for (auto& f : {doc, synth_doc, qa, qa_held})
         if (!file_exists(f)) fatal(EXIT_RUNTIME, "3m: %s does not exist", f.c_str());
     mkdir_p(out);
     double t_all = now_s();
@@ -1180,7 +1184,7 @@ static int cmd_3m(Args& a) {
     std::vector<int> doc_ids = tok.encode(read_file(doc), false);
     doc_ids.push_back(tok.eot);
     write_shard(doc_dir + "/train.bin", doc_ids, tok.vocab_size);
-    std::vector<std::string> sw = {"synth", "--doc", doc, "--out", synth_dir, "--ckpt", base, "--tokens", std::to_string(budget), "--context", std::to_string(T)};
+    std::vector<std::string> sw = {"synth", "--doc", synth_doc, "--out", synth_dir, "--ckpt", base, "--tokens", std::to_string(budget), "--context", std::to_string(T)};
     if (file_exists(general + "/train.bin")) { sw.push_back("--replay-data"); sw.push_back(general); }
     if (!stage_current(synth_dir, join(sw))) { if (run_sub(sw)) return 1; stage_mark(synth_dir, join(sw)); }
 

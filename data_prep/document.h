@@ -42,6 +42,7 @@ struct Paragraph {
 struct Document {
     std::string path;
     std::string source_text;  // the whole document as plain text (what the expansion ratio divides by)
+    std::string body_text;    // the body (before the exhibits) without page furniture, every line, tables included as printed
     std::vector<std::string> cover;  // non-empty lines of the first page, trimmed
     std::vector<Paragraph> paragraphs;
     std::vector<Table> tables;
@@ -796,17 +797,33 @@ struct RawParser {
     bool rebuild(const std::vector<RLine>& L, int page, const std::vector<std::string>& meta) {
         std::vector<std::string> years;
         for (auto& l : L) if (l.kind == YEAR && std::find(years.begin(), years.end(), l.text) == years.end()) years.push_back(l.text);
+        // pdftotext's default output may print the header years out of their visual order ("2021", "2022",
+        // later "2020"); the values come in visual order. Statements put the latest year first, so a
+        // short run of years is taken in descending order; a long ascending run is a schedule
+        // (2023 ... 2027) and kept as printed.
+        {
+            bool ascending_run = years.size() >= 4;
+            for (size_t i = 1; i < years.size(); i++) if (atoi(years[i].c_str()) != atoi(years[i - 1].c_str()) + 1) ascending_run = false;
+            if (!ascending_run) std::sort(years.begin(), years.end(), [](const std::string& a, const std::string& b) { return a > b; });
+        }
         int ncols = (int)years.size();
         std::vector<std::vector<std::string>> lgroups;
         std::vector<std::vector<TableCell>> vgroups;
         Kind last = BLANK;
         std::map<std::string, int> label_count;
         for (auto& l : L) if (l.kind == LABEL) label_count[l.text]++;
-        for (auto& kv : label_count)  // a short label printed twice is a column header ("Carrying Value"), not a row
-            if (kv.second > 1 && split_words(kv.first).size() <= 3) return false;
+        for (auto& kv : label_count) {  // a short label printed twice is a column header ("Carrying Value"), not a row
+            std::string u = lower(kv.first);
+            bool generic_row = starts_with(u, "other") || starts_with(u, "total") || contains(u, " net") || contains(u, "net ");
+            if (kv.second > 1 && split_words(kv.first).size() <= 3 && !generic_row) return false;
+        }
         for (auto& l : L) {
             if (l.kind == LABEL && l.text[0] == '(' && l.text.back() == ')') continue;  // "(Millions)": the scale, not a row
             if (l.kind == LABEL) {
+                if (last == LABEL && !lgroups.back().empty() && islower((unsigned char)l.text[0])) {
+                    lgroups.back().back() += " " + l.text;  // a wrapped label ("... provided by operating" / "activities")
+                    continue;
+                }
                 if (last != LABEL) lgroups.push_back({});
                 lgroups.back().push_back(l.text);
             } else if (l.kind == VALUE) {
@@ -911,19 +928,47 @@ struct RawParser {
                 a--;
             }
             std::vector<RLine> region;
-            std::vector<std::string> meta;
             for (int i = a; i <= last; i++) {
                 if (L[i].kind == PROSE) continue;
                 region.push_back(L[i]);
             }
-            // leading label lines up to the first year are the title block
-            size_t k = 0;
-            while (k < region.size() && region[k].kind != YEAR && region[k].kind != VALUE) {
-                if (region[k].kind == LABEL) meta.push_back(region[k].text);
-                k++;
+            // several tables on one page: a year printed again after values and new labels starts the
+            // next table's header; the labels since the last value are that table's title lines
+            std::vector<std::pair<size_t, size_t>> cuts;
+            {
+                std::set<std::string> years;
+                size_t start = 0, first_label_after_value = std::string::npos;
+                bool seen_value = false;
+                for (size_t i = 0; i < region.size(); i++) {
+                    const RLine& l = region[i];
+                    if (l.kind == VALUE) { seen_value = true; first_label_after_value = std::string::npos; }
+                    else if (l.kind == LABEL && seen_value && first_label_after_value == std::string::npos) first_label_after_value = i;
+                    else if (l.kind == YEAR) {
+                        if (years.count(l.text) && first_label_after_value != std::string::npos) {
+                            cuts.push_back({start, first_label_after_value});
+                            start = first_label_after_value;
+                            years.clear();
+                            seen_value = false;
+                            first_label_after_value = std::string::npos;
+                        }
+                        years.insert(l.text);
+                    }
+                }
+                cuts.push_back({start, region.size()});
             }
-            std::vector<RLine> body(region.begin() + k, region.end());
-            if (!rebuild(body, page, meta)) doc->tables_skipped++;
+            for (auto& c : cuts) {
+                std::vector<std::string> meta;
+                // leading label lines up to the first year are the title block
+                size_t k = c.first;
+                while (k < c.second && region[k].kind != YEAR && region[k].kind != VALUE) {
+                    if (region[k].kind == LABEL) meta.push_back(region[k].text);
+                    k++;
+                }
+                std::vector<RLine> body(region.begin() + k, region.begin() + c.second);
+                bool any_value = false;
+                for (auto& l : body) if (l.kind == VALUE) any_value = true;
+                if (any_value && !rebuild(body, page, meta)) doc->tables_skipped++;
+            }
             for (int i = a; i <= last; i++) if (L[i].kind != PROSE) in_table[i] = 1;
         }
         std::vector<std::string> buf;
@@ -971,6 +1016,8 @@ inline Document parse_document_text(const std::string& text_in, const std::strin
         pages.resize(end.first + 1);
     }
     doc.body_pages = (int)pages.size();
+    for (auto& p : pages)
+        for (auto& l : p) { std::string t = collapse_spaces(l); if (!t.empty()) doc.body_text += t + "\n"; }
     Dehyphenator dh;
     for (auto& p : pages) for (auto& l : p) dh.learn(l);
     if (doc.layout) {

@@ -316,7 +316,8 @@ inline const std::set<std::string>& cap_stopwords() {
 // Extracts entity mentions from a sentence. Numbers with a unit become money/percent/count mentions;
 // runs of capitalised words become names, typed by a place list, company suffixes, trademarks and the
 // document's segment names.
-inline std::vector<Mention> find_mentions(const std::string& s, EntityIndex& E, const std::vector<std::string>& segments, const std::string& self) {
+inline std::vector<Mention> find_mentions(const std::string& s, EntityIndex& E, const std::vector<std::string>& segments, const std::string& self,
+                                          const std::set<std::string>* lower_vocab = nullptr) {
     std::vector<Mention> out;
     std::set<int> seen;
     auto add = [&](const std::string& name, const std::string& type) {
@@ -430,6 +431,7 @@ inline std::vector<Mention> find_mentions(const std::string& s, EntityIndex& E, 
         else if (person) type = "person";
         else if (place_names().count(name)) type = "place";
         else if (run.size() == 1 && (initial || contains(name, "-") || name.size() < 4)) continue;  // a capitalised first word is no name
+        else if (run.size() == 1 && lower_vocab && lower_vocab->count(lower(name))) continue;    // "Property," is a word the text also writes in lower case
         add(name, type);
     }
     return out;
@@ -612,7 +614,8 @@ inline Knowledge extract(const Document& doc) {
         }
     for (auto& n : doc.table_notes) body += n + "\n";
     k.clean_text = body;
-    for (auto& t : number_tokens(body)) k.doc_numbers.insert(canon_number(t));
+    // the document's numbers: everything printed in the body, whether or not it became a fact
+    for (auto& t : number_tokens(doc.body_text)) k.doc_numbers.insert(canon_number(t));
     for (auto& l : doc.cover) for (auto& t : number_tokens(l)) k.doc_numbers.insert(canon_number(t));
     detect_entity(doc, body, &k);
     detect_fiscal_year(doc, &k);
@@ -634,6 +637,12 @@ inline Knowledge extract(const Document& doc) {
     }
     k.segments = detect_segments(all_sents);
     EntityIndex E{{}, &k.entities};
+    std::set<std::string> lower_vocab;  // words the document writes in lower case: a capitalised one alone is no name
+    for (auto& w : split_words(body)) {
+        std::string x;
+        for (char ch : w) if (isalpha((unsigned char)ch)) x += ch;
+        if (!x.empty() && islower((unsigned char)x[0])) lower_vocab.insert(x);
+    }
     std::map<std::string, int> seen_text;  // the same sentence printed twice is one fact
     std::map<int, int> topic_of_para;
     auto new_topic = [&]() { k.topics.push_back({}); return (int)k.topics.size() - 1; };
@@ -648,7 +657,7 @@ inline Knowledge extract(const Document& doc) {
         if (!topic_of_para.count(s.para)) topic_of_para[s.para] = new_topic();
         f.topic = topic_of_para[s.para];
         for (auto& t : number_tokens(s.text)) f.numbers.push_back(canon_number(t));
-        f.mentions = find_mentions(s.text, E, k.segments, k.name);
+        f.mentions = find_mentions(s.text, E, k.segments, k.name, &lower_vocab);
         k.topics[f.topic].push_back(f.id);
         k.facts.push_back(f);
     }

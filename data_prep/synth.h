@@ -403,7 +403,11 @@ struct Generator {
             if (!has_num || rest.empty() || !(isupper((unsigned char)rest[0]) || is_digit(rest[0]))) return "";
             if (s.back() != '.') return "";
             std::string body = rest.substr(0, rest.size() - 1);
-            if (body.find(", ") != std::string::npos && body.rfind(", ") > body.size() - 25) return "";  // a trailing clause: keep it simple
+            // only a single clause without its own dates: "3M purchased ... in 2021 in 2022" would blur which year is which
+            if (body.find(',') != std::string::npos || body.find(';') != std::string::npos) return "";
+            for (auto& n : number_tokens(body)) if (is_year(n)) return "";
+            static const char* months[] = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"};
+            for (auto mo : months) if (contains(body, mo)) return "";
             phrase[0] = (char)tolower((unsigned char)phrase[0]);
             return body + " " + phrase + ".";
         }
@@ -677,9 +681,13 @@ inline std::vector<Unit> entity_units(const Knowledge& K, size_t max_pairs = 600
     std::vector<Unit> out;
     std::map<std::pair<int, int>, std::vector<int>> pairs;
     std::map<std::tuple<int, int, int>, std::vector<int>> triples;
+    auto subject = [&](int e) {  // the document's own entity ("3M Company") is in every fact: never a passage subject
+        const std::string& n = K.entities[e].name;
+        return named.count(K.entities[e].type) && n != K.name && n != K.full_name;
+    };
     for (auto& f : K.facts) {
         std::vector<int> e;
-        for (auto& m : f.mentions) if (named.count(K.entities[m.entity].type) && std::find(e.begin(), e.end(), m.entity) == e.end()) e.push_back(m.entity);
+        for (auto& m : f.mentions) if (subject(m.entity) && std::find(e.begin(), e.end(), m.entity) == e.end()) e.push_back(m.entity);
         std::sort(e.begin(), e.end());
         if (e.size() > 6) e.resize(6);
         for (size_t a = 0; a < e.size(); a++)
@@ -689,7 +697,7 @@ inline std::vector<Unit> entity_units(const Knowledge& K, size_t max_pairs = 600
             }
     }
     for (size_t i = 0; i < K.entities.size(); i++)
-        if (named.count(K.entities[i].type) && K.entities[i].facts.size() >= 2) {
+        if (subject((int)i) && K.entities[i].facts.size() >= 2) {
             std::vector<int> fs = K.entities[i].facts;
             std::sort(fs.begin(), fs.end());
             fs.erase(std::unique(fs.begin(), fs.end()), fs.end());

@@ -211,3 +211,58 @@ TEST_CASE("cli: inject in every mode; frozen weights come out bit-identical; spa
         }
     }
 }
+
+TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, report.md and plots") {
+    std::string d = tiny_data();
+    system("rm -rf /tmp/test_cli_3m");
+    RunResult r = run("./train 3m --size tiny --out /tmp/test_cli_3m --general-data " + d +
+                      " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl --threads 1");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    for (std::string arm : {"base", "naive", "synth-full", "synth-lora", "synth-memory", "synth-memory-sparse"}) {
+        INFO(arm);
+        RunResult e = run("./train eval --threads 1 --ckpt /tmp/test_cli_3m/" + arm + "/model.bin --qa tests/fixtures/qa_tiny.jsonl");
+        CHECK(e.code == 0);
+    }
+    Json j; std::string err;
+    REQUIRE(json_parse(read_file_if("/tmp/test_cli_3m/results.json"), j, err));
+    REQUIRE(j.get("arms"));
+    CHECK(j.get("arms")->arr.size() == 6);
+    for (auto& arm : j.get("arms")->arr) {
+        CHECK(arm.get("qa_heldout_accuracy"));
+        CHECK(arm.get("forgetting"));
+        CHECK(arm.get("samples")->obj.size() == 3);
+    }
+    std::string md = read_file_if("/tmp/test_cli_3m/report.md");
+    CHECK(md.find("| synth-memory-sparse |") != std::string::npos);
+    CHECK(md.find("Write a poem about 3M") != std::string::npos);
+    CHECK(read_file_if("/tmp/test_cli_3m/qa_vs_forgetting.png").substr(1, 3) == "PNG");
+    CHECK(read_file_if("/tmp/test_cli_3m/loss_curves.png").substr(1, 3) == "PNG");
+    // a second run finds every stage current and trains nothing
+    RunResult again = run("./train 3m --size tiny --out /tmp/test_cli_3m --general-data " + d +
+                          " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl --threads 1");
+    CHECK(again.code == 0);
+    CHECK(again.out.find("$ ./train inject") == std::string::npos);
+}
+
+TEST_CASE("cli: merge folds LoRA in (same loss); memory shows slots and checkpoint differences") {
+    if (!file_exists("/tmp/test_cli_inj_lora/model.bin")) { skip_test("needs the inject test's checkpoints (run the whole suite)"); return; }
+    RunResult m = run("./train merge --ckpt /tmp/test_cli_inj_lora/model.bin --out /tmp/test_cli_merged/model.bin");
+    REQUIRE(m.code == 0);
+    Json a, b; std::string err;
+    RunResult ea = run("./train eval --threads 1 --ckpt /tmp/test_cli_inj_lora/model.bin --text tests/fixtures/corpus/emma_head.txt");
+    RunResult eb = run("./train eval --threads 1 --ckpt /tmp/test_cli_merged/model.bin --text tests/fixtures/corpus/emma_head.txt");
+    REQUIRE(json_parse(last_line(ea.out), a, err));
+    REQUIRE(json_parse(last_line(eb.out), b, err));
+    CHECK(std::fabs(a.get("loss")->num - b.get("loss")->num) < 1e-4);
+    GPT2<float> merged;
+    merged.load("/tmp/test_cli_merged/model.bin");
+    CHECK(merged.cfg.lora_rank == 0);
+    RunResult mm = run("./train memory --threads 1 --ckpt /tmp/test_cli_inj_memory-sparse/model.bin --text 'Emma Woodhouse' --diff /tmp/test_cli_inj_memory/model.bin");
+    CHECK(mm.code == 0);
+    CHECK(mm.out.find("value rows differ") != std::string::npos);
+    CHECK(mm.out.find("slot") != std::string::npos);
+    RunResult none = run("./train memory --ckpt /tmp/test_cli_run/model.bin");
+    CHECK(none.code == 1);
+    CHECK(none.err.find("has no memory layer") != std::string::npos);
+}
