@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <glob.h>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -264,21 +265,40 @@ static std::string generate(GPT2<float>& m, const Tokenizer& tok, const std::str
 
 enum { STATE_MAGIC = 20240527, STATE_VERSION = 1 };
 
+// SIGINT/SIGTERM: finish the step, save, exit 0. A second signal kills at once (the default
+// action): the atomic writes leave the last complete checkpoint either way.
 static volatile sig_atomic_t g_stop_signal = 0;
-static void on_signal(int sig) { g_stop_signal = sig; }
+static void on_signal(int sig) { g_stop_signal = sig; signal(sig, SIG_DFL); }
 
 struct TrainState {
     int step = 0;
     long epoch = 0, pos = 0;
     uint64_t seed = 0;
+    uint64_t model_hash = 0;  // params_hash() of the model.bin saved with it; 0 = not recorded
     std::vector<float> m, v;
 };
+
+// a fingerprint of the parameters (never 0), to tell whether model.bin and state.bin belong together
+static uint64_t params_hash(const std::vector<float>& p) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ p.size();
+    const unsigned char* b = (const unsigned char*)p.data();
+    size_t n = p.size() * 4, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, b + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+    return h ? h : 1;
+}
 
 static void save_state(const std::string& path, const TrainState& s) {
     int h[256] = {0};
     h[0] = STATE_MAGIC; h[1] = STATE_VERSION; h[2] = s.step;
     long long ext[4] = {(long long)s.epoch, (long long)s.pos, (long long)s.m.size(), (long long)s.seed};
     memcpy(h + 8, ext, sizeof ext);
+    memcpy(h + 16, &s.model_hash, 8);
     AtomicFile af(path);
     af.write(h, sizeof h);
     af.write(s.m.data(), s.m.size() * 4);
@@ -298,6 +318,8 @@ static TrainState load_state(const std::string& path, size_t nparams) {
     memcpy(ext, h + 8, sizeof ext);
     TrainState s;
     s.step = h[2]; s.epoch = ext[0]; s.pos = ext[1]; s.seed = (uint64_t)ext[3];
+    memcpy(&s.model_hash, h + 16, 8);
+    if (s.step < 0 || s.epoch < 0 || s.pos < 0) { fclose(f); fatal(EXIT_RUNTIME, "training state %s is corrupt (step %d, epoch %ld, position %ld)", path.c_str(), s.step, s.epoch, s.pos); }
     if ((size_t)ext[2] != nparams) { fclose(f); fatal(EXIT_RUNTIME, "training state %s holds %lld optimizer entries, the model has %zu", path.c_str(), ext[2], nparams); }
     if ((size_t)size != 1024 + 8 * nparams) { fclose(f); fatal(EXIT_RUNTIME, "training state %s is truncated or oversized (%ld bytes)", path.c_str(), size); }
     s.m.resize(nparams); s.v.resize(nparams);
@@ -423,6 +445,60 @@ static uint32_t parse_layers(const std::string& s, int L) {
     return mask;
 }
 
+// removes leftovers of interrupted atomic writes in dir (FILE.tmp.PID of a process that is gone,
+// e.g. a run killed while saving)
+static void remove_stale_tmp(const std::string& dir) {
+    glob_t g;
+    if (glob((dir + "/*.tmp.*").c_str(), 0, nullptr, &g) != 0) return;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char* p = strrchr(g.gl_pathv[i], '.');
+        long pid = p ? strtol(p + 1, nullptr, 10) : 0;
+        if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH) unlink(g.gl_pathv[i]);
+    }
+    globfree(&g);
+}
+
+// the model fingerprint a training state records (0 when the file is missing, foreign or older)
+static uint64_t state_model_hash(const std::string& path) {
+    int h[256];
+    FILE* f = fopen(path.c_str(), "rb");
+    if (!f) return 0;
+    bool ok = fread(h, 4, 256, f) == 256;
+    fclose(f);
+    uint64_t x = 0;
+    if (ok && h[0] == STATE_MAGIC && h[1] == STATE_VERSION) memcpy(&x, h + 16, 8);
+    return x;
+}
+
+// Test hook (tests/test_reliability.cpp): LLMC_FAULT="nan@A-B,spike@S" poisons the gradient of
+// steps A..B (1-based; "nan@A" one step, "nan@A-" every step from A on) and multiplies the loss
+// reported at step S by 10. Unset in normal use.
+static void inject_fault(int step, GPT2<float>& m, double& loss) {
+    static const char* spec = getenv("LLMC_FAULT");
+    for (const char* p = spec; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : nullptr) {
+        int a = 0, n = 0;
+        if (sscanf(p, "nan@%d%n", &a, &n) == 1) {
+            int b = p[n] == '-' ? (p[n + 1] >= '0' && p[n + 1] <= '9' ? atoi(p + n + 1) : 1 << 30) : a;
+            if (step >= a && step <= b) { if (!m.grads.empty()) m.grads[0] = NAN; else loss = NAN; }
+        } else if (sscanf(p, "spike@%d", &a) == 1 && step == a) {
+            loss *= 10;
+        }
+    }
+}
+
+// how many standard deviations x lies above the mean of the last `window` values of hist
+// (0 until there are min_n of them): the loss-spike detector
+static double loss_zscore(const std::vector<double>& hist, double x, int window, int min_n) {
+    int n = (int)std::min<size_t>(hist.size(), window);
+    if (n < min_n) return 0;
+    double mean = 0, var = 0;
+    for (int i = 0; i < n; i++) mean += hist[hist.size() - 1 - i];
+    mean /= n;
+    for (int i = 0; i < n; i++) var += (hist[hist.size() - 1 - i] - mean) * (hist[hist.size() - 1 - i] - mean);
+    double sd = std::sqrt(var / (n - 1));
+    return sd > 1e-12 ? (x - mean) / sd : 0;
+}
+
 // pretrain (from scratch) and inject (from --init-ckpt) share this loop
 static int cmd_train(Args& a, bool inject) {
     DataPaths dp(a.str("data", inject ? "" : "out/data"));
@@ -435,7 +511,7 @@ static int cmd_train(Args& a, bool inject) {
     c.C = (int)a.integer("width", 256, 8, 16384);
     c.NH = (int)a.integer("heads", std::max(1, c.C / 64), 1, 1024);
     c.maxT = (int)a.integer("context", 128, 2, 65536);
-    bool shape_given = a.has("depth") || a.has("width") || a.has("heads") || a.has("context");
+    bool has_depth = a.has("depth"), has_width = a.has("width"), has_heads = a.has("heads"), has_context = a.has("context"), has_lora = a.has("lora-rank");
     std::string mem_layers = a.str("mem-layers", "");
     int mem_keys = (int)a.integer("mem-keys", 128, 2, 4096);
     int mem_topk = (int)a.integer("mem-topk", 32, 1, 4096);
@@ -492,20 +568,42 @@ static int cmd_train(Args& a, bool inject) {
     std::vector<int> val_tokens = file_exists(dp.val) ? read_shard(dp.val, tok.vocab_size) : std::vector<int>();
 
     mkdir_p(out);
+    remove_stale_tmp(out);
     std::string ckpt = out + "/model.bin", state_path = out + "/state.bin", log_path = out + "/log.jsonl";
     GPT2<float> m;
+    // a checkpoint against the shape flags that were given (those not given follow the checkpoint)
+    auto check_shape = [&](const GPT2Config& k, const std::string& from) {
+        if ((has_depth && k.L != c.L) || (has_width && k.C != c.C) || (has_heads && k.NH != c.NH) || (has_context && k.maxT != c.maxT))
+            fatal(EXIT_USAGE, "the checkpoint %s's shape (depth %d width %d heads %d context %d) disagrees with the flags", from.c_str(), k.L, k.C, k.NH, k.maxT);
+        if (!mem_layers.empty() && k.mem_layers && parse_layers(mem_layers, k.L) != k.mem_layers)
+            fatal(EXIT_USAGE, "--mem-layers %s disagrees with the memory the checkpoint %s already has (blocks mask 0x%x)", mem_layers.c_str(), from.c_str(), k.mem_layers);
+        if (has_lora && k.lora_rank && k.lora_rank != lora_rank)
+            fatal(EXIT_USAGE, "--lora-rank %d disagrees with the checkpoint %s's adapters (rank %d)", lora_rank, from.c_str(), k.lora_rank);
+    };
     if (resume) {
         m.load(ckpt);
+        check_shape(m.cfg, ckpt);
+        if (!mem_layers.empty() && !m.cfg.mem_layers)
+            fatal(EXIT_USAGE, "--mem-layers %s: the checkpoint %s being resumed has no memory layer", mem_layers.c_str(), ckpt.c_str());
+        if (has_lora && lora_rank && !m.cfg.lora_rank)
+            fatal(EXIT_USAGE, "--lora-rank %d: the checkpoint %s being resumed has no adapters", lora_rank, ckpt.c_str());
+        // model.bin is renamed into place before state.bin: a crash between the two leaves the model
+        // one save ahead of the state, and the model the state belongs to in model.prev.bin
+        uint64_t want = state_model_hash(state_path);
+        if (want && params_hash(m.params) != want) {
+            std::string prev = out + "/model.prev.bin";
+            bool ok = file_exists(prev);
+            if (ok) { m.load(prev); ok = params_hash(m.params) == want; }
+            if (!ok) fatal(EXIT_RUNTIME, "%s and %s are from different saves and no %s matches (cannot resume exactly)", ckpt.c_str(), state_path.c_str(), prev.c_str());
+            printf("resume: %s is newer than %s (a save was interrupted): resuming from %s\n", ckpt.c_str(), state_path.c_str(), prev.c_str());
+        }
     } else if (!init_ckpt.empty()) {
         GPT2<float> base;
         base.load(init_ckpt);
         GPT2Config k = base.cfg;
-        if (shape_given && (k.L != c.L || k.C != c.C || k.NH != c.NH || k.maxT != c.maxT))
-            fatal(EXIT_USAGE, "the checkpoint's shape (depth %d width %d heads %d context %d) disagrees with the flags", k.L, k.C, k.NH, k.maxT);
+        check_shape(k, init_ckpt);
         // attach what the flags ask for and the checkpoint lacks: adapters, memories
         bool attach_lora = lora_rank && !k.lora_rank, attach_mem = !mem_layers.empty() && !k.mem_layers;
-        if (!mem_layers.empty() && k.mem_layers && parse_layers(mem_layers, k.L) != k.mem_layers)
-            fatal(EXIT_USAGE, "--mem-layers %s disagrees with the memory the checkpoint %s already has", mem_layers.c_str(), init_ckpt.c_str());
         if (attach_lora) { k.lora_rank = lora_rank; k.lora_alpha = 2 * lora_rank; }
         if (attach_mem) {
             k.mem_layers = parse_layers(mem_layers, k.L);
@@ -588,35 +686,49 @@ static int cmd_train(Args& a, bool inject) {
            B, T, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
     if (resume) printf("resuming at step %d\n", st.step);
 
-    FILE* log = fopen(log_path.c_str(), resume ? "a" : "w");
-    if (!log) fatal(EXIT_RUNTIME, "cannot write %s", log_path.c_str());
     std::vector<double> ts, tl, vs, vl;
-    if (resume) {  // the plot covers the whole run: read back what the log holds
-        std::string text = read_file(log_path);
+    if (resume && file_exists(log_path)) {
+        // the plot covers the whole run: read back what the log holds up to the checkpoint's step;
+        // lines past it (a run killed after its last save) are dropped, as is a torn last line
+        std::string text = read_file(log_path), kept;
         size_t p0 = 0;
         while (p0 < text.size()) {
             size_t e = text.find('\n', p0);
             if (e == std::string::npos) e = text.size();
+            std::string line = text.substr(p0, e - p0);
             Json j; std::string err;
-            if (json_parse(text.substr(p0, e - p0), j, err) && j.get("step")) {
+            if (json_parse(line, j, err) && j.get("step")) {
                 double s = j.get("step")->num;
                 if (s <= st.step) {
+                    kept += line + "\n";
                     if (j.get("loss")) { ts.push_back(s); tl.push_back(j.get("loss")->num); }
                     if (j.get("val_loss")) { vs.push_back(s); vl.push_back(j.get("val_loss")->num); }
                 }
             }
             p0 = e + 1;
         }
+        if (kept != text) write_file_atomic(log_path, kept);
     }
+    FILE* log = fopen(log_path.c_str(), resume ? "a" : "w");
+    if (!log) fatal(EXIT_RUNTIME, "cannot write %s", log_path.c_str());
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
 
+    std::string prev_ckpt = out + "/model.prev.bin";
+    int saved_step = resume ? st.step : -1;
     auto save_all = [&](int step) {
-        m.save(ckpt);
         tok.save(out + "/tokenizer.bin");
+        // until the new state.bin is in place, model.prev.bin (a hard link, no copy) keeps the model
+        // the old state.bin belongs to: a crash between the renames resumes from it
+        unlink(prev_ckpt.c_str());
+        if (file_exists(ckpt) && link(ckpt.c_str(), prev_ckpt.c_str()) != 0) { /* no hard links here: no fallback copy */ }
+        m.save(ckpt);
         st.step = step; st.epoch = loader.epoch; st.pos = loader.pos;
         st.m = opt.m; st.v = opt.v;
+        st.model_hash = params_hash(m.params);
         save_state(state_path, st);
+        unlink(prev_ckpt.c_str());
+        saved_step = step;
     };
     auto validate = [&](int step) {
         if (val_tokens.empty()) return;
@@ -651,28 +763,43 @@ static int cmd_train(Args& a, bool inject) {
                 slots[l].resize(topt);
                 slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df.df[l].data(), c.mem.N(), df.batches, topt));
             }
+        inject_fault(step + 1, m, loss);
         double lr_t = lr_schedule(step, steps, warmup, o.lr, min_frac);
         double norm = Optimizer<float>::grad_norm(m);
         if (!std::isfinite(loss) || !std::isfinite(norm)) {
+            // the weights and moments stay as they were; the batch is consumed
             bad_streak++;
             printf("step %d: loss %g, grad norm %g: not finite, update skipped (%d in a row)\n", step + 1, loss, norm, bad_streak);
-            if (bad_streak >= max_bad)
-                fatal(EXIT_RUNTIME, "%d consecutive non-finite steps; the last good checkpoint is %s (step %d)", max_bad, ckpt.c_str(), last_step);
-            continue;
+            fflush(stdout);
+            fprintf(log, "{\"step\": %d, \"skipped\": \"non-finite loss or gradient norm\"}\n", step + 1);
+            fflush(log);
+            if (bad_streak >= max_bad) {
+                std::string where = saved_step >= 0 ? "the last good checkpoint is " + ckpt + " (step " + std::to_string(saved_step) + ")"
+                                                    : std::string("no checkpoint was saved by this run (--save-every N saves periodically)");
+                fatal(EXIT_RUNTIME, "%d consecutive non-finite steps (%d to %d), stopping; %s", max_bad, step + 2 - max_bad, step + 1, where.c_str());
+            }
+        } else {
+            bad_streak = 0;
+            opt.step(m, o, lr_t, step + 1, slots);
+            double ms = (now_s() - t0) * 1000;
+            if (step > st.step) { ema_ms = timed ? 0.9 * ema_ms + 0.1 * ms : ms; timed++; }
+            double tok_s = total_batch / (ms / 1000);
+            double eta = (timed ? ema_ms : ms) / 1000 * (steps - step - 1);
+            printf("step %5d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.0f ms | %.1f GFLOP/s | ETA %s\n",
+                   step + 1, steps, loss, lr_t, norm, tok_s, ms, flops_per_token * total_batch / (ms / 1000) / 1e9, fmt_duration(eta).c_str());
+            // a loss spike: more than 4 standard deviations above the last 50 steps' mean (logged, not acted on)
+            double z = loss_zscore(tl, loss, 50, 10);
+            char spike[64] = "";
+            if (z > 4) {
+                printf("step %d: loss spike: %.4f is %.1f standard deviations above the mean of the last %d steps\n", step + 1, loss, z, (int)std::min<size_t>(tl.size(), 50));
+                snprintf(spike, sizeof spike, ", \"spike_z\": %.2f", z);
+            }
+            fflush(stdout);
+            fprintf(log, "{\"step\": %d, \"loss\": %.6f, \"lr\": %.6g, \"norm\": %.6f, \"ms\": %.1f, \"tok_s\": %.1f%s}\n", step + 1, loss, lr_t, norm, ms, tok_s, spike);
+            fflush(log);
+            ts.push_back(step + 1); tl.push_back(loss);
+            last_step = step + 1;
         }
-        bad_streak = 0;
-        opt.step(m, o, lr_t, step + 1, slots);
-        double ms = (now_s() - t0) * 1000;
-        if (step > st.step) { ema_ms = timed ? 0.9 * ema_ms + 0.1 * ms : ms; timed++; }
-        double tok_s = total_batch / (ms / 1000);
-        double eta = (timed ? ema_ms : ms) / 1000 * (steps - step - 1);
-        printf("step %5d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.0f ms | %.1f GFLOP/s | ETA %s\n",
-               step + 1, steps, loss, lr_t, norm, tok_s, ms, flops_per_token * total_batch / (ms / 1000) / 1e9, fmt_duration(eta).c_str());
-        fflush(stdout);
-        fprintf(log, "{\"step\": %d, \"loss\": %.6f, \"lr\": %.6g, \"norm\": %.6f, \"ms\": %.1f, \"tok_s\": %.1f}\n", step + 1, loss, lr_t, norm, ms, tok_s);
-        fflush(log);
-        ts.push_back(step + 1); tl.push_back(loss);
-        last_step = step + 1;
         bool last = step + 1 == steps || (stop_after && step + 1 >= stop_after) || g_stop_signal;
         if (last && step + 1 == steps && val_every) validate(step + 1);
         if ((save_every && (step + 1) % save_every == 0) || last) save_all(step + 1);
@@ -763,37 +890,13 @@ static int cmd_sample(Args& a) {
     return 0;
 }
 
-struct QAItem { std::string question; std::vector<std::string> choices; int answer; };
-
+// QAItem and the line parser live in llmc/json.h (parse_qa_jsonl)
 static std::vector<QAItem> read_qa(const std::string& path) {
     if (!file_exists(path)) fatal(EXIT_RUNTIME, "QA file %s does not exist", path.c_str());
-    std::string text = read_file(path);
     std::vector<QAItem> items;
-    size_t p0 = 0;
     int lineno = 0;
-    while (p0 < text.size()) {
-        size_t e = text.find('\n', p0);
-        if (e == std::string::npos) e = text.size();
-        std::string line = text.substr(p0, e - p0);
-        p0 = e + 1;
-        lineno++;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        Json j; std::string err;
-        if (!json_parse(line, j, err)) fatal(EXIT_RUNTIME, "%s:%d: malformed JSON (%s)", path.c_str(), lineno, err.c_str());
-        const Json *q = j.get("question"), *ch = j.get("choices"), *an = j.get("answer");
-        if (j.kind != Json::OBJ || !q || q->kind != Json::STR || !ch || ch->kind != Json::ARR || ch->arr.size() < 2 || !an || an->kind != Json::NUM)
-            fatal(EXIT_RUNTIME, "%s:%d: expected {\"question\": str, \"choices\": [str, ...] (2 or more), \"answer\": int}", path.c_str(), lineno);
-        QAItem it;
-        it.question = q->str;
-        for (auto& c : ch->arr) {
-            if (c.kind != Json::STR) fatal(EXIT_RUNTIME, "%s:%d: every choice must be a string", path.c_str(), lineno);
-            it.choices.push_back(c.str);
-        }
-        it.answer = (int)an->num;
-        if (an->num != it.answer || it.answer < 0 || it.answer >= (int)it.choices.size())
-            fatal(EXIT_RUNTIME, "%s:%d: answer %g is not an index into the %zu choices", path.c_str(), lineno, an->num, it.choices.size());
-        items.push_back(it);
-    }
+    std::string err;
+    if (!parse_qa_jsonl(read_file(path), items, &lineno, err)) fatal(EXIT_RUNTIME, "%s:%d: %s", path.c_str(), lineno, err.c_str());
     if (items.empty()) fatal(EXIT_RUNTIME, "QA file %s holds no questions", path.c_str());
     return items;
 }
@@ -1181,7 +1284,11 @@ static int cmd_3m(Args& a) {
     // 2. the data: the raw 10-K as one shard, and the synthetic corpus of the same size
     std::string doc_dir = out + "/doc", synth_dir = out + "/synth";
     mkdir_p(doc_dir);
-    std::vector<int> doc_ids = tok.encode(read_file(doc), false);
+    // the report's body: the exhibit index after the last "PART IV" line is lists of filings
+    std::string doc_text = read_file(doc);
+    size_t part4 = doc_text.rfind("\nPART IV\n");
+    if (part4 != std::string::npos && part4 > doc_text.size() / 3) doc_text.resize(part4 + 1);
+    std::vector<int> doc_ids = tok.encode(doc_text, false);
     doc_ids.push_back(tok.eot);
     write_shard(doc_dir + "/train.bin", doc_ids, tok.vocab_size);
     std::vector<std::string> sw = {"synth", "--doc", synth_doc, "--out", synth_dir, "--ckpt", base, "--tokens", std::to_string(budget), "--context", std::to_string(T)};
@@ -1256,7 +1363,7 @@ static int cmd_3m(Args& a) {
     std::string js = "{\"budget_tokens\": " + std::to_string(budget) + ", \"doc_tokens\": " + std::to_string(doc_ids.size()) + ", \"arms\": [";
     std::string md = "# The 3M 10-K experiment\n\nBase model: `" + base + "` (depth " + std::to_string(bm.cfg.L) + ", width " + std::to_string(bm.cfg.C) +
                      ", context " + std::to_string(T) + ", " + std::to_string(bm.num_params()) + " parameters). Document: `" + doc + "` (" +
-                     std::to_string(doc_ids.size()) + " tokens). Every arm trains on " + std::to_string(budget) + " tokens. QA: " +
+                     std::to_string(doc_ids.size()) + " tokens of its body, up to Part IV's exhibit index). Every arm trains on " + std::to_string(budget) + " tokens. QA: " +
                      std::to_string(qa_items.size()) + " questions (`" + qa + "`) and " + std::to_string(held_items.size()) +
                      " held out (`" + qa_held + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token.\n\n"
                      "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | wall |\n|---|---|---|---|---|---|---|---|---|---|\n";
