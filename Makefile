@@ -1,7 +1,9 @@
 # Makefile: make train | make test | make bench | make clean
 #   make train        builds ./train from train_gpt2.cu (compiled as C++ with the CPU backend)
 #   make test         builds ./train and the doctest suites, runs them all (prints "N passed, M failed")
-#   make test SAN=1   the same suites under AddressSanitizer + UBSan
+#   make test SAN=1   the same suites built with AddressSanitizer + UBSan (./train, which the CLI
+#                     suites run, stays the normal build)
+#   make fuzz         libFuzzer targets (tests/fuzz/, clang) under ASan + UBSan, FUZZ_TIME s each (60)
 #   make bench        the benchmark suite; its last line is one JSON object (tokens_per_s, mfu)
 #   make 3m           the 3M 10-K experiment (out/3m/report.md)
 CXX ?= g++
@@ -9,8 +11,9 @@ OPT ?= -O3 -march=native
 CXXFLAGS = -std=c++17 $(OPT) -fopenmp -Wall -Wno-unused-result -I.
 LDLIBS = -ldnnl
 ifeq ($(SAN),1)
-  OPT = -O1 -g -fno-omit-frame-pointer -march=native
-  CXXFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  # only the test objects and binary get these (last -O wins); any UB report fails the test run
+  SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  SANENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   TEST_BIN = tests/run_tests_san
 else
   TEST_BIN = tests/run_tests
@@ -19,7 +22,7 @@ HEADERS = $(wildcard llmc/*.h data_prep/*.h)
 TEST_SRCS = tests/main.cpp $(wildcard tests/test_*.cpp)
 TEST_OBJS = $(patsubst tests/%.cpp,build/tests$(SAN)/%.o,$(TEST_SRCS))
 
-.PHONY: all train test bench 3m clean
+.PHONY: all train test bench 3m clean fuzz
 all: train
 
 train: train_gpt2.cu $(HEADERS)
@@ -27,13 +30,26 @@ train: train_gpt2.cu $(HEADERS)
 
 build/tests$(SAN)/%.o: tests/%.cpp $(HEADERS) tests/test_util.h
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -c $< -o $@
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) -c $< -o $@
 
 $(TEST_BIN): $(TEST_OBJS)
-	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) $^ -o $@ $(LDLIBS)
 
 test: train $(TEST_BIN)
-	./$(TEST_BIN)
+	$(SANENV) ./$(TEST_BIN)
+
+# fuzzing: clang's libFuzzer with ASan + UBSan; tests/fuzz/run.sh runs the targets one after another
+FUZZ_CXX ?= $(shell command -v clang++-14 || command -v clang++)
+FUZZ_TIME ?= 60
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
+FUZZ_FLAGS = -std=c++17 -O1 -g -fno-omit-frame-pointer -march=native -fopenmp -I. \
+             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Wno-pass-failed
+build/fuzz/%: tests/fuzz/%.cpp $(HEADERS)
+	@mkdir -p build/fuzz
+	$(FUZZ_CXX) $(FUZZ_FLAGS) $< -o $@ $(LDLIBS)
+
+fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 bench: train
 	./train bench

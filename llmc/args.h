@@ -44,9 +44,10 @@ struct Args {
         std::string v = str(name, "");
         if (v.empty()) return def;
         char* end;
+        errno = 0;
         long x = strtol(v.c_str(), &end, 10);
         if (*end || end == v.c_str()) fatal(EXIT_USAGE, "--%s expects an integer (got '%s')", name.c_str(), v.c_str());
-        if (x < lo || x > hi) fatal(EXIT_USAGE, "--%s must be in [%ld, %ld] (got %ld)", name.c_str(), lo, hi, x);
+        if (errno == ERANGE || x < lo || x > hi) fatal(EXIT_USAGE, "--%s must be in [%ld, %ld] (got %s)", name.c_str(), lo, hi, v.c_str());
         return x;
     }
     double real(const std::string& name, double def, double lo, double hi) {

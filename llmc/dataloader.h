@@ -25,37 +25,52 @@ inline void write_shard(const std::string& path, const std::vector<int>& tokens,
     af.commit();
 }
 
-// reads a whole shard; vocab_size > 0 checks every id against it
-inline std::vector<int> read_shard(const std::string& path, int vocab_size) {
-    long size = file_size(path);
-    if (size < 0) fatal(EXIT_RUNTIME, "shard %s does not exist", path.c_str());
-    if (size < 1024) fatal(EXIT_RUNTIME, "shard %s is %s (%ld bytes, header needs 1024)", path.c_str(), size ? "truncated" : "empty", size);
-    FILE* f = fopen_check(path.c_str(), "rb");
+// Parses a shard held in memory; vocab_size > 0 checks every id against it. Never exits: on bad
+// input returns false with `err` saying what is wrong (read_shard puts the path in front). The
+// fuzz target tests/fuzz/fuzz_shard.cpp drives this directly.
+inline bool parse_shard(const void* data, size_t size, int vocab_size, std::vector<int>& tokens, std::string& err) {
+    char b[256];
+    tokens.clear();
+    if (size < 1024) {
+        snprintf(b, sizeof b, "is %s (%zu bytes, header needs 1024)", size ? "truncated" : "empty", size);
+        err = b;
+        return false;
+    }
     int header[256];
-    fread_check(header, 4, 256, f, path.c_str());
-    if (header[0] != SHARD_MAGIC) { fclose(f); fatal(EXIT_RUNTIME, "shard %s has bad magic %d (expected %d)", path.c_str(), header[0], SHARD_MAGIC); }
-    if (header[1] != 1 && header[1] != 2) { fclose(f); fatal(EXIT_RUNTIME, "shard %s has unsupported version %d", path.c_str(), header[1]); }
-    long n = header[2], width = header[1] == 1 ? 2 : 4;
-    if (n < 0 || 1024 + n * width != size) {
-        fclose(f);
-        fatal(EXIT_RUNTIME, "shard %s is %s: header says %ld tokens, file holds %ld bytes of tokens", path.c_str(),
-              1024 + n * width > size ? "truncated" : "oversized", n, size - 1024);
+    memcpy(header, data, sizeof header);
+    if (header[0] != SHARD_MAGIC) { snprintf(b, sizeof b, "has bad magic %d (expected %d)", header[0], SHARD_MAGIC); err = b; return false; }
+    if (header[1] != 1 && header[1] != 2) { snprintf(b, sizeof b, "has unsupported version %d (1 = uint16, 2 = uint32 tokens)", header[1]); err = b; return false; }
+    long long n = header[2], width = header[1] == 1 ? 2 : 4, have = (long long)size - 1024;
+    if (n < 0) { snprintf(b, sizeof b, "has a negative token count %lld in its header", n); err = b; return false; }
+    if (n * width != have) {
+        snprintf(b, sizeof b, "is %s: header says %lld tokens, file holds %lld bytes of tokens", n * width > have ? "truncated" : "oversized", n, have);
+        err = b;
+        return false;
     }
-    std::vector<int> tokens(n);
-    if (width == 2) {
-        std::vector<uint16_t> t(n);
-        fread_check(t.data(), 2, n, f, path.c_str());
-        for (long i = 0; i < n; i++) tokens[i] = t[i];
-    } else {
-        std::vector<uint32_t> t(n);
-        fread_check(t.data(), 4, n, f, path.c_str());
-        for (long i = 0; i < n; i++) tokens[i] = (int)t[i];
+    const unsigned char* src = (const unsigned char*)data + 1024;
+    tokens.resize(n);
+    for (long long i = 0; i < n; i++) {
+        uint32_t t;
+        if (width == 2) { uint16_t h; memcpy(&h, src + 2 * i, 2); t = h; }
+        else memcpy(&t, src + 4 * i, 4);
+        if ((vocab_size > 0 && t >= (uint32_t)vocab_size) || t > 0x7fffffffu) {
+            snprintf(b, sizeof b, "has token %u at position %lld, outside the vocabulary (size %d)", t, i, vocab_size);
+            err = b;
+            tokens.clear();
+            return false;
+        }
+        tokens[i] = (int)t;
     }
-    fclose(f);
-    if (vocab_size > 0)
-        for (long i = 0; i < n; i++)
-            if (tokens[i] < 0 || tokens[i] >= vocab_size)
-                fatal(EXIT_RUNTIME, "shard %s: token %d at position %ld is outside the vocabulary (size %d)", path.c_str(), tokens[i], i, vocab_size);
+    return true;
+}
+
+// reads a whole shard; vocab_size > 0 checks every id against it. Bad files are fatal, one line.
+inline std::vector<int> read_shard(const std::string& path, int vocab_size) {
+    if (file_size(path) < 0) fatal(EXIT_RUNTIME, "shard %s does not exist", path.c_str());
+    std::string bytes = read_file(path);
+    std::vector<int> tokens;
+    std::string err;
+    if (!parse_shard(bytes.data(), bytes.size(), vocab_size, tokens, err)) fatal(EXIT_RUNTIME, "shard %s %s", path.c_str(), err.c_str());
     return tokens;
 }
 

@@ -9,6 +9,7 @@
 inline float fast_exp(float x) {
     x = x < -87.3f ? -87.3f : (x > 88.7f ? 88.7f : x);
     float n = std::floor(x * 1.44269504088896341f + 0.5f);
+    n = n == n ? n : 0.0f;  // NaN in, NaN out (through p), but the int cast below needs a number
     float r = x - n * 0.693359375f + n * 2.12194440e-4f;  // ln2 split in two for accuracy
     float p = 1.9875691500e-4f;
     p = p * r + 1.3981999507e-3f;

@@ -5,7 +5,10 @@
 #pragma once
 #include "cuda_common.cuh"
 
-constexpr int GLOBAL_NORM_BLOCKS = 1024, GLOBAL_NORM_THREADS = 512;
+#ifndef LLMC_GLOBAL_NORM_BLOCKS
+#define LLMC_GLOBAL_NORM_BLOCKS 1024  // (the CPU emulator of dev/cuda/emu builds with fewer)
+#endif
+constexpr int GLOBAL_NORM_BLOCKS = LLMC_GLOBAL_NORM_BLOCKS, GLOBAL_NORM_THREADS = 512;
 
 // partial (gridDim.x) = per-block sums of squares of g (N); 8 elements per step where aligned
 __global__ void norm_squared_partial_kernel(float* partial, const floatX* g, size_t N) {

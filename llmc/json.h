@@ -2,6 +2,7 @@
 // files, and string escaping for the JSON lines we print. Errors carry a message, not an exit,
 // so callers can name the file and line.
 #pragma once
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -140,4 +141,48 @@ inline std::string json_escape(const std::string& s) {
         else o += (char)c;
     }
     return o + "\"";
+}
+
+// ---- QA files (eval --qa, the 3m pipeline): JSONL, one object per line,
+// {"question": str, "choices": [str, str, ...], "answer": index of the right choice}
+struct QAItem { std::string question; std::vector<std::string> choices; int answer; };
+
+// Parses a QA JSONL text; blank lines are skipped. Never exits: on the first bad line returns false
+// with *line its 1-based number and `err` the reason (train_gpt2.cu's read_qa adds the path). An
+// empty result is not an error here. tests/fuzz/fuzz_qa.cpp drives this directly.
+inline bool parse_qa_jsonl(const std::string& text, std::vector<QAItem>& items, int* line, std::string& err) {
+    items.clear();
+    size_t p0 = 0;
+    int lineno = 0;
+    while (p0 < text.size()) {
+        size_t e = text.find('\n', p0);
+        if (e == std::string::npos) e = text.size();
+        std::string s = text.substr(p0, e - p0);
+        p0 = e + 1;
+        *line = ++lineno;
+        if (s.find_first_not_of(" \t\r") == std::string::npos) continue;
+        Json j;
+        if (!json_parse(s, j, err)) { err = "malformed JSON (" + err + ")"; return false; }
+        const Json *q = j.get("question"), *ch = j.get("choices"), *an = j.get("answer");
+        if (j.kind != Json::OBJ || !q || q->kind != Json::STR || !ch || ch->kind != Json::ARR || ch->arr.size() < 2 || !an || an->kind != Json::NUM) {
+            err = "expected {\"question\": str, \"choices\": [str, ...] (2 or more), \"answer\": int}";
+            return false;
+        }
+        QAItem it;
+        it.question = q->str;
+        for (auto& c : ch->arr) {
+            if (c.kind != Json::STR) { err = "every choice must be a string"; return false; }
+            it.choices.push_back(c.str);
+        }
+        double a = an->num;  // range-checked before the cast: (int)1e300 is undefined behaviour
+        if (!(a >= 0 && a < (double)it.choices.size()) || a != (double)(int)a) {
+            char b[128];
+            snprintf(b, sizeof b, "answer %g is not an index into the %zu choices", a, it.choices.size());
+            err = b;
+            return false;
+        }
+        it.answer = (int)a;
+        items.push_back(std::move(it));
+    }
+    return true;
 }

@@ -67,6 +67,18 @@ inline bool matmul_cublaslt(floatX* d, const floatX* a, const floatX* b, const f
     cublasCheck(cublasLtMatmulPreferenceCreate(&pref));
     cublasCheck(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
                                                      &ctx.workspace_size, sizeof(ctx.workspace_size)));
+    // the heuristic assumes 256-byte aligned matrices unless told otherwise; per-layer slices of
+    // our buffers (e.g. biases at l*C) may be only 16-byte aligned, so state the real alignment
+    auto alignment = [](const void* ptr) {
+        uint32_t al = 256;
+        while (al > 16 && ((uintptr_t)ptr % al) != 0) al >>= 1;
+        return al;
+    };
+    const uint32_t align_a = alignment(a), align_b = alignment(b), align_d = alignment(d);
+    cublasCheck(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, &align_a, sizeof(align_a)));
+    cublasCheck(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, &align_b, sizeof(align_b)));
+    cublasCheck(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, &align_d, sizeof(align_d)));
+    cublasCheck(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &align_d, sizeof(align_d)));
     cublasLtMatmulHeuristicResult_t heur;
     int found = 0;
     cublasStatus_t hs = cublasLtMatmulAlgoGetHeuristic(ctx.handle, op, la, lb, lc, ld, pref, 1, &heur, &found);

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 #include "matmul.h"
@@ -243,6 +244,16 @@ inline void memory_prefetch_row(const T* row, int n) {
 template <class T>
 inline T memory_sigmoid(T z) { return T(1) / (T(1) + std::exp(-z)); }
 
+// (score, id) pairs by score descending, then id ascending. A NaN score (a model gone non-finite)
+// ranks below every number: the order stays a strict weak one (std::sort on NaN otherwise reads out
+// of bounds) and the forward turns out NaN, for the trainer to skip, instead of crashing.
+template <class T>
+inline bool memory_better(const std::pair<T, int>& a, const std::pair<T, int>& b) {
+    const T lo = -std::numeric_limits<T>::infinity();
+    T x = a.first == a.first ? a.first : lo, y = b.first == b.first ? b.first : lo;
+    return x > y || (x == y && a.second < b.second);
+}
+
 // top-k ids of score[0..n) (score desc, id asc on ties: deterministic), best first, into ids[0..k).
 // Filter, then select exactly: spread the scores over k groups (id % k); the smallest group max th
 // has >= k scores at or above it (the k group maxima), so the k-th largest score is >= th and every
@@ -261,13 +272,11 @@ inline void memory_topk_ids(const T* score, int n, int k, int* ids, std::vector<
     for (int g = 1; g < k; g++) th = std::min(th, gmax[g]);
     surv.resize(n);
     int m = 0;
-    for (int i = 0; i < n; i++) {  // branch-free compaction
+    for (int i = 0; i < n; i++) {  // branch-free compaction; NaNs survive, so m >= k holds with them too
         surv[m] = {score[i], i};
-        m += score[i] >= th;
+        m += !(score[i] < th);
     }
-    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) {
-        return a.first > b.first || (a.first == b.first && a.second < b.second);
-    };
+    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) { return memory_better(a, b); };
     if (m > k) std::nth_element(surv.begin(), surv.begin() + (k - 1), surv.begin() + m, better);
     std::sort(surv.begin(), surv.begin() + k, better);
     for (int i = 0; i < k; i++) ids[i] = surv[i].second;
@@ -291,9 +300,7 @@ inline void memory_select(const T* s1, const T* s2, int nk, int k, int* out_slot
     for (int a = 0; a < k; a++)
         for (int b = 0; (a + 1) * (b + 1) <= k; b++)
             cand.push_back({s1[ia[a]] + s2[ib[b]], ia[a] * nk + ib[b]});
-    auto better = [](const std::pair<T, int>& x, const std::pair<T, int>& y) {
-        return x.first > y.first || (x.first == y.first && x.second < y.second);
-    };
+    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) { return memory_better(a, b); };
     if ((int)cand.size() > k) std::nth_element(cand.begin(), cand.begin() + (k - 1), cand.end(), better);
     std::sort(cand.begin(), cand.begin() + k, better);
     for (int r = 0; r < k; r++) {

@@ -414,44 +414,72 @@ template <class T> struct GPT2 {
         af.commit();
     }
 
+    // Checks a checkpoint's 256-int header against the file's size before anything is allocated
+    // (a hostile header must not make us allocate terabytes). Never exits: on a bad header returns
+    // false with `err` a whole sentence naming `path`. On success `c` is the model's shape and
+    // *width the bytes per stored parameter (4 = fp32, 2 = bf16). tests/fuzz/fuzz_checkpoint.cpp.
+    static bool parse_header(const int* h, long long size, const std::string& path, GPT2Config& c, size_t* width, std::string& err) {
+        const char* P = path.c_str();
+        char b[512];
+        auto bad = [&](const char* fmt, auto... args) { snprintf(b, sizeof b, fmt, args...); err = b; return false; };
+        if (h[0] != CKPT_MAGIC) return bad("%s is not a model checkpoint (magic %d, expected %d)", P, h[0], CKPT_MAGIC);
+        if (h[1] != CKPT_FP32 && h[1] != CKPT_BF16) return bad("checkpoint %s has unsupported version %d (3 = fp32, 5 = bf16)", P, h[1]);
+        c = GPT2Config();
+        c.maxT = h[2]; c.V = h[3]; c.L = h[4]; c.NH = h[5]; c.C = h[6]; c.Vp = h[7] ? h[7] : h[3];
+        if (c.maxT <= 0 || c.V <= 0 || c.L <= 0 || c.NH <= 0 || c.C <= 0 || c.C % c.NH || c.Vp < c.V ||
+            c.maxT > (1 << 20) || c.V > (1 << 24) || c.Vp > (1 << 24) + 128 || c.L > 31 || c.C > (1 << 16))
+            return bad("checkpoint %s has an invalid shape (maxT %d V %d L %d NH %d C %d Vp %d)", P, c.maxT, c.V, c.L, c.NH, c.C, c.Vp);
+        if (h[8] == 1) {
+            c.lora_rank = h[9]; c.lora_alpha = h[10]; c.mem_layers = (uint32_t)h[11];
+            c.mem.C = c.C; c.mem.n_keys = h[12]; c.mem.topk = h[13]; c.mem.heads = h[14]; c.mem.dk = h[15]; c.mem.gated = h[16] != 0;
+            bool invalid = c.lora_rank < 0 || c.lora_rank > c.C || (c.mem_layers >> c.L) != 0 || (h[16] != 0 && h[16] != 1);
+            if (c.mem_layers && (c.mem.n_keys <= 0 || c.mem.n_keys > 4096 || c.mem.topk <= 0 || c.mem.topk > c.mem.n_keys ||
+                                 c.mem.heads <= 0 || c.mem.heads > 64 || c.mem.dk <= 0 || c.mem.dk % 2 || c.mem.dk > 4096)) invalid = true;
+            if (invalid) return bad("checkpoint %s has an invalid LoRA/memory header", P);
+        } else if (h[8] != 0) {
+            return bad("checkpoint %s has an unknown extension marker %d", P, h[8]);
+        }
+        size_t n = 0;
+        for (auto& t : gpt2_tensors(c)) n += t.size;  // sizes only: nothing is allocated
+        *width = h[1] == CKPT_FP32 ? 4 : 2;
+        unsigned long long need = 1024 + (unsigned long long)n * *width;
+        if ((unsigned long long)size < need) return bad("checkpoint %s is truncated: %zu parameters need %llu bytes, file has %lld", P, n, need, size);
+        if ((unsigned long long)size > need) return bad("checkpoint %s is oversized: %zu parameters need %llu bytes, file has %lld", P, n, need, size);
+        return true;
+    }
+
+    // the parameters from n stored values of `width` bytes (fp32, or bf16 widened)
+    void set_params(const void* src, size_t width) {
+        size_t n = params.size();
+        const unsigned char* s = (const unsigned char*)src;
+        for (size_t i = 0; i < n; i++) {
+            float x;
+            if (width == 4) memcpy(&x, s + 4 * i, 4);
+            else { uint16_t u16; memcpy(&u16, s + 2 * i, 2); uint32_t u = (uint32_t)u16 << 16; memcpy(&x, &u, 4); }
+            params[i] = T(x);
+        }
+    }
+
     // reads fp32 (version 3) or bf16 (version 5, e.g. llm.c's gpt2_124M_bf16.bin) checkpoints
     void load(const std::string& path) {
         long size = file_size(path);
         if (size < 0) fatal(EXIT_RUNTIME, "checkpoint %s does not exist", path.c_str());
-        if (size < 1024) fatal(EXIT_RUNTIME, "checkpoint %s is truncated (%ld bytes, header needs 1024)", path.c_str(), size);
+        if (size < 1024) fatal(EXIT_RUNTIME, "checkpoint %s is %s (%ld bytes, header needs 1024)", path.c_str(), size ? "truncated" : "empty", size);
         FILE* f = fopen_check(path.c_str(), "rb");
         int h[256];
         fread_check(h, 4, 256, f, path.c_str());
-        if (h[0] != CKPT_MAGIC) { fclose(f); fatal(EXIT_RUNTIME, "%s is not a model checkpoint (magic %d, expected %d)", path.c_str(), h[0], CKPT_MAGIC); }
-        if (h[1] != CKPT_FP32 && h[1] != CKPT_BF16) { fclose(f); fatal(EXIT_RUNTIME, "checkpoint %s has unsupported version %d (3 = fp32, 5 = bf16)", path.c_str(), h[1]); }
         GPT2Config c;
-        c.maxT = h[2]; c.V = h[3]; c.L = h[4]; c.NH = h[5]; c.C = h[6]; c.Vp = h[7] ? h[7] : h[3];
-        if (c.maxT <= 0 || c.V <= 0 || c.L <= 0 || c.NH <= 0 || c.C <= 0 || c.C % c.NH || c.Vp < c.V ||
-            c.maxT > (1 << 20) || c.V > (1 << 24) || c.L > 31 || c.C > (1 << 16))
-            { fclose(f); fatal(EXIT_RUNTIME, "checkpoint %s has an invalid shape (maxT %d V %d L %d NH %d C %d Vp %d)", path.c_str(), c.maxT, c.V, c.L, c.NH, c.C, c.Vp); }
-        if (h[8] == 1) {
-            c.lora_rank = h[9]; c.lora_alpha = h[10]; c.mem_layers = (uint32_t)h[11];
-            c.mem.C = c.C; c.mem.n_keys = h[12]; c.mem.topk = h[13]; c.mem.heads = h[14]; c.mem.dk = h[15]; c.mem.gated = h[16];
-            bool bad = c.lora_rank < 0 || c.lora_rank > c.C || (c.mem_layers >> c.L) != 0;
-            if (c.mem_layers && (c.mem.n_keys <= 0 || c.mem.n_keys > 4096 || c.mem.topk <= 0 || c.mem.topk > c.mem.n_keys ||
-                                 c.mem.heads <= 0 || c.mem.heads > 64 || c.mem.dk <= 0 || c.mem.dk % 2 || c.mem.dk > 4096)) bad = true;
-            if (bad) { fclose(f); fatal(EXIT_RUNTIME, "checkpoint %s has an invalid LoRA/memory header", path.c_str()); }
-        } else if (h[8] != 0) {
-            fclose(f); fatal(EXIT_RUNTIME, "checkpoint %s has an unknown extension marker %d", path.c_str(), h[8]);
-        }
+        size_t width = 0;
+        std::string err;
+        if (!parse_header(h, size, path, c, &width, err)) { fclose(f); fatal(EXIT_RUNTIME, "%s", err.c_str()); }
         build(c);
-        size_t n = params.size(), width = h[1] == CKPT_FP32 ? 4 : 2;
-        if ((size_t)size < 1024 + n * width) { fclose(f); fatal(EXIT_RUNTIME, "checkpoint %s is truncated: %zu parameters need %zu bytes, file has %ld", path.c_str(), n, 1024 + n * width, size); }
-        if ((size_t)size > 1024 + n * width) { fclose(f); fatal(EXIT_RUNTIME, "checkpoint %s is oversized: %zu parameters need %zu bytes, file has %ld", path.c_str(), n, 1024 + n * width, size); }
-        if (width == 4) {
-            std::vector<float> buf(n);
-            fread_check(buf.data(), 4, n, f, path.c_str());
-            for (size_t i = 0; i < n; i++) params[i] = buf[i];
-        } else {
-            std::vector<uint16_t> buf(n);
-            fread_check(buf.data(), 2, n, f, path.c_str());
-            for (size_t i = 0; i < n; i++) { uint32_t u = (uint32_t)buf[i] << 16; float x; memcpy(&x, &u, 4); params[i] = x; }
-        }
+        std::vector<unsigned char> buf(params.size() * width);
+        fread_check(buf.data(), 1, buf.size(), f, path.c_str());
         fclose(f);
+        set_params(buf.data(), width);
+        for (size_t i = 0; i < specs.size(); i++)  // a NaN weight poisons every output: refuse it here, by name
+            for (size_t k = 0; k < specs[i].size; k++)
+                if (!std::isfinite((double)params[offset[i] + k]))
+                    fatal(EXIT_RUNTIME, "checkpoint %s holds a non-finite value in tensor %s (element %zu)", path.c_str(), specs[i].name.c_str(), k);
     }
 };

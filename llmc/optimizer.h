@@ -34,7 +34,7 @@ template <class T> struct Optimizer {
                          model.specs[i].size, T(lr), T(o.beta1), T(o.beta2), T(o.eps), model.specs[i].decay ? T(o.wd) : T(0), scale, t);
         }
         if (model.sparse_values) {
-            double slr = (o.sparse_lr > 0 ? o.sparse_lr : lr) * scale;
+            double slr = (o.sparse_lr > 0 ? o.sparse_lr * lr / o.lr : lr) * scale;  // same schedule as lr
             for (int l = 0; l < model.cfg.L; l++) {
                 if (!model.cfg.has_mem(l) || model.dvalues[l].size() == 0) continue;
                 const std::vector<int>& s = l < (int)slots.size() ? slots[l] : std::vector<int>();

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 #include <vector>
+#include <fcntl.h>
 #include <unistd.h>
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -80,6 +81,11 @@ struct AtomicFile {
         if (fclose(f) != 0) { f = nullptr; fail(); }
         f = nullptr;
         if (rename(tmp.c_str(), path.c_str()) != 0) fail();
+        // the rename itself is durable once the directory is synced (best effort: not every
+        // filesystem lets a directory be opened for it)
+        size_t slash = path.rfind('/');
+        int dfd = open(slash == std::string::npos ? "." : path.substr(0, slash ? slash : 1).c_str(), O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) { fsync(dfd); close(dfd); }
     }
     [[noreturn]] void fail() {
         int e = errno;

@@ -4,7 +4,7 @@
 //   v2: one block per row, one pass keeping an online (max, sum) pair per thread, then the write
 //       pass (llmc/classifier.cuh fused_classifier), timed over block sizes
 // Checked against the CPU twin (llmc/classifier.h): losses and dlogits, padding zeroed.
-// Build: make cuda-dev; run: ./build/cuda/classifier [N V]   (default 8192 rows, V 50257, Vp 50304)
+// Build: make cuda-dev; run: ./build/cuda/classifier [N V]   (default 4096 rows, V 50257, Vp 50304)
 #include "dev/cuda/common.h"
 #include "llmc/classifier.cuh"
 #include "llmc/classifier.h"
@@ -44,7 +44,7 @@ __global__ void classifier_v1(floatX* logits, float* losses, const int* targets,
 
 int main(int argc, char** argv) {
     require_gpu_or_exit("classifier");
-    int N = argc > 2 ? atoi(argv[1]) : 8192, V = argc > 2 ? atoi(argv[2]) : 50257;
+    int N = argc > 2 ? atoi(argv[1]) : 4096, V = argc > 2 ? atoi(argv[2]) : 50257;
     const int Vp = (V + 127) / 128 * 128;
     printf("N=%d V=%d Vp=%d\n", N, V, Vp);
     auto logits = random_bf16((size_t)N * Vp, 1, 2.0f);
