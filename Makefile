@@ -25,6 +25,8 @@ TEST_OBJS = $(patsubst tests/%.cpp,build/tests$(SAN)/%.o,$(TEST_SRCS))
 .PHONY: all train test bench 3m clean fuzz
 all: train
 
+include cuda.mk
+
 train: train_gpt2.cu $(HEADERS)
 	$(CXX) $(CXXFLAGS) -x c++ train_gpt2.cu -o train $(LDLIBS)
 
@@ -35,7 +37,10 @@ build/tests$(SAN)/%.o: tests/%.cpp $(HEADERS) tests/test_util.h
 $(TEST_BIN): $(TEST_OBJS)
 	$(CXX) $(CXXFLAGS) $(SANFLAGS) $^ -o $@ $(LDLIBS)
 
-test: train $(TEST_BIN)
+# where nvcc exists the CUDA suite is built (a CUDA compile error fails the build) and run first:
+# without a GPU it skips every test and says why; the CPU suite's summary stays the last line
+test: train $(TEST_BIN) $(if $(SAN),,$(CUDA_TEST_BIN))
+	$(if $(SAN),,$(if $(CUDA_TEST_BIN),./$(CUDA_TEST_BIN)))
 	$(SANENV) ./$(TEST_BIN)
 
 # fuzzing: clang's libFuzzer with ASan + UBSan; tests/fuzz/run.sh runs the targets one after another
@@ -57,5 +62,5 @@ bench: train
 3m: train
 	./train 3m
 
-clean:
+clean: cuda-clean
 	rm -rf train build tests/run_tests tests/run_tests_san
