@@ -309,6 +309,10 @@ TEST_CASE("reliability: disk full while saving: one error line, the previous che
     const std::string args = " --data " + d + " --steps 8" + TINY;
     sh("mkdir -p " + mnt);
     bool tmpfs = mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m") == 0;
+    struct Unmount {  // whatever fails below, the tmpfs goes
+        std::string dir; bool on;
+        ~Unmount() { if (on) umount2(dir.c_str(), MNT_DETACH); }
+    } unmount_at_end{mnt, tmpfs};
     std::string limit;  // without a tmpfs: a file size limit (bash's ulimit -f, in KiB), SIGXFSZ ignored
     if (!tmpfs) {
         if (run("bash -c 'trap \"\" XFSZ; ulimit -f 100' ", "", true).code != 0) { skip_test("cannot mount a tmpfs nor set a file size limit"); return; }
@@ -345,7 +349,6 @@ TEST_CASE("reliability: disk full while saving: one error line, the previous che
     REQUIRE(run("pretrain --out " + ref + args).code == 0);
     CHECK(losses(r + "/log.jsonl") == losses(ref + "/log.jsonl"));
     CHECK(read_file_if(r + "/model.bin") == read_file_if(ref + "/model.bin"));
-    if (tmpfs) CHECK(umount(mnt.c_str()) == 0);
 }
 
 // ---------------------------------------------------------------------------------------------
