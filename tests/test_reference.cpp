@@ -5,36 +5,11 @@
 //   logits, loss, 10-step losses: max abs 1e-4; gradients: max |diff| <= 1e-4 * max |g| per tensor.
 #include <doctest/doctest.h>
 #include "llmc/optimizer.h"
+#include "tests/debug_state.h"
 
 static std::vector<char> read_all(const std::string& path) {
     std::string s = read_file(path);
     return std::vector<char>(s.begin(), s.end());
-}
-
-struct DebugState {
-    int B, T;
-    std::vector<int> x, y;
-    std::vector<float> logits;  // (B,T,V)
-    float loss;
-    std::vector<float> grads;   // checkpoint order
-};
-
-static DebugState read_debug(const std::string& path, size_t V, size_t nparams) {
-    std::vector<char> d = read_all(path);
-    const int* h = (const int*)d.data();
-    REQUIRE(h[0] == 20240327);
-    REQUIRE(h[1] == 2);
-    DebugState s;
-    s.B = h[2]; s.T = h[3];
-    size_t BT = (size_t)s.B * s.T;
-    REQUIRE(d.size() == 1024 + 8 * BT + 4 * BT * V + 4 + 4 * nparams);
-    const char* p = d.data() + 1024;
-    s.x.assign((const int*)p, (const int*)p + BT); p += 4 * BT;
-    s.y.assign((const int*)p, (const int*)p + BT); p += 4 * BT;
-    s.logits.assign((const float*)p, (const float*)p + BT * V); p += 4 * BT * V;
-    s.loss = *(const float*)p; p += 4;
-    s.grads.assign((const float*)p, (const float*)p + nparams);
-    return s;
 }
 
 TEST_CASE("reference: logits, loss and every gradient match PyTorch") {

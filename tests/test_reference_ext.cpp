@@ -10,35 +10,9 @@
 #include <doctest/doctest.h>
 #include <cstdio>
 #include "llmc/optimizer.h"
+#include "tests/debug_state.h"
 
 namespace {
-
-struct ExtDebugState {
-    int B, T;
-    std::vector<int> x, y;
-    std::vector<float> logits;  // (B,T,V)
-    float loss;
-    std::vector<float> grads;   // checkpoint order, extensions after the 16 base tensors
-};
-
-ExtDebugState read_ext_debug(const std::string& path, size_t V, size_t nparams) {
-    std::string d = read_file(path);
-    REQUIRE(d.size() >= 1024);
-    const int* h = (const int*)d.data();
-    REQUIRE(h[0] == 20240327);
-    REQUIRE(h[1] == 2);
-    ExtDebugState s;
-    s.B = h[2]; s.T = h[3];
-    size_t BT = (size_t)s.B * s.T;
-    REQUIRE(d.size() == 1024 + 8 * BT + 4 * BT * V + 4 + 4 * nparams);
-    const char* p = d.data() + 1024;
-    s.x.assign((const int*)p, (const int*)p + BT); p += 4 * BT;
-    s.y.assign((const int*)p, (const int*)p + BT); p += 4 * BT;
-    s.logits.assign((const float*)p, (const float*)p + BT * V); p += 4 * BT * V;
-    memcpy(&s.loss, p, 4); p += 4;
-    s.grads.assign((const float*)p, (const float*)p + nparams);
-    return s;
-}
 
 std::string group_name(int g) { return g == G_BASE ? "base" : g == G_LORA ? "lora" : "memory"; }
 
@@ -63,7 +37,7 @@ TEST_CASE("reference ext: LoRA + gated memory: logits, loss and every gradient m
     GPT2<float> m;
     load_ext(m);
     const size_t V = 200, Vp = 256;
-    ExtDebugState d = read_ext_debug("tests/vectors/ext_debug.bin", V, m.num_params());
+    DebugState d = read_debug("tests/vectors/ext_debug.bin", V, m.num_params());
     REQUIRE(m.grads.size() == m.num_params());  // full mode: every tensor trains
     m.zero_grad();
     float loss = m.forward(d.x.data(), d.y.data(), d.B, d.T);
@@ -98,7 +72,7 @@ TEST_CASE("reference ext: LoRA + gated memory: logits, loss and every gradient m
 TEST_CASE("reference ext: 5 AdamW steps (full mode) give PyTorch's losses") {
     GPT2<float> m;
     load_ext(m);
-    ExtDebugState d = read_ext_debug("tests/vectors/ext_debug.bin", 200, m.num_params());
+    DebugState d = read_debug("tests/vectors/ext_debug.bin", 200, m.num_params());
     std::vector<double> ref;
     std::string text = read_file("tests/vectors/ext_losses.txt");
     for (size_t p = 0; p < text.size();) {
