@@ -10,6 +10,12 @@ CXX ?= g++
 OPT ?= -O3 -march=native
 CXXFLAGS = -std=c++17 $(OPT) -fopenmp -Wall -Wno-unused-result -I.
 LDLIBS = -ldnnl
+# data parallel over CPU processes (mpirun) when Open MPI's compiler wrapper is installed
+MPICXX := $(shell command -v mpicxx 2>/dev/null)
+ifneq ($(MPICXX),)
+  MPI_FLAGS = -DUSE_MPI $(shell $(MPICXX) --showme:compile)
+  MPI_LIBS = $(shell $(MPICXX) --showme:link)
+endif
 ifeq ($(SAN),1)
   # only the test objects and binary get these (last -O wins). Sanitizer reports go to build/san/
   # (a forked test child's LeakSanitizer notes would otherwise land in the stderr the tests check);
@@ -33,7 +39,7 @@ all: train
 include cuda.mk
 
 train: train_gpt2.cu $(HEADERS)
-	$(CXX) $(CXXFLAGS) -x c++ train_gpt2.cu -o train $(LDLIBS)
+	$(CXX) $(CXXFLAGS) $(MPI_FLAGS) -x c++ train_gpt2.cu -o train $(LDLIBS) $(MPI_LIBS)
 
 build/tests$(SAN)/%.o: tests/%.cpp $(HEADERS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)

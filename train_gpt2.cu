@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 #include "llmc/args.h"
+#include "llmc/comm.h"
 #include "llmc/dataloader.h"
 #include "llmc/json.h"
 #include "llmc/model.h"
@@ -91,6 +92,8 @@ subcommands:
   bench      time training steps; the last line is one JSON object with tokens_per_s and mfu
       --depth --width --heads --context --batch --vocab (one config; default: the suite)
       --steps N (5)  --threads N
+data parallel (CPU): mpirun --allow-run-as-root -np R ./train pretrain|inject ... --batch B: R processes,
+  each B sequences of every micro-step; trains like one process with --batch R*B (gradients averaged)
 common: --help prints this. Exit status: 0 ok, 1 runtime error, 2 usage error.
 )";
 
@@ -268,6 +271,10 @@ enum { STATE_MAGIC = 20240527, STATE_VERSION = 1 };
 // SIGINT/SIGTERM: finish the step, save, exit 0. A second signal kills at once (the default
 // action): the atomic writes leave the last complete checkpoint either way.
 static volatile sig_atomic_t g_stop_signal = 0;
+// data parallel: this process's rank among the trainer's processes. Finalised only when main
+// returns: a rank that exits through fatal() must not wait in MPI_Finalize for ranks that wait on it
+// (mpirun ends the job when a rank exits non-zero)
+static Comm* g_comm;
 static void on_signal(int sig) { g_stop_signal = sig; signal(sig, SIG_DFL); }
 
 struct TrainState {
@@ -399,19 +406,21 @@ static void count_slot_accesses(GPT2<float>& m, std::vector<std::vector<int>>& c
         if (m.cfg.has_mem(l)) memory_count_accesses(counts[l].data(), m.mcache[l].idx.data(), m.mcache[l].idx.size());
 }
 
-// df over `batches` batches of general text: how many batches touch each slot
-static SlotDF compute_df(GPT2<float>& m, const std::vector<int>& tokens, int B, int T, int batches, uint64_t seed) {
+// df over `batches` batches of general text: how many batches touch each slot. Data parallel: a
+// batch is B sequences from each rank, the same batch one process with B*ranks sequences sees
+static SlotDF compute_df(GPT2<float>& m, const std::vector<int>& tokens, int B, int T, int batches, uint64_t seed, Comm& comm) {
     SlotDF d;
     d.N = m.cfg.mem.N();
     d.df.assign(m.cfg.L, std::vector<int>(d.N, 0));
     DataLoader dl;
-    dl.init(tokens, B, T, seed + 99);
+    dl.init(tokens, B, T, seed + 99, comm.rank, comm.size);
     std::vector<int> x((size_t)B * T), y((size_t)B * T);
     for (int b = 0; b < batches; b++) {
         dl.next(x.data(), y.data());
         m.forward(x.data(), nullptr, B, T);
         std::vector<std::vector<int>> c(m.cfg.L, std::vector<int>(d.N, 0));
         count_slot_accesses(m, c);
+        for (auto& cl : c) comm.allreduce_sum(cl.data(), cl.size());
         for (int l = 0; l < m.cfg.L; l++)
             if (m.cfg.has_mem(l)) memory_df_accumulate(d.df[l].data(), c[l].data(), d.N);
     }
@@ -503,6 +512,34 @@ static double loss_zscore(const std::vector<double>& hist, double x, int window,
 }
 
 // pretrain (from scratch) and inject (from --init-ckpt) share this loop
+// data parallel: every rank's gradients become their mean over ranks, the same bits on each rank.
+// Dense grads are all-reduced; sparse memory-value grads (touched rows) are gathered in rank order
+// and summed row by row; slot access counts (memory-sparse) are summed so ranks pick the same slots.
+static void sync_grads(GPT2<float>& m, Comm& comm, double& loss, std::vector<std::vector<int>>& counts) {
+    if (comm.size == 1) return;
+    float inv = 1.0f / comm.size;
+    comm.allreduce_sum(m.grads.data(), m.grads.size());
+    for (float& g : m.grads) g *= inv;
+    comm.allreduce_sum(&loss, 1);
+    loss /= comm.size;
+    for (auto& c : counts) comm.allreduce_sum(c.data(), c.size());
+    for (auto& d : m.dvalues) {
+        if (!m.sparse_values) break;
+        std::vector<int> rows = comm.allgather(d.rows);
+        std::vector<float> grads = comm.allgather(std::vector<float>(d.grad.begin(), d.grad.end()));
+        std::vector<int> uniq = rows;
+        std::sort(uniq.begin(), uniq.end());
+        uniq.erase(std::unique(uniq.begin(), uniq.end()), uniq.end());
+        d.rows = uniq;
+        d.grad.assign(uniq.size() * (size_t)d.C, 0.0f);
+        for (size_t i = 0; i < rows.size(); i++) {
+            float* dst = d.grad.data() + (size_t)(std::lower_bound(uniq.begin(), uniq.end(), rows[i]) - uniq.begin()) * d.C;
+            for (int j = 0; j < d.C; j++) dst[j] += grads[i * d.C + j];
+        }
+        for (float& g : d.grad) g *= inv;
+    }
+}
+
 static int cmd_train(Args& a, bool inject) {
     DataPaths dp(a.str("data", inject ? "" : "out/data"));
     std::string out = a.str("out", inject ? "out/inject" : "out/pretrain");
@@ -542,7 +579,11 @@ static int cmd_train(Args& a, bool inject) {
     int sample_tokens = (int)a.integer("sample-tokens", 64, 0, 100000);
     int stop_after = (int)a.integer("stop-after", 0, 0, 100000000);
     set_threads(a);
+    Comm& comm = *g_comm;
+    // mpirun binds each rank to its share of the cores: one OpenMP thread per core of that share
+    if (comm.size > 1 && !a.has("threads")) omp_set_num_threads(std::max(1, omp_get_num_procs()));
     a.finish(inject ? "inject" : "pretrain");
+    if (comm.rank != 0 && !freopen("/dev/null", "w", stdout)) fatal(EXIT_RUNTIME, "cannot silence rank %d", comm.rank);
     if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
     if (inject && init_ckpt.empty() && !resume) fatal(EXIT_USAGE, "inject needs --init-ckpt PATH (the base model)");
     if (inject && dp.dir.empty()) fatal(EXIT_USAGE, "inject needs --data DIR (e.g. the output of ./train synth)");
@@ -647,9 +688,10 @@ static int cmd_train(Args& a, bool inject) {
         if (!m.trainable[i]) frozen_before.insert(frozen_before.end(), m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size);
 
     int T = c.maxT;
-    if (total_batch == 0) total_batch = (long)B * T;
-    if (total_batch % ((long)B * T)) fatal(EXIT_USAGE, "--total-batch %ld must be a multiple of batch*context = %d", total_batch, B * T);
-    int accum = (int)(total_batch / ((long)B * T));
+    long rank_batch = (long)B * T * comm.size;  // tokens of one micro-step over all ranks
+    if (total_batch == 0) total_batch = rank_batch;
+    if (total_batch % rank_batch) fatal(EXIT_USAGE, "--total-batch %ld must be a multiple of batch*context*ranks = %ld", total_batch, rank_batch);
+    int accum = (int)(total_batch / rank_batch);
 
     Optimizer<float> opt;
     TrainState st;
@@ -671,24 +713,25 @@ static int cmd_train(Args& a, bool inject) {
             if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
             printf("computing slot document frequencies over %d batches of %s...\n", df_batches, g.train.c_str());
             fflush(stdout);
-            df = compute_df(m, read_shard(g.train, tok.vocab_size), B, T, df_batches, seed);
+            df = compute_df(m, read_shard(g.train, tok.vocab_size), B, T, df_batches, seed, comm);
         }
-        save_df(out + "/df.bin", df);
+        if (comm.rank == 0) save_df(out + "/df.bin", df);
     }
 
     DataLoader loader;
-    loader.init(std::move(train_tokens), B, T, seed);
+    loader.init(std::move(train_tokens), B, T, seed, comm.rank, comm.size);
     loader.set_position(st.epoch, st.pos);
     double unigram = val_tokens.empty() ? NAN : unigram_entropy(loader.tokens, val_tokens, c.V);
 
     size_t dense_params = m.num_params();  // the memory's values and keys do O(k) work per token, not O(N)
     for (auto& sp : m.specs) if (sp.group >= G_MEM) dense_params -= sp.size;
     double flops_per_token = 6.0 * dense_params + 6.0 * c.L * c.C * T;
+    if (comm.size > 1) printf("data parallel: %s, %d ranks, each %d sequences of every micro-step\n", comm.name(), comm.size, B);
     printf("backend: cpu (%d threads) | model: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
            omp_get_max_threads(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, mode.c_str());
     if (c.mem_layers) printf("memory: blocks mask 0x%x, %zu slots (%d^2), top-%d, %d heads, dk %d%s\n", c.mem_layers, c.mem.N(), c.mem.n_keys, c.mem.topk, c.mem.heads, c.mem.dk, c.mem.gated ? ", gated" : "");
-    printf("batch %d x %d tokens, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu | unigram val loss %.3f\n",
-           B, T, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
+    printf("batch %d x %d tokens x %d ranks, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu | unigram val loss %.3f\n",
+           B, T, comm.size, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
     if (resume) printf("resuming at step %d\n", st.step);
 
     std::vector<double> ts, tl, vs, vl;
@@ -714,7 +757,7 @@ static int cmd_train(Args& a, bool inject) {
         }
         if (kept != text) write_file_atomic(log_path, kept);
     }
-    FILE* log = fopen(log_path.c_str(), resume ? "a" : "w");
+    FILE* log = comm.rank == 0 ? fopen(log_path.c_str(), resume ? "a" : "w") : fopen("/dev/null", "w");
     if (!log) fatal(EXIT_RUNTIME, "cannot write %s", log_path.c_str());
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -722,6 +765,8 @@ static int cmd_train(Args& a, bool inject) {
     std::string prev_ckpt = out + "/model.prev.bin";
     int saved_step = resume ? st.step : -1;
     auto save_all = [&](int step) {
+        saved_step = step;
+        if (comm.rank != 0) return;  // the ranks' weights are identical (checked at the end)
         tok.save(out + "/tokenizer.bin");
         // until the new state.bin is in place, model.prev.bin (a hard link, no copy) keeps the model
         // the old state.bin belongs to: a crash between the renames resumes from it
@@ -733,10 +778,9 @@ static int cmd_train(Args& a, bool inject) {
         st.model_hash = params_hash(m.params);
         save_state(state_path, st);
         unlink(prev_ckpt.c_str());
-        saved_step = step;
     };
     auto validate = [&](int step) {
-        if (val_tokens.empty()) return;
+        if (val_tokens.empty() || comm.rank != 0) return;
         double vloss = eval_loss(m, val_tokens, B, T, val_batches);
         printf("step %d | val loss %.4f\n", step, vloss);
         fprintf(log, "{\"step\": %d, \"val_loss\": %.6f}\n", step, vloss);
@@ -762,6 +806,7 @@ static int cmd_train(Args& a, bool inject) {
             m.backward();
             if (mode == "memory-sparse") count_slot_accesses(m, counts);
         }
+        sync_grads(m, comm, loss, counts);
         if (mode == "memory-sparse")  // the batch's top-t slots by TF-IDF against general text
             for (int l = 0; l < c.L; l++) {
                 if (!c.has_mem(l)) continue;
@@ -805,10 +850,12 @@ static int cmd_train(Args& a, bool inject) {
             ts.push_back(step + 1); tl.push_back(loss);
             last_step = step + 1;
         }
-        bool last = step + 1 == steps || (stop_after && step + 1 >= stop_after) || g_stop_signal;
+        int stop = g_stop_signal;  // a signal to one rank stops all of them at the same step
+        comm.allreduce_max(&stop, 1);
+        bool last = step + 1 == steps || (stop_after && step + 1 >= stop_after) || stop;
         if (last && step + 1 == steps && val_every) validate(step + 1);
         if ((save_every && (step + 1) % save_every == 0) || last) save_all(step + 1);
-        if (g_stop_signal) { printf("signal %d: saved step %d to %s, exiting\n", (int)g_stop_signal, step + 1, ckpt.c_str()); break; }
+        if (stop) { printf("signal %d: saved step %d to %s, exiting\n", stop, step + 1, ckpt.c_str()); g_stop_signal = stop; break; }
         if (last) break;
     }
     if (last_step == st.step && st.step >= steps) save_all(st.step);
@@ -819,6 +866,14 @@ static int cmd_train(Args& a, bool inject) {
         if (!m.trainable[i]) frozen_after.insert(frozen_after.end(), m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size);
     if (frozen_after != frozen_before) fatal(EXIT_RUNTIME, "internal error: frozen weights changed during --train %s", mode.c_str());
     if (!frozen_before.empty()) printf("frozen weights: %zu values, bit-identical to the start\n", frozen_before.size());
+    if (comm.size > 1) {
+        uint64_t mine = params_hash(m.params);
+        std::vector<int> h = comm.allgather(std::vector<int>{(int)(uint32_t)mine, (int)(uint32_t)(mine >> 32)});
+        for (int r = 1; r < comm.size; r++)
+            if (h[2 * r] != h[0] || h[2 * r + 1] != h[1]) fatal(EXIT_RUNTIME, "internal error: the ranks' weights diverged");
+        printf("data parallel: the %d ranks' weights are bit-identical\n", comm.size);
+        if (comm.rank != 0) return 0;
+    }
     plot_losses(out + "/loss.png", ts, tl, vs, vl, unigram);
     printf("done: %d steps in %s; checkpoint %s, log %s, plot %s/loss.png\n", last_step, fmt_duration(now_s() - t_start).c_str(),
            ckpt.c_str(), log_path.c_str(), out.c_str());
@@ -1440,5 +1495,8 @@ int main(int argc, char** argv) {
     int start = 2;
     if (cmd.rfind("--", 0) == 0) { cmd = "pretrain"; start = 1; }  // ./train --steps 10 ...
     Args a(argc, argv, start);
-    return dispatch(cmd, a);
+    g_comm = comm_open().release();
+    int rc = dispatch(cmd, a);
+    delete g_comm;
+    return rc;
 }
