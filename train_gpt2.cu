@@ -13,6 +13,7 @@
 #include "llmc/args.h"
 #include "llmc/comm.h"
 #include "llmc/dataloader.h"
+#include "llmc/device.h"
 #include "llmc/json.h"
 #include "llmc/model.h"
 #include "llmc/optimizer.h"
@@ -35,6 +36,8 @@ subcommands:
       --total-batch N (B*T)           tokens per optimizer step; a multiple of B*T (grad accumulation)
       --steps N (600)  --lr X (2e-3)  --warmup N (50)  --min-lr-frac X (0.1)
       --wd X (0.1)  --clip X (1.0)  --seed N (1337)  --threads N (all cores)
+      --device auto|cpu|cuda (auto)   cuda: bf16 on the GPU (plain GPT-2, --train full); auto picks
+                                      it when a GPU is visible and says which backend it uses
       --data DIR (out/data)           train.bin or train_*.bin shards, val.bin, tokenizer.bin
       --out DIR (out/pretrain)        checkpoint, training state, log, plot
       --val-every N (100)  --val-batches N (20)  --save-every N (0 = only at the end)
@@ -230,8 +233,10 @@ static int cmd_prepare(Args& a) {
 // ---------------------------------------------------------------------------------------------
 // evaluation helpers shared by pretrain and eval
 
-// mean loss over up to max_batches sequential (B,T) windows of tokens
-static double eval_loss(GPT2<float>& m, const std::vector<int>& tokens, int B, int T, int max_batches, long* ntok = nullptr) {
+// mean loss over up to max_batches sequential (B,T) windows of tokens; fwd(x, y, b, T) is one
+// model's mean loss on a (b,T) batch (the CPU model's, or the GPU trainer's)
+template <class Fwd>
+static double eval_windows(Fwd fwd, const std::vector<int>& tokens, int B, int T, int max_batches, long* ntok = nullptr) {
     long windows = tokens.size() > (size_t)T ? (long)((tokens.size() - 1) / T) : 0;
     std::vector<int> x((size_t)B * T), y((size_t)B * T);
     double sum = 0;
@@ -240,7 +245,7 @@ static double eval_loss(GPT2<float>& m, const std::vector<int>& tokens, int B, i
         int b = (int)std::min<long>(B, windows - w0);
         for (int i = 0; i < b; i++)
             for (int t = 0; t < T; t++) { x[i * T + t] = tokens[(w0 + i) * T + t]; y[i * T + t] = tokens[(w0 + i) * T + t + 1]; }
-        sum += (double)m.forward(x.data(), y.data(), b, T) * b * T;
+        sum += fwd(x.data(), y.data(), b, T) * b * T;
         n += (long)b * T;
     }
     if (ntok) *ntok = n;
@@ -261,6 +266,9 @@ static std::string generate(GPT2<float>& m, const Tokenizer& tok, const std::str
         out += tok.decode_token(next);
     }
     return out;
+}
+static double eval_loss(GPT2<float>& m, const std::vector<int>& tokens, int B, int T, int max_batches, long* ntok = nullptr) {
+    return eval_windows([&](const int* x, const int* y, int b, int t) { return (double)m.forward(x, y, b, t); }, tokens, B, T, max_batches, ntok);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -546,6 +554,7 @@ static int cmd_train(Args& a, bool inject) {
     std::string init_ckpt = a.str("init-ckpt", "");
     bool resume = a.flag("resume");
     std::string mode = a.choice("train", inject ? "memory-sparse" : "full", {"full", "lora", "memory", "memory-sparse", "memory-keys"});
+    std::string device = a.choice("device", "auto", {"auto", "cpu", "cuda"});
     GPT2Config c;
     c.L = (int)a.integer("depth", 4, 1, 31);
     c.C = (int)a.integer("width", 256, 8, 16384);
@@ -704,6 +713,14 @@ static int cmd_train(Args& a, bool inject) {
         st.seed = seed;
     }
 
+    // the backend: a GPU when one is visible (auto) and the model is plain GPT-2 trained in full
+    std::string gpu_name, no_gpu;
+    bool use_gpu = device != "cpu" && GpuTrainer::probe(comm.rank, &gpu_name, &no_gpu);
+    if (use_gpu && (mode != "full" || c.lora_rank || c.mem_layers)) { use_gpu = false; no_gpu = "the GPU backend trains plain GPT-2 with --train full only"; }
+    if (device == "cuda" && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
+    std::unique_ptr<GpuTrainer> gpu(use_gpu ? new GpuTrainer(m, comm) : nullptr);
+    if (gpu && resume) gpu->set_moments(opt.m, opt.v);
+
     // sparse memory finetuning ranks slots against background frequencies from general text
     SlotDF df;
     if (mode == "memory-sparse") {
@@ -727,8 +744,9 @@ static int cmd_train(Args& a, bool inject) {
     for (auto& sp : m.specs) if (sp.group >= G_MEM) dense_params -= sp.size;
     double flops_per_token = 6.0 * dense_params + 6.0 * c.L * c.C * T;
     if (comm.size > 1) printf("data parallel: %s, %d ranks, each %d sequences of every micro-step\n", comm.name(), comm.size, B);
-    printf("backend: cpu (%d threads) | model: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
-           omp_get_max_threads(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, mode.c_str());
+    std::string backend = gpu ? "cuda, " + gpu_name + ", bf16" : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (device == "auto" ? " (" + no_gpu + ")" : "");
+    printf("backend: %s\nmodel: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
+           backend.c_str(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, mode.c_str());
     if (c.mem_layers) printf("memory: blocks mask 0x%x, %zu slots (%d^2), top-%d, %d heads, dk %d%s\n", c.mem_layers, c.mem.N(), c.mem.n_keys, c.mem.topk, c.mem.heads, c.mem.dk, c.mem.gated ? ", gated" : "");
     printf("batch %d x %d tokens x %d ranks, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu | unigram val loss %.3f\n",
            B, T, comm.size, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
@@ -766,6 +784,7 @@ static int cmd_train(Args& a, bool inject) {
     int saved_step = resume ? st.step : -1;
     auto save_all = [&](int step) {
         saved_step = step;
+        if (gpu) { gpu->download(m); gpu->get_moments(opt.m, opt.v); }
         if (comm.rank != 0) return;  // the ranks' weights are identical (checked at the end)
         tok.save(out + "/tokenizer.bin");
         // until the new state.bin is in place, model.prev.bin (a hard link, no copy) keeps the model
@@ -781,7 +800,8 @@ static int cmd_train(Args& a, bool inject) {
     };
     auto validate = [&](int step) {
         if (val_tokens.empty() || comm.rank != 0) return;
-        double vloss = eval_loss(m, val_tokens, B, T, val_batches);
+        double vloss = gpu ? eval_windows([&](const int* x, const int* y, int b, int t) { return gpu->forward_backward(x, y, b, t, 0.0f); }, val_tokens, B, T, val_batches)
+                           : eval_loss(m, val_tokens, B, T, val_batches);
         printf("step %d | val loss %.4f\n", step, vloss);
         fprintf(log, "{\"step\": %d, \"val_loss\": %.6f}\n", step, vloss);
         fflush(log);
@@ -797,16 +817,17 @@ static int cmd_train(Args& a, bool inject) {
     for (int step = st.step; step < steps; step++) {
         if (val_every && step % val_every == 0 && !(resume && step == st.step && step > 0)) validate(step);
         double t0 = now_s();
-        m.zero_grad();
+        if (gpu) gpu->zero_grad(); else m.zero_grad();
         if (mode == "memory-sparse") for (int l = 0; l < c.L; l++) counts[l].assign(c.mem_layers >> l & 1 ? c.mem.N() : 0, 0);
         double loss = 0;
         for (int k = 0; k < accum; k++) {
             loader.next(x.data(), y.data());
-            loss += m.forward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
-            m.backward();
+            if (gpu) loss += gpu->forward_backward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
+            else { loss += m.forward(x.data(), y.data(), B, T, 1.0f / accum) / accum; m.backward(); }
             if (mode == "memory-sparse") count_slot_accesses(m, counts);
         }
-        sync_grads(m, comm, loss, counts);
+        if (gpu) { gpu->allreduce_grads(); comm.allreduce_sum(&loss, 1); loss /= comm.size; }
+        else sync_grads(m, comm, loss, counts);
         if (mode == "memory-sparse")  // the batch's top-t slots by TF-IDF against general text
             for (int l = 0; l < c.L; l++) {
                 if (!c.has_mem(l)) continue;
@@ -815,7 +836,7 @@ static int cmd_train(Args& a, bool inject) {
             }
         inject_fault(step + 1, m, loss);
         double lr_t = lr_schedule(step, steps, warmup, o.lr, min_frac);
-        double norm = Optimizer<float>::grad_norm(m);
+        double norm = gpu ? gpu->grad_norm() : Optimizer<float>::grad_norm(m);
         if (!std::isfinite(loss) || !std::isfinite(norm)) {
             // the weights and moments stay as they were; the batch is consumed
             bad_streak++;
@@ -830,7 +851,8 @@ static int cmd_train(Args& a, bool inject) {
             }
         } else {
             bad_streak = 0;
-            opt.step(m, o, lr_t, step + 1, slots);
+            if (gpu) gpu->update(o, lr_t, o.clip > 0 && norm > o.clip ? (float)(o.clip / norm) : 1.0f, step + 1);
+            else opt.step(m, o, lr_t, step + 1, slots);
             double ms = (now_s() - t0) * 1000;
             if (step > st.step) { ema_ms = timed ? 0.9 * ema_ms + 0.1 * ms : ms; timed++; }
             double tok_s = total_batch / (ms / 1000);
@@ -860,6 +882,7 @@ static int cmd_train(Args& a, bool inject) {
     }
     if (last_step == st.step && st.step >= steps) save_all(st.step);
     fclose(log);
+    if (gpu) gpu->download(m);
     // in every mode but full the frozen weights must come out bit-identical
     std::vector<float> frozen_after;
     for (size_t i = 0; i < m.specs.size(); i++)

@@ -2,7 +2,8 @@
 # dev/gpu_check.sh: everything that needs a GPU, in one go (about 4-6 minutes on one H200):
 #   1. nvidia-smi, and the GPU's compute capability (the CUDA builds target only that arch)
 #   2. make train (the CPU trainer) and the CUDA builds: tests/run_tests_cuda, build/cuda/*
-#   3. the CUDA test suite (kernels vs CPU twins, the GPU model vs the PyTorch vectors, determinism)
+#   3. the CUDA test suite (kernels vs CPU twins, the GPU model vs the PyTorch vectors, determinism),
+#      then ./train --device cuda: the trainer's own GPU path for 200 steps of the default model
 #   4. the GPT-2 124M training-step benchmark (B x T = 16 x 1024; 8 x 1024 if that fails):
 #      ms/step, tokens/s, MFU against the GPU's dense bf16 peak
 #   5. if time is left: the dev/cuda kernel benchmarks (layernorm, attention, classifier, matmul)
@@ -84,6 +85,13 @@ else
     skip_step cuda-tests "tests/run_tests_cuda was not built"; FAILED=1
 fi
 
+# ---- 3b. the trainer itself on the GPU: ./train --device cuda (the default model, 200 steps)
+if [ "$rc" -eq 0 ] && [ -x ./train ]; then
+    run_step train-cuda 180 1 ./train --device cuda --steps 200 --val-every 100 --sample-tokens 32 --out out/gpu_check_train
+else
+    skip_step train-cuda "make train failed"; FAILED=1
+fi
+
 # ---- 4. the GPT-2 124M benchmark
 if [ -x build/cuda/bench_gpt2 ]; then
     run_step bench-gpt2 240 0 ./build/cuda/bench_gpt2 16 1024 10
@@ -115,6 +123,9 @@ done
     echo
     if [ -f "$LOG_DIR/cuda-tests.log" ]; then
         echo "cuda tests: $(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$LOG_DIR/cuda-tests.log" | tail -1)"
+    fi
+    if [ -f "$LOG_DIR/train-cuda.log" ]; then
+        grep -E '^backend|^step +200/|val loss' "$LOG_DIR/train-cuda.log" | sed "s/^/train-cuda: /" || true
     fi
     for b in bench-gpt2 bench-gpt2-b8; do
         if [ -f "$LOG_DIR/$b.log" ]; then

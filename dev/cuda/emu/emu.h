@@ -207,6 +207,7 @@ inline cudaError_t rt_mem_info(size_t* free_b, size_t* total_b) { *free_b = *tot
 #define cudaDeviceSynchronize() cudaSuccess
 #define cudaGetDeviceCount(n) emu::rt_device_count(n)
 #define cudaGetDevice(d) emu::rt_get_device(d)
+#define cudaSetDevice(d) cudaSuccess
 #define cudaGetDeviceProperties(p, d) emu::rt_props(p)
 #define cudaFuncSetAttribute(kernel, attr, value) cudaSuccess
 #define cudaGetLastError() cudaSuccess
