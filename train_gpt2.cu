@@ -1102,11 +1102,12 @@ static double cpu_peak_flops(std::string* how) {
     return peak;
 }
 
-struct BenchResult { double ms, tokens_per_s, mfu; };
+struct BenchResult { double ms, tokens_per_s, mfu, rss_mib; };
 
 // median time of a full training step (everything trains; memory values, if any, sparsely by SGD
 // on the top-t slots, as memory-sparse does); MFU counts the dense model's FLOPs only
 static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, int topt = 10000) {
+    peak_rss_reset();  // the previous config's buffers are freed: measure this one's peak alone
     GPT2<float> m;
     m.init_random(c, 1);
     m.set_trainable(std::vector<char>(m.specs.size(), 1), c.mem_layers != 0);
@@ -1144,13 +1145,14 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, int
     for (size_t i = 0; i < m.specs.size(); i++) if (m.specs[i].group >= G_MEM) dense -= m.specs[i].size;
     double flops = (6.0 * dense + 6.0 * c.L * c.C * T) * B * T;
     std::string mem = c.mem_layers ? " | memory " + std::to_string(c.mem.N()) + " slots, top-" + std::to_string(topt) + " SGD" : "";
-    printf("bench: depth %d width %d heads %d context %d vocab %d batch %d%s | %.2fM params | median %.1f ms/step | %.0f tokens/s | %.1f GFLOP/s | MFU %.1f%%\n",
-           c.L, c.C, c.NH, T, c.V, B, mem.c_str(), m.num_params() / 1e6, med * 1000, B * T / med, flops / med / 1e9, 100 * flops / med / peak);
+    double rss = peak_rss_mib();
+    printf("bench: depth %d width %d heads %d context %d vocab %d batch %d%s | %.2fM params | median %.1f ms/step | %.0f tokens/s | %.1f GFLOP/s | MFU %.1f%% | peak RSS %.0f MiB\n",
+           c.L, c.C, c.NH, T, c.V, B, mem.c_str(), m.num_params() / 1e6, med * 1000, B * T / med, flops / med / 1e9, 100 * flops / med / peak, rss);
     double total = 0;
     for (double t : times) total += t;
     prof_report(total, steps);
     fflush(stdout);
-    return {med * 1000, B * T / med, flops / med / peak};
+    return {med * 1000, B * T / med, flops / med / peak, rss};
 }
 
 static int cmd_bench(Args& a) {
@@ -1172,7 +1174,7 @@ static int cmd_bench(Args& a) {
     printf("peak: %s\n", how.c_str());
     if (one) {
         BenchResult r = bench_config(c, B, steps, peak);
-        printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f}\n", r.tokens_per_s, r.mfu, r.ms);
+        printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"peak_rss_mib\": %.1f}\n", r.tokens_per_s, r.mfu, r.ms, r.rss_mib);
         return 0;
     }
     // the suite: tokenizer speed, the d6 config, and GPT-2 124M's shape for a couple of steps
@@ -1185,21 +1187,22 @@ static int cmd_bench(Args& a) {
     printf("bench: GPT-2 tokenizer encodes %.1f MB/s (%.1f MB -> %zu tokens, one thread)\n", mbs, text.size() / 1e6, ntok);
     BenchResult d6 = bench_config(c, B, steps, peak);
     // the memory layer's cost: the same step with a memory beside block 3's MLP, 256^2 and 1024^2 slots
-    double mem_ms[2];
+    double mem_ms[2], mem_rss[2];
     for (int i = 0; i < 2; i++) {
         GPT2Config mc = c;
         mc.mem_layers = 1u << (c.L / 2);
         mc.mem.n_keys = i ? 1024 : 256; mc.mem.topk = 32; mc.mem.heads = 4; mc.mem.dk = 128;
-        mem_ms[i] = bench_config(mc, B, steps, peak).ms;
+        BenchResult r = bench_config(mc, B, steps, peak);
+        mem_ms[i] = r.ms; mem_rss[i] = r.rss_mib;
     }
     printf("bench: memory overhead on the step: %.2fx (256^2 slots), %.2fx (1024^2 slots)\n", mem_ms[0] / d6.ms, mem_ms[1] / d6.ms);
     GPT2Config g = c;
     g.L = 12; g.C = 768; g.NH = 12; g.maxT = 64; g.V = 50257; g.Vp = pad_vocab(g.V);
     BenchResult big = bench_config(g, 4, 2, peak);
-    printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"config\": \"d6 C384 T256 V8192 B8\", "
-           "\"memory_256sq_ms_per_step\": %.1f, \"memory_1024sq_ms_per_step\": %.1f, "
-           "\"gpt2_124M_tokens_per_s\": %.1f, \"gpt2_124M_mfu\": %.4f, \"tokenizer_mb_per_s\": %.2f}\n",
-           d6.tokens_per_s, d6.mfu, d6.ms, mem_ms[0], mem_ms[1], big.tokens_per_s, big.mfu, mbs);
+    printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"peak_rss_mib\": %.1f, \"config\": \"d6 C384 T256 V8192 B8\", "
+           "\"memory_256sq_ms_per_step\": %.1f, \"memory_1024sq_ms_per_step\": %.1f, \"memory_256sq_peak_rss_mib\": %.1f, \"memory_1024sq_peak_rss_mib\": %.1f, "
+           "\"gpt2_124M_tokens_per_s\": %.1f, \"gpt2_124M_mfu\": %.4f, \"gpt2_124M_peak_rss_mib\": %.1f, \"tokenizer_mb_per_s\": %.2f}\n",
+           d6.tokens_per_s, d6.mfu, d6.ms, d6.rss_mib, mem_ms[0], mem_ms[1], mem_rss[0], mem_rss[1], big.tokens_per_s, big.mfu, big.rss_mib, mbs);
     return 0;
 }
 

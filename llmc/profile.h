@@ -39,3 +39,19 @@ inline void prof_report(double total_seconds, int steps) {
     }
     printf("  %-20s %9.1f %6.1f%%\n", "other", 1000 * (total_seconds - covered) / steps, 100 * (total_seconds - covered) / total_seconds);
 }
+
+// peak resident memory (VmHWM) of this process since the last peak_rss_reset() (Linux >= 4.0:
+// writing 5 to clear_refs restarts the high-water mark), in MiB; NAN where /proc does not say
+inline void peak_rss_reset() {
+    if (FILE* f = fopen("/proc/self/clear_refs", "w")) { fputs("5", f); fclose(f); }
+}
+inline double peak_rss_mib() {
+    FILE* f = fopen("/proc/self/status", "r");
+    if (!f) return 0.0 / 0.0;
+    char line[256];
+    double kb = 0.0 / 0.0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %lf kB", &kb) == 1) break;
+    fclose(f);
+    return kb / 1024;
+}
