@@ -44,6 +44,8 @@ subcommands:
       --sample-tokens N (64)          length of the samples printed at the end (0: none)
       --resume                        continue from OUT/model.bin + OUT/state.bin, exactly
       --stop-after N                  stop (and save) after step N of this run's schedule
+      --recompute                     keep only each block's output; the backward recomputes the
+                                      rest (less memory at long contexts, ~1/3 more compute; CPU)
       --mem-layers L1,L2              product-key memory beside the MLP of these blocks
       --mem-keys K (128)  --mem-topk k (32)  --mem-heads H (4)  --mem-dk D (64)  --mem-gated
                                       K^2 slots, k read per head and token, query width D per head
@@ -94,7 +96,7 @@ subcommands:
       --tokenizer gpt2|PATH (a tokenizer.bin)   FILE
   bench      time training steps; the last line is one JSON object with tokens_per_s and mfu
       --depth --width --heads --context --batch --vocab (one config; default: the suite)
-      --steps N (5)  --threads N
+      --steps N (5)  --threads N  --recompute
 data parallel (CPU): mpirun --allow-run-as-root -np R ./train pretrain|inject ... --batch B: R processes,
   each B sequences of every micro-step; trains like one process with --batch R*B (gradients averaged)
 common: --help prints this. Exit status: 0 ok, 1 runtime error, 2 usage error.
@@ -587,6 +589,7 @@ static int cmd_train(Args& a, bool inject) {
     int save_every = (int)a.integer("save-every", 0, 0, 100000000);
     int sample_tokens = (int)a.integer("sample-tokens", 64, 0, 100000);
     int stop_after = (int)a.integer("stop-after", 0, 0, 100000000);
+    bool recompute = a.flag("recompute");
     set_threads(a);
     Comm& comm = *g_comm;
     // mpirun binds each rank to its share of the cores: one OpenMP thread per core of that share
@@ -690,6 +693,7 @@ static int cmd_train(Args& a, bool inject) {
     if (mode == "lora" && !c.lora_rank) fatal(EXIT_USAGE, "--train lora needs adapters (--lora-rank R)");
     if (mode.rfind("memory", 0) == 0 && !c.mem_layers) fatal(EXIT_USAGE, "--train %s needs a memory layer (--mem-layers L or a checkpoint with one)", mode.c_str());
     m.set_trainable(trainable_for(m, mode), mode == "memory-sparse");
+    m.recompute = recompute;
     if (m.num_trainable() == 0) fatal(EXIT_USAGE, "--train %s leaves nothing to train in this model", mode.c_str());
     // the frozen tensors as they start, to prove afterwards that they did not move
     std::vector<float> frozen_before;
@@ -717,6 +721,7 @@ static int cmd_train(Args& a, bool inject) {
     std::string gpu_name, no_gpu;
     bool use_gpu = device != "cpu" && GpuTrainer::probe(comm.rank, &gpu_name, &no_gpu);
     if (use_gpu && (mode != "full" || c.lora_rank || c.mem_layers)) { use_gpu = false; no_gpu = "the GPU backend trains plain GPT-2 with --train full only"; }
+    if (use_gpu && recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
     if (device == "cuda" && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
     std::unique_ptr<GpuTrainer> gpu(use_gpu ? new GpuTrainer(m, comm) : nullptr);
     if (gpu && resume) gpu->set_moments(opt.m, opt.v);
@@ -1106,10 +1111,11 @@ struct BenchResult { double ms, tokens_per_s, mfu, rss_mib; };
 
 // median time of a full training step (everything trains; memory values, if any, sparsely by SGD
 // on the top-t slots, as memory-sparse does); MFU counts the dense model's FLOPs only
-static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, int topt = 10000) {
+static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, bool recompute = false, int topt = 10000) {
     peak_rss_reset();  // the previous config's buffers are freed: measure this one's peak alone
     GPT2<float> m;
     m.init_random(c, 1);
+    m.recompute = recompute;
     m.set_trainable(std::vector<char>(m.specs.size(), 1), c.mem_layers != 0);
     int T = c.maxT;
     Rng rng(2);
@@ -1146,6 +1152,7 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, int
     double flops = (6.0 * dense + 6.0 * c.L * c.C * T) * B * T;
     std::string mem = c.mem_layers ? " | memory " + std::to_string(c.mem.N()) + " slots, top-" + std::to_string(topt) + " SGD" : "";
     double rss = peak_rss_mib();
+    if (recompute) mem += " | --recompute";
     printf("bench: depth %d width %d heads %d context %d vocab %d batch %d%s | %.2fM params | median %.1f ms/step | %.0f tokens/s | %.1f GFLOP/s | MFU %.1f%% | peak RSS %.0f MiB\n",
            c.L, c.C, c.NH, T, c.V, B, mem.c_str(), m.num_params() / 1e6, med * 1000, B * T / med, flops / med / 1e9, 100 * flops / med / peak, rss);
     double total = 0;
@@ -1166,6 +1173,7 @@ static int cmd_bench(Args& a) {
     c.Vp = pad_vocab(c.V);
     int B = (int)a.integer("batch", 8, 1, 65536);
     int steps = (int)a.integer("steps", 5, 1, 100000);
+    bool recompute = a.flag("recompute");
     set_threads(a);
     a.finish("bench");
     if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
@@ -1173,7 +1181,7 @@ static int cmd_bench(Args& a) {
     double peak = cpu_peak_flops(&how);
     printf("peak: %s\n", how.c_str());
     if (one) {
-        BenchResult r = bench_config(c, B, steps, peak);
+        BenchResult r = bench_config(c, B, steps, peak, recompute);
         printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"peak_rss_mib\": %.1f}\n", r.tokens_per_s, r.mfu, r.ms, r.rss_mib);
         return 0;
     }
@@ -1196,13 +1204,21 @@ static int cmd_bench(Args& a) {
         mem_ms[i] = r.ms; mem_rss[i] = r.rss_mib;
     }
     printf("bench: memory overhead on the step: %.2fx (256^2 slots), %.2fx (1024^2 slots)\n", mem_ms[0] / d6.ms, mem_ms[1] / d6.ms);
+    // activation recomputation at a long context: memory saved, time paid
+    GPT2Config lc = c;
+    lc.maxT = 1024;
+    BenchResult keep = bench_config(lc, 2, 3, peak), recomp = bench_config(lc, 2, 3, peak, true);
+    printf("bench: --recompute at context 1024, batch 2: peak RSS %.0f -> %.0f MiB (%.2fx), step time %.2fx\n",
+           keep.rss_mib, recomp.rss_mib, recomp.rss_mib / keep.rss_mib, recomp.ms / keep.ms);
     GPT2Config g = c;
     g.L = 12; g.C = 768; g.NH = 12; g.maxT = 64; g.V = 50257; g.Vp = pad_vocab(g.V);
     BenchResult big = bench_config(g, 4, 2, peak);
     printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"peak_rss_mib\": %.1f, \"config\": \"d6 C384 T256 V8192 B8\", "
            "\"memory_256sq_ms_per_step\": %.1f, \"memory_1024sq_ms_per_step\": %.1f, \"memory_256sq_peak_rss_mib\": %.1f, \"memory_1024sq_peak_rss_mib\": %.1f, "
-           "\"gpt2_124M_tokens_per_s\": %.1f, \"gpt2_124M_mfu\": %.4f, \"gpt2_124M_peak_rss_mib\": %.1f, \"tokenizer_mb_per_s\": %.2f}\n",
-           d6.tokens_per_s, d6.mfu, d6.ms, d6.rss_mib, mem_ms[0], mem_ms[1], mem_rss[0], mem_rss[1], big.tokens_per_s, big.mfu, big.rss_mib, mbs);
+           "\"gpt2_124M_tokens_per_s\": %.1f, \"gpt2_124M_mfu\": %.4f, \"gpt2_124M_peak_rss_mib\": %.1f, \"tokenizer_mb_per_s\": %.2f, "
+           "\"t1024_peak_rss_mib\": %.1f, \"t1024_recompute_peak_rss_mib\": %.1f, \"t1024_recompute_time_ratio\": %.3f}\n",
+           d6.tokens_per_s, d6.mfu, d6.ms, d6.rss_mib, mem_ms[0], mem_ms[1], mem_rss[0], mem_rss[1], big.tokens_per_s, big.mfu, big.rss_mib, mbs,
+           keep.rss_mib, recomp.rss_mib, recomp.ms / keep.ms);
     return 0;
 }
 

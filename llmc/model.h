@@ -106,17 +106,18 @@ template <class T> struct ParamPtrs {
 // base + off, or NULL when the tensor is absent (a frozen tensor has no gradient)
 template <class T> inline T* at(T* base, size_t off) { return base ? base + off : nullptr; }
 
-// forward activations for a (B,T) batch; per-layer buffers are stacked over L
+// forward activations for a (B,T) batch; per-layer buffers are stacked over Lk layers: Lk = L, or
+// Lk = 1 with activation recomputation (only the blocks' outputs, residual3, are kept for all L)
 template <class T> struct Activations {
     std::vector<T> buf;
     T *encoded;              // (B,T,C)
-    T *ln1, *ln1_mean, *ln1_rstd;  // (L,B,T,C), (L,B,T), (L,B,T)
-    T *qkv;                  // (L,B,T,3C)
-    T *atty;                 // (L,B,T,C)
-    T *att;                  // (L,B,NH,T,T)
-    T *residual2;            // (L,B,T,C)
-    T *ln2, *ln2_mean, *ln2_rstd;  // (L,B,T,C), (L,B,T), (L,B,T)
-    T *fch, *fch_gelu;       // (L,B,T,4C)
+    T *ln1, *ln1_mean, *ln1_rstd;  // (Lk,B,T,C), (Lk,B,T), (Lk,B,T)
+    T *qkv;                  // (Lk,B,T,3C)
+    T *atty;                 // (Lk,B,T,C)
+    T *att;                  // (Lk,B,NH,T,T)
+    T *residual2;            // (Lk,B,T,C)
+    T *ln2, *ln2_mean, *ln2_rstd;  // (Lk,B,T,C), (Lk,B,T), (Lk,B,T)
+    T *fch, *fch_gelu;       // (Lk,B,T,4C)
     T *residual3;            // (L,B,T,C)
     T *lnf, *lnf_mean, *lnf_rstd;  // (B,T,C), (B,T), (B,T)
     T *logits;               // (B,T,Vp); holds dlogits after a training forward
@@ -127,13 +128,13 @@ template <class T> struct Activations {
     T *dfch;                 // (B,T,4C)
     T *scratch;              // (B,T,4C): the output of a projection before it joins the residual
 
-    void allocate(const GPT2Config& c, int B, int T_) {
-        size_t BT = (size_t)B * T_, L = c.L, C = c.C;
+    void allocate(const GPT2Config& c, int B, int T_, bool recompute) {
+        size_t BT = (size_t)B * T_, L = recompute ? 1 : c.L, C = c.C;
         std::vector<std::pair<T**, size_t>> lay = {
             {&encoded, BT * C}, {&ln1, L * BT * C}, {&ln1_mean, L * BT}, {&ln1_rstd, L * BT},
             {&qkv, L * BT * 3 * C}, {&atty, L * BT * C}, {&att, L * B * c.NH * (size_t)T_ * T_},
             {&residual2, L * BT * C}, {&ln2, L * BT * C}, {&ln2_mean, L * BT}, {&ln2_rstd, L * BT},
-            {&fch, L * BT * 4 * C}, {&fch_gelu, L * BT * 4 * C}, {&residual3, L * BT * C},
+            {&fch, L * BT * 4 * C}, {&fch_gelu, L * BT * 4 * C}, {&residual3, c.L * BT * C},
             {&lnf, BT * C}, {&lnf_mean, BT}, {&lnf_rstd, BT}, {&logits, BT * c.Vp}, {&losses, BT},
             {&dresidual, BT * C}, {&dln, BT * C}, {&datty, BT * C}, {&dqkv, BT * 3 * C},
             {&dfch, BT * 4 * C}, {&scratch, BT * 4 * C}};
@@ -160,6 +161,8 @@ template <class T> struct GPT2 {
     Activations<T> acts;
     std::vector<T> lora_u;             // (L, 4, B*T, r): the adapters' low-rank activations
     int B = 0, T_ = 0;                 // the batch shape the activations are sized for
+    bool recompute = false;            // keep one block's activations; backward recomputes each block
+    bool acts_recompute = false;       // what the activations were sized for
     std::vector<int> inputs, targets;  // (B,T) of the last forward
     T mean_loss = -1;
 
@@ -249,9 +252,9 @@ template <class T> struct GPT2 {
 
     void ensure_batch(int b, int t) {
         if (t > cfg.maxT) fatal(EXIT_USAGE, "sequence length %d exceeds the model's context %d", t, cfg.maxT);
-        if (b == B && t == T_) return;
-        B = b; T_ = t;
-        acts.allocate(cfg, b, t);
+        if (b == B && t == T_ && recompute == acts_recompute) return;
+        B = b; T_ = t; acts_recompute = recompute;
+        acts.allocate(cfg, b, t, recompute);
         lora_u.assign((size_t)cfg.L * 4 * b * t * cfg.lora_rank, T(0));
     }
 
@@ -273,40 +276,56 @@ template <class T> struct GPT2 {
                           p.loraB[m] + (size_t)l * OC * r, (int)BT, IC, OC, r, T(cfg.lora_alpha) / r);
     }
 
+    // block l's activations (in slot 0 of the per-layer buffers when recomputing)
+    struct BlockActs { T *ln1, *ln1_mean, *ln1_rstd, *qkv, *atty, *att, *res2, *ln2, *ln2_mean, *ln2_rstd, *fch, *fchg; };
+    BlockActs block_acts(int l) {
+        Activations<T>& a = acts;
+        const size_t BT = (size_t)B * T_, C = cfg.C, k = recompute ? 0 : l;
+        return {a.ln1 + k * BT * C, a.ln1_mean + k * BT, a.ln1_rstd + k * BT, a.qkv + k * BT * 3 * C, a.atty + k * BT * C,
+                a.att + k * B * cfg.NH * (size_t)T_ * T_, a.residual2 + k * BT * C, a.ln2 + k * BT * C, a.ln2_mean + k * BT,
+                a.ln2_rstd + k * BT, a.fch + k * BT * 4 * C, a.fch_gelu + k * BT * 4 * C};
+    }
+
+    // block l: residual3[l] from residual3[l-1] (or the embeddings); deterministic, so the
+    // backward's recomputation reproduces the forward's activations bit for bit
+    void block_forward(int l) {
+        const GPT2Config& c = cfg;
+        const int C = c.C, NH = c.NH, b = B, t = T_;
+        const size_t BT = (size_t)b * t;
+        Activations<T>& a = acts;
+        BlockActs k = block_acts(l);
+        const T* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BT * C;
+        T* res3 = a.residual3 + l * BT * C;
+        layernorm_forward(k.ln1, k.ln1_mean, k.ln1_rstd, residual, p.ln1w + l * C, p.ln1b + l * C, (int)BT, C);
+        linear_forward(l, 0, k.qkv, k.ln1, p.qkvw, p.qkvb, C, 3 * C);
+        attention_forward(k.atty, k.att, k.qkv, b, t, C, NH);
+        linear_forward(l, 1, a.scratch, k.atty, p.attprojw, p.attprojb, C, C);
+        residual_forward(k.res2, residual, a.scratch, BT * C);
+        layernorm_forward(k.ln2, k.ln2_mean, k.ln2_rstd, k.res2, p.ln2w + l * C, p.ln2b + l * C, (int)BT, C);
+        linear_forward(l, 2, k.fch, k.ln2, p.fcw, p.fcb, C, 4 * C);
+        gelu_forward(k.fchg, k.fch, BT * 4 * C);
+        linear_forward(l, 3, a.scratch, k.fchg, p.fcprojw, p.fcprojb, 4 * C, C);
+        residual_forward(res3, k.res2, a.scratch, BT * C);
+        if (c.has_mem(l)) {  // the memory reads the MLP's input and adds to the residual beside it
+            memory_forward(c.mem, a.scratch, mcache[l], p.mem[l], k.ln2, (int)BT);
+            residual_forward(res3, res3, a.scratch, BT * C);
+        }
+    }
+
     // inp and targets are (B,T); targets may be NULL (inference: logits are kept).
     // With targets, returns the mean loss; if grad_scale != 0 the logits are replaced by dlogits
     // (scaled by grad_scale / (B*T)) ready for backward().
     T forward(const int* inp, const int* tgt, int b, int t, T grad_scale = 0) {
         ensure_batch(b, t);
         const GPT2Config& c = cfg;
-        const int C = c.C, NH = c.NH, L = c.L;
+        const int C = c.C, L = c.L;
         const size_t BT = (size_t)b * t;
         for (size_t i = 0; i < BT; i++)
             if (inp[i] < 0 || inp[i] >= c.V) fatal(EXIT_RUNTIME, "token id %d is outside the vocabulary (size %d)", inp[i], c.V);
         inputs.assign(inp, inp + BT);
         Activations<T>& a = acts;
         encoder_forward(a.encoded, inp, p.wte, p.wpe, b, t, C);
-        for (int l = 0; l < L; l++) {
-            const T* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BT * C;
-            T *ln1 = a.ln1 + l * BT * C, *qkv = a.qkv + l * BT * 3 * C, *atty = a.atty + l * BT * C;
-            T *att = a.att + (size_t)l * b * NH * t * t, *res2 = a.residual2 + l * BT * C;
-            T *ln2 = a.ln2 + l * BT * C, *fch = a.fch + l * BT * 4 * C, *fchg = a.fch_gelu + l * BT * 4 * C;
-            T *res3 = a.residual3 + l * BT * C;
-            layernorm_forward(ln1, a.ln1_mean + l * BT, a.ln1_rstd + l * BT, residual, p.ln1w + l * C, p.ln1b + l * C, (int)BT, C);
-            linear_forward(l, 0, qkv, ln1, p.qkvw, p.qkvb, C, 3 * C);
-            attention_forward(atty, att, qkv, b, t, C, NH);
-            linear_forward(l, 1, a.scratch, atty, p.attprojw, p.attprojb, C, C);
-            residual_forward(res2, residual, a.scratch, BT * C);
-            layernorm_forward(ln2, a.ln2_mean + l * BT, a.ln2_rstd + l * BT, res2, p.ln2w + l * C, p.ln2b + l * C, (int)BT, C);
-            linear_forward(l, 2, fch, ln2, p.fcw, p.fcb, C, 4 * C);
-            gelu_forward(fchg, fch, BT * 4 * C);
-            linear_forward(l, 3, a.scratch, fchg, p.fcprojw, p.fcprojb, 4 * C, C);
-            residual_forward(res3, res2, a.scratch, BT * C);
-            if (c.has_mem(l)) {  // the memory reads the MLP's input and adds to the residual beside it
-                memory_forward(c.mem, a.scratch, mcache[l], p.mem[l], ln2, (int)BT);
-                residual_forward(res3, res3, a.scratch, BT * C);
-            }
-        }
+        for (int l = 0; l < L; l++) block_forward(l);
         const T* last = a.residual3 + (L - 1) * BT * C;
         layernorm_forward(a.lnf, a.lnf_mean, a.lnf_rstd, last, p.lnfw, p.lnfb, (int)BT, C);
         matmul_forward(a.logits, a.lnf, p.wte, (const T*)nullptr, (int)BT, C, c.Vp);
@@ -341,10 +360,10 @@ template <class T> struct GPT2 {
         const T* last = a.residual3 + (L - 1) * BT * C;
         layernorm_backward(a.dresidual, g.lnfw, g.lnfb, a.dln, last, p.lnfw, a.lnf_mean, a.lnf_rstd, (int)BT, C);
         for (int l = L - 1; l >= std::max(stop, 0); l--) {
+            if (recompute) block_forward(l);  // its inputs, residual3[l-1], were kept
             const T* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BT * C;
-            T *ln1 = a.ln1 + l * BT * C, *qkv = a.qkv + l * BT * 3 * C, *atty = a.atty + l * BT * C;
-            T *att = a.att + (size_t)l * b * NH * t * t, *res2 = a.residual2 + l * BT * C;
-            T *ln2 = a.ln2 + l * BT * C, *fch = a.fch + l * BT * 4 * C, *fchg = a.fch_gelu + l * BT * 4 * C;
+            BlockActs k = block_acts(l);
+            T *ln1 = k.ln1, *qkv = k.qkv, *atty = k.atty, *att = k.att, *res2 = k.res2, *ln2 = k.ln2, *fch = k.fch, *fchg = k.fchg;
             // dresidual holds d(res3); the MLP branch, the memory and the skip all receive it
             std::fill(a.dfch, a.dfch + BT * 4 * C, T(0));
             linear_backward(l, 3, a.dfch, g.fcprojw, g.fcprojb, a.dresidual, fchg, p.fcprojw, 4 * C, C);
@@ -356,7 +375,7 @@ template <class T> struct GPT2 {
                 memory_backward(c.mem, g.mem[l], sparse_values ? &dvalues[l] : nullptr, l == stop ? nullptr : a.dln,
                                 a.dresidual, ln2, p.mem[l], mcache[l], (int)BT);  // at the stop, nothing needs d(ln2)
             if (l == stop) break;  // nothing below this memory trains
-            layernorm_backward(a.dresidual, at(g.ln2w, l * C), at(g.ln2b, l * C), a.dln, res2, p.ln2w + l * C, a.ln2_mean + l * BT, a.ln2_rstd + l * BT, (int)BT, C);
+            layernorm_backward(a.dresidual, at(g.ln2w, l * C), at(g.ln2b, l * C), a.dln, res2, p.ln2w + l * C, k.ln2_mean, k.ln2_rstd, (int)BT, C);
             // dresidual now holds d(res2); the attention branch and the skip both receive it
             std::fill(a.datty, a.datty + BT * C, T(0));
             linear_backward(l, 1, a.datty, g.attprojw, g.attprojb, a.dresidual, atty, p.attprojw, C, C);
@@ -364,7 +383,7 @@ template <class T> struct GPT2 {
             attention_backward(a.dqkv, a.datty, qkv, att, b, t, C, NH);
             std::fill(a.dln, a.dln + BT * C, T(0));
             linear_backward(l, 0, a.dln, g.qkvw, g.qkvb, a.dqkv, ln1, p.qkvw, C, 3 * C);
-            layernorm_backward(a.dresidual, at(g.ln1w, l * C), at(g.ln1b, l * C), a.dln, residual, p.ln1w + l * C, a.ln1_mean + l * BT, a.ln1_rstd + l * BT, (int)BT, C);
+            layernorm_backward(a.dresidual, at(g.ln1w, l * C), at(g.ln1b, l * C), a.dln, residual, p.ln1w + l * C, k.ln1_mean, k.ln1_rstd, (int)BT, C);
         }
         if (g.wte || g.wpe) encoder_backward(g.wte, g.wpe, a.dresidual, inputs.data(), b, t, C);
     }
