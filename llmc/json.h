@@ -144,8 +144,9 @@ inline std::string json_escape(const std::string& s) {
 }
 
 // ---- QA files (eval --qa, the 3m pipeline): JSONL, one object per line,
-// {"question": str, "choices": [str, str, ...], "answer": index of the right choice}
-struct QAItem { std::string question; std::vector<std::string> choices; int answer; };
+// {"question": str, "choices": [str, str, ...], "answer": index of the right choice}, optionally
+// "evidence": str, the passage of the document that answers it (the rag arm's retrieval hit rate)
+struct QAItem { std::string question; std::vector<std::string> choices; int answer; std::string evidence; };
 
 // Parses a QA JSONL text; blank lines are skipped. Never exits: on the first bad line returns false
 // with *line its 1-based number and `err` the reason (train_gpt2.cu's read_qa adds the path). An
@@ -182,6 +183,8 @@ inline bool parse_qa_jsonl(const std::string& text, std::vector<QAItem>& items, 
             return false;
         }
         it.answer = (int)a;
+        const Json* ev = j.get("evidence");  // optional; any other kind is ignored, as unknown keys are
+        if (ev && ev->kind == Json::STR) it.evidence = ev->str;
         items.push_back(std::move(it));
     }
     return true;

@@ -152,7 +152,7 @@ TEST_CASE("cli: errors are one line on stderr with exit 2 (usage) or 1 (runtime)
 TEST_CASE("cli: --help lists every subcommand") {
     RunResult r = run("./train --help");
     CHECK(r.code == 0);
-    for (const char* s : {"pretrain", "prepare", "sample", "eval", "encode", "bench"}) CHECK(r.out.find(std::string("  ") + s) != std::string::npos);
+    for (const char* s : {"pretrain", "prepare", "sample", "eval", "encode", "bench", "capacity", "chat"}) CHECK(r.out.find(std::string("  ") + s) != std::string::npos);
 }
 
 #include "llmc/model.h"
@@ -227,17 +227,36 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
     Json j; std::string err;
     REQUIRE(json_parse(read_file_if("/tmp/test_cli_3m/results.json"), j, err));
     REQUIRE(j.get("arms"));
-    CHECK(j.get("arms")->arr.size() == 6);
+    REQUIRE(j.get("arms")->arr.size() == 7);
     for (auto& arm : j.get("arms")->arr) {
+        INFO(arm.get("arm")->str);
         CHECK(arm.get("qa_heldout_accuracy"));
         CHECK(arm.get("forgetting"));
         CHECK(arm.get("samples")->obj.size() == 3);
+        CHECK(arm.get("flops_per_question")->num > 0);  // the ledger
+        CHECK(arm.get("prompt_tokens_per_question")->num > 0);
+        CHECK(arm.get("total_flops_q100000")->num == doctest::Approx(arm.get("train_flops")->num + 1e5 * arm.get("flops_per_question")->num));
+        CHECK(arm.get("bytes_stored"));
     }
+    const Json& base = j.get("arms")->arr[0], &rag = j.get("arms")->arr[1], &full = j.get("arms")->arr[3];
+    CHECK(rag.get("arm")->str == "rag");
+    CHECK(rag.get("train_flops")->num == 0);
+    CHECK(rag.get("general_loss")->num == base.get("general_loss")->num);  // no weight changes
+    CHECK(rag.get("retrieval_hit_rate")->num >= 0);
+    CHECK(rag.get("prompt_tokens_per_question")->num > base.get("prompt_tokens_per_question")->num);  // retrieved text
+    CHECK(rag.get("bytes_stored")->num > 0);
+    CHECK(full.get("train_flops")->num > 0);
+    CHECK(full.get("bytes_stored")->num == 4 * full.get("trainable_params")->num);
+    REQUIRE(j.get("capacity"));
+    CHECK(j.get("capacity")->get("regions")->arr.size() == 3);
     std::string md = read_file_if("/tmp/test_cli_3m/report.md");
     CHECK(md.find("| synth-memory-sparse |") != std::string::npos);
+    CHECK(md.find("| rag |") != std::string::npos);
+    CHECK(md.find("## Cost ledger") != std::string::npos);
+    CHECK(md.find("## Capacity plan") != std::string::npos);
     CHECK(md.find("Write a poem about 3M") != std::string::npos);
-    CHECK(read_file_if("/tmp/test_cli_3m/qa_vs_forgetting.png").substr(1, 3) == "PNG");
-    CHECK(read_file_if("/tmp/test_cli_3m/loss_curves.png").substr(1, 3) == "PNG");
+    for (std::string png : {"qa_vs_forgetting", "loss_curves", "cost_vs_questions", "qa_vs_cost"})
+        CHECK(read_file_if("/tmp/test_cli_3m/" + png + ".png").substr(1, 3) == "PNG");
     // a second run finds every stage current and trains nothing
     RunResult again = run("./train 3m --size tiny --out /tmp/test_cli_3m --general-data " + d +
                           " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl --threads 1");
