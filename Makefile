@@ -38,21 +38,18 @@ all: train
 
 include cuda.mk
 
-# the GPU backend (llmc/device_cuda.cu) is compiled by nvcc and linked in where nvcc exists; the
-# trainer itself is always compiled by $(CXX), so the CPU path is the same code either way
+# the GPU backend (llmc/device_cuda.cu) is a library nvcc builds where it exists; ./train loads it at
+# run time when a CUDA driver is there (llmc/device.h), so ./train is the same CPU binary either way
 ifeq ($(HAVE_NVCC),yes)
-  CUDA_LIBDIR := $(abspath $(dir $(NVCC))../lib64)
-  DEVICE_OBJ = build/device_cuda.o
-  DEVICE_FLAGS = -DUSE_CUDA
-  DEVICE_LIBS = $(DEVICE_OBJ) -L$(CUDA_LIBDIR) -Wl,-rpath,$(CUDA_LIBDIR) -lcudart -lcublasLt -lcublas -lnccl
+  CUDA_BACKEND = build/libllmc_cuda.so
 endif
 
-build/device_cuda.o: llmc/device_cuda.cu llmc/device.h llmc/comm.h $(CUDA_HEADERS)
+build/libllmc_cuda.so: llmc/device_cuda.cu $(CUDA_HEADERS)
 	@mkdir -p build
-	$(NVCC) $(NVCCFLAGS) -DUSE_CUDA $(MPI_FLAGS) -c $< -o $@
+	$(NVCC) $(NVCCFLAGS) -shared -Xcompiler -fPIC $(MPI_FLAGS) $< -o $@ -lcublasLt -lcublas -lnccl $(CUDA_DNNL_LIBS)
 
-train: train_gpt2.cu $(HEADERS) $(DEVICE_OBJ)
-	$(CXX) $(CXXFLAGS) $(MPI_FLAGS) $(DEVICE_FLAGS) -x c++ train_gpt2.cu -x none -o train $(LDLIBS) $(MPI_LIBS) $(DEVICE_LIBS)
+train: train_gpt2.cu $(HEADERS) $(CUDA_BACKEND)
+	$(CXX) $(CXXFLAGS) $(MPI_FLAGS) -x c++ train_gpt2.cu -o train $(LDLIBS) $(MPI_LIBS) -ldl
 
 build/tests$(SAN)/%.o: tests/%.cpp $(HEADERS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
@@ -63,7 +60,7 @@ $(TEST_BIN): $(TEST_OBJS)
 
 # where nvcc exists the CUDA suite is built (a CUDA compile error fails the build) and run first:
 # without a GPU it skips every test and says why; the CPU suite's summary stays the last line
-test: train $(TEST_BIN) $(if $(SAN),,$(CUDA_TEST_BIN) $(EMU_TRAIN))
+test: train $(TEST_BIN) $(if $(SAN),,$(CUDA_TEST_BIN) $(EMU_BACKEND))
 	$(if $(SAN),,$(if $(CUDA_TEST_BIN),./$(CUDA_TEST_BIN)))
 	$(SANENV) ./$(TEST_BIN) $(SANCHECK)
 

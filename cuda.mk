@@ -40,8 +40,8 @@ else
 endif
 
 CUDA_INC ?= $(or $(wildcard $(dir $(NVCC))../include/cuda_bf16.h),/usr/local/cuda/include/cuda_bf16.h)
-# the emulated GPU trainer needs only the CUDA headers and python3 (see build/cuda-emu/train_emu)
-EMU_TRAIN := $(if $(and $(wildcard $(CUDA_INC)),$(shell command -v python3 2>/dev/null)),build/cuda-emu/train_emu,)
+# the emulated GPU backend needs only the CUDA headers and python3 (see build/cuda-emu/libllmc_cuda.so)
+EMU_BACKEND := $(if $(and $(wildcard $(CUDA_INC)),$(shell command -v python3 2>/dev/null)),build/cuda-emu/libllmc_cuda.so,)
 
 
 .PHONY: cuda-tests cuda-check cuda-dev cuda-bench cuda-test-run cuda-emu cuda-clean
@@ -88,13 +88,11 @@ build/cuda-emu/llmc/model.cuh: $(CUDA_EMU_SRCS) $(CUDA_HEADERS)
 build/cuda-emu/cuda_emu_suite: tests/test_cuda.cu build/cuda-emu/llmc/model.cuh
 	$(CXX) $(EMU_CXXFLAGS) -x c++ tests/test_cuda.cu -x none dev/cuda/emu/cublaslt_emu.cpp -o $@ $(CUDA_DNNL_LIBS) -lpthread
 
-# ./train with its GPU backend (llmc/device_cuda.cu) on the emulator: the --device cuda path of the
-# trainer, run on a CPU by tests/test_device.cpp (tiny models only: the emulator is slow)
-build/cuda-emu/train_emu: train_gpt2.cu llmc/device_cuda.cu build/cuda-emu/llmc/model.cuh $(HEADERS)
-	$(CXX) $(EMU_CXXFLAGS) -DUSE_CUDA -c -x c++ llmc/device_cuda.cu -o build/cuda-emu/device_cuda.o
-	$(CXX) $(EMU_CXXFLAGS) -c dev/cuda/emu/cublaslt_emu.cpp -o build/cuda-emu/cublaslt_emu.o
-	$(CXX) -std=c++17 -O2 -march=native -fopenmp -Wall -Wno-unused-result -I. -DUSE_CUDA -x c++ train_gpt2.cu -x none \
-	    build/cuda-emu/device_cuda.o build/cuda-emu/cublaslt_emu.o -o $@ $(LDLIBS) -lpthread
+# the GPU backend (llmc/device_cuda.cu) built against the emulator: ./train with
+# LLMC_CUDA_LIB=build/cuda-emu/libllmc_cuda.so runs its --device cuda path on a CPU
+# (tests/test_device.cpp; tiny models only: the emulator is slow)
+build/cuda-emu/libllmc_cuda.so: llmc/device_cuda.cu build/cuda-emu/llmc/model.cuh $(HEADERS)
+	$(CXX) $(EMU_CXXFLAGS) -shared -fPIC -x c++ llmc/device_cuda.cu -x none dev/cuda/emu/cublaslt_emu.cpp -o $@ $(CUDA_DNNL_LIBS) -lpthread
 
 cuda-clean:
 	rm -rf build/cuda build/cuda-check build/cuda-emu tests/run_tests_cuda

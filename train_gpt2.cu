@@ -1,7 +1,7 @@
 // train_gpt2.cu: the one trainer. Subcommands: pretrain (the default job), prepare, sample, eval,
 // encode, bench. Build with `make train`, run `./train` (no arguments: prepare the embedded corpus,
 // pretrain a small GPT-2 on it, print samples), `./train --help` for everything else.
-// Without nvcc this file compiles as plain C++ with the CPU backend (see Makefile).
+// It always compiles as plain C++; the GPU backend is a library it loads when a GPU is there (llmc/device.h).
 #include <omp.h>
 #include <algorithm>
 #include <chrono>
@@ -733,11 +733,12 @@ static int cmd_train(Args& a, bool inject) {
 
     // the backend: a GPU when one is visible (auto) and the model is plain GPT-2 trained in full
     std::string gpu_name, no_gpu;
-    bool use_gpu = device != "cpu" && GpuTrainer::probe(comm.rank, &gpu_name, &no_gpu);
+    GpuBackend cuda;
+    bool use_gpu = device != "cpu" && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
     if (use_gpu && (mode != "full" || c.lora_rank || c.mem_layers)) { use_gpu = false; no_gpu = "the GPU backend trains plain GPT-2 with --train full only"; }
     if (use_gpu && recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
     if (device == "cuda" && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
-    std::unique_ptr<GpuTrainer> gpu(use_gpu ? new GpuTrainer(m, comm) : nullptr);
+    std::unique_ptr<GpuTrainer> gpu(use_gpu ? cuda.create(m, comm) : nullptr);
     if (gpu && resume) gpu->set_moments(opt.m, opt.v);
 
     // sparse memory finetuning ranks slots against background frequencies from general text

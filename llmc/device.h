@@ -1,10 +1,14 @@
-// device.h: the trainer's GPU backend as train_gpt2.cu sees it (plain C++; g++ compiles the trainer).
-// llmc/device_cuda.cu implements it with llmc/model.cuh: bf16 weights, activations and gradients,
-// fp32 master weights and AdamW moments, cuBLASLt matmuls, and NCCL for data parallel (one process
-// per GPU under mpirun; rank r uses device r % count). The Makefile builds and links it, with
-// -DUSE_CUDA, when nvcc exists; without it GpuTrainer::probe says so and ./train runs on the CPU.
+// device.h: the trainer's GPU backend as train_gpt2.cu sees it. llmc/device_cuda.cu implements it
+// with llmc/model.cuh (bf16 weights, activations and gradients, fp32 master weights and AdamW
+// moments, cuBLASLt matmuls) and NCCL for data parallel (one process per GPU under mpirun; rank r
+// uses device r % count). `make train` builds it, where nvcc exists, into build/libllmc_cuda.so,
+// which ./train loads at run time: the trainer never links CUDA itself (cuBLASLt alone adds ~200 MB
+// of resident memory to a process), and it loads the library only when a CUDA driver is installed,
+// or when LLMC_CUDA_LIB names a library to use (the emulator's build, in tests/test_device.cpp).
 // The GPU trains plain GPT-2 (--train full); LoRA and the memory layer train on the CPU.
 #pragma once
+#include <dlfcn.h>
+#include <cstdlib>
 #include <string>
 #include "model.h"
 #include "optimizer.h"
@@ -12,44 +16,43 @@
 struct Comm;
 
 struct GpuTrainer {
-    // whether this process has a usable CUDA device (sm_80+); its name, or why not
-    static bool probe(int rank, std::string* name, std::string* why);
-    GpuTrainer(const GPT2<float>& init, Comm& comm);  // uploads the weights (fp32 masters, bf16 copies)
-    ~GpuTrainer();
-    GpuTrainer(const GpuTrainer&) = delete;
-    GpuTrainer& operator=(const GpuTrainer&) = delete;
-
-    void zero_grad();
+    virtual ~GpuTrainer() {}
+    virtual void zero_grad() = 0;
     // x, y are (B,T) on the host; returns the mean loss. With grad_scale != 0 the backward follows
     // and adds grad_scale * d(mean loss) to the gradients; with y NULL only logits are computed
-    double forward_backward(const int* x, const int* y, int B, int T, float grad_scale);
-    void allreduce_grads();  // the gradients' mean over ranks (NCCL); nothing on one GPU
-    double grad_norm();
+    virtual double forward_backward(const int* x, const int* y, int B, int T, float grad_scale) = 0;
+    virtual void allreduce_grads() = 0;  // the gradients' mean over ranks (NCCL); nothing on one GPU
+    virtual double grad_norm() = 0;
     // AdamW (decay on the matrices), gradients scaled by clip_scale first; t is 1-based
-    void update(const OptConfig& o, double lr, float clip_scale, int t);
-    void download(GPT2<float>& m);  // the fp32 master weights into the CPU model (checkpoint, samples)
-    // the AdamW moments, in the CPU optimizer's (compact, checkpoint-order) layout, and back
-    void get_moments(std::vector<float>& m, std::vector<float>& v);
-    void set_moments(const std::vector<float>& m, const std::vector<float>& v);
-
-    struct Impl;
-    Impl* impl = nullptr;
+    virtual void update(const OptConfig& o, double lr, float clip_scale, int t) = 0;
+    virtual void download(GPT2<float>& m) = 0;  // the fp32 master weights into the CPU model
+    // the AdamW moments in the CPU optimizer's (compact, checkpoint-order) layout, and back
+    virtual void get_moments(std::vector<float>& m, std::vector<float>& v) = 0;
+    virtual void set_moments(const std::vector<float>& m, const std::vector<float>& v) = 0;
 };
 
-#ifndef USE_CUDA
-// a build without nvcc: no GPU backend
-inline bool GpuTrainer::probe(int, std::string*, std::string* why) {
-    *why = "this ./train was built without nvcc (no CUDA backend)";
-    return false;
+// the library's two entry points
+extern "C" {
+typedef bool (*llmc_cuda_probe_fn)(int rank, std::string* name, std::string* why);  // a usable GPU (sm_80+)?
+typedef GpuTrainer* (*llmc_cuda_trainer_fn)(const GPT2<float>& init, Comm& comm);  // uploads the weights
 }
-inline GpuTrainer::GpuTrainer(const GPT2<float>&, Comm&) { fatal(EXIT_USAGE, "this ./train was built without nvcc (no CUDA backend)"); }
-inline GpuTrainer::~GpuTrainer() {}
-inline void GpuTrainer::zero_grad() {}
-inline double GpuTrainer::forward_backward(const int*, const int*, int, int, float) { return 0; }
-inline void GpuTrainer::allreduce_grads() {}
-inline double GpuTrainer::grad_norm() { return 0; }
-inline void GpuTrainer::update(const OptConfig&, double, float, int) {}
-inline void GpuTrainer::download(GPT2<float>&) {}
-inline void GpuTrainer::get_moments(std::vector<float>&, std::vector<float>&) {}
-inline void GpuTrainer::set_moments(const std::vector<float>&, const std::vector<float>&) {}
-#endif
+
+struct GpuBackend {
+    llmc_cuda_probe_fn probe = nullptr;
+    llmc_cuda_trainer_fn create = nullptr;
+
+    // loads build/libllmc_cuda.so under repo_dir (or $LLMC_CUDA_LIB); false with *why when there is
+    // no GPU backend to use here
+    bool load(const std::string& repo_dir, std::string* why) {
+        const char* env = getenv("LLMC_CUDA_LIB");
+        std::string path = env ? env : repo_dir + "/build/libllmc_cuda.so";
+        if (!env && !dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) { *why = "no CUDA driver (libcuda.so.1 not found)"; return false; }
+        if (!env && access(path.c_str(), R_OK) != 0) { *why = path + " is missing (this build had no nvcc)"; return false; }
+        void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!h) { *why = std::string("cannot load the CUDA backend: ") + dlerror(); return false; }
+        probe = (llmc_cuda_probe_fn)dlsym(h, "llmc_cuda_probe");
+        create = (llmc_cuda_trainer_fn)dlsym(h, "llmc_cuda_trainer");
+        if (!probe || !create) { *why = path + " lacks llmc_cuda_probe/llmc_cuda_trainer"; return false; }
+        return true;
+    }
+};

@@ -1,9 +1,10 @@
 // test_device.cpp: ./train --device auto|cpu|cuda. Where no GPU is visible, auto says so and uses
-// the CPU, and cuda is a usage error with the reason. The trainer's GPU path itself (GpuTrainer in
+// the CPU, and cuda is a usage error with the reason. The trainer's GPU path itself (the backend of
 // llmc/device_cuda.cu: bf16 forward/backward, fp32 master weights, AdamW, checkpoint and resume)
-// runs here on the CUDA emulator (build/cuda-emu/train_emu, `make build/cuda-emu/train_emu`): its
-// losses must track the fp32 CPU path within bf16 noise, and a resumed run must repeat an
-// uninterrupted one exactly. Skipped, saying why, where the emulator binary cannot be built.
+// runs here on the CUDA emulator: ./train loads build/cuda-emu/libllmc_cuda.so (LLMC_CUDA_LIB)
+// instead of the real backend. Its losses must track the fp32 CPU path within bf16 noise, and a
+// resumed run must repeat an uninterrupted one exactly. Skipped, saying why, where the emulated
+// backend cannot be built (it needs the CUDA headers and python3).
 // Run: ./tests/run_tests -tc="*device*"
 #include <doctest/doctest.h>
 #include <sys/wait.h>
@@ -61,8 +62,8 @@ TEST_CASE("device: auto reports the backend it picked; cuda without a usable GPU
 }
 
 TEST_CASE("device: the GPU trainer (on the CUDA emulator) tracks the CPU's fp32 losses and resumes exactly") {
-    const std::string emu = "build/cuda-emu/train_emu";
-    if (!file_exists(emu)) { skip_test("build/cuda-emu/train_emu is not built (needs the CUDA headers and python3: make build/cuda-emu/train_emu)"); return; }
+    const std::string lib = "build/cuda-emu/libllmc_cuda.so", emu = "LLMC_CUDA_LIB=" + lib + " ./train";
+    if (!file_exists(lib)) { skip_test("build/cuda-emu/libllmc_cuda.so is not built (needs the CUDA headers and python3)"); return; }
     std::string out;
     REQUIRE(sh("./train --device cpu" + flags("/tmp/test_device/cpu")) == 0);
     REQUIRE(sh(emu + " --device cuda" + flags("/tmp/test_device/gpu"), &out) == 0);
