@@ -7,36 +7,16 @@
 // backend cannot be built (it needs the CUDA headers and python3).
 // Run: ./tests/run_tests -tc="*device*"
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <cmath>
 #include <string>
-#include "llmc/json.h"
-#include "llmc/utils.h"
 #include "tests/test_util.h"
 
-static int sh(const std::string& cmd, std::string* out = nullptr) {
-    int st = system((cmd + " >/tmp/test_device_out.txt 2>&1").c_str());
-    if (out) *out = read_file_if("/tmp/test_device_out.txt");
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static std::vector<double> losses(const std::string& log) {
-    std::vector<double> l;
-    std::string text = read_file_if(log);
-    for (size_t p = 0; p < text.size();) {
-        size_t e = text.find('\n', p);
-        Json j; std::string err;
-        if (json_parse(text.substr(p, e - p), j, err) && j.get("loss")) l.push_back(j.get("loss")->num);
-        p = e + 1;
-    }
-    return l;
-}
 
 static const std::string& data() {
     static std::string dir;
     if (dir.empty()) {
         dir = "/tmp/test_device/data";
-        REQUIRE(sh("rm -rf /tmp/test_device && ./train prepare --corpus tests/fixtures/corpus --data " + dir + " --vocab 300 --threads 1") == 0);
+        REQUIRE(sh_out("rm -rf /tmp/test_device && ./train prepare --corpus tests/fixtures/corpus --data " + dir + " --vocab 300 --threads 1") == 0);
     }
     return dir;
 }
@@ -48,16 +28,16 @@ static std::string flags(const std::string& out) {
 
 TEST_CASE("device: auto reports the backend it picked; cuda without a usable GPU is a usage error") {
     std::string out;
-    REQUIRE(sh("./train --device auto" + flags("/tmp/test_device/auto"), &out) == 0);
+    REQUIRE(sh_out("./train --device auto" + flags("/tmp/test_device/auto"), &out) == 0);
     CHECK(out.find("backend: ") != std::string::npos);
     if (out.find("backend: cuda") != std::string::npos) { skip_test("a GPU is visible: the no-GPU error path cannot be shown here"); return; }
     CHECK(out.find("backend: cpu") != std::string::npos);
-    int rc = sh("./train --device cuda" + flags("/tmp/test_device/cuda"), &out);
+    int rc = sh_out("./train --device cuda" + flags("/tmp/test_device/cuda"), &out);
     CHECK(rc == 2);
     CHECK(out.find("error: --device cuda: ") != std::string::npos);
-    CHECK(sh("./train --device tpu" + flags("/tmp/test_device/tpu")) == 2);
+    CHECK(sh_out("./train --device tpu" + flags("/tmp/test_device/tpu")) == 2);
     // the GPU trains plain GPT-2 in full mode; anything else stays on the CPU (auto) or is refused
-    rc = sh("./train --device cuda --train lora --lora-rank 2" + flags("/tmp/test_device/lora"), &out);
+    rc = sh_out("./train --device cuda --train lora --lora-rank 2" + flags("/tmp/test_device/lora"), &out);
     CHECK(rc == 2);
 }
 
@@ -65,10 +45,10 @@ TEST_CASE("device: the GPU trainer (on the CUDA emulator) tracks the CPU's fp32 
     const std::string lib = "build/cuda-emu/libllmc_cuda.so", emu = "LLMC_CUDA_LIB=" + lib + " ./train";
     if (!file_exists(lib)) { skip_test("build/cuda-emu/libllmc_cuda.so is not built (needs the CUDA headers and python3)"); return; }
     std::string out;
-    REQUIRE(sh("./train --device cpu" + flags("/tmp/test_device/cpu")) == 0);
-    REQUIRE(sh(emu + " --device cuda" + flags("/tmp/test_device/gpu"), &out) == 0);
+    REQUIRE(sh_out("./train --device cpu" + flags("/tmp/test_device/cpu")) == 0);
+    REQUIRE(sh_out(emu + " --device cuda" + flags("/tmp/test_device/gpu"), &out) == 0);
     CHECK(out.find("backend: cuda") != std::string::npos);
-    std::vector<double> c = losses("/tmp/test_device/cpu/log.jsonl"), g = losses("/tmp/test_device/gpu/log.jsonl");
+    std::vector<double> c = log_losses("/tmp/test_device/cpu/log.jsonl"), g = log_losses("/tmp/test_device/gpu/log.jsonl");
     REQUIRE(c.size() == 6);
     REQUIRE(g.size() == 6);
     double worst = 0;
@@ -77,12 +57,12 @@ TEST_CASE("device: the GPU trainer (on the CUDA emulator) tracks the CPU's fp32 
     CHECK(worst < 0.02);          // bf16 activations and weights
     CHECK(c[0] - c[5] > 0.5);     // and both trained
     // the checkpoint the GPU path wrote is a normal one: the CPU loads and scores it
-    REQUIRE(sh("./train eval --threads 1 --ckpt /tmp/test_device/gpu/model.bin --text tests/fixtures/corpus/emma_head.txt", &out) == 0);
+    REQUIRE(sh_out("./train eval --threads 1 --ckpt /tmp/test_device/gpu/model.bin --text tests/fixtures/corpus/emma_head.txt", &out) == 0);
     CHECK(out.find("\"loss\": ") != std::string::npos);
     // resume: 3 steps, stop, 3 more = the 6 steps above, bit for bit
-    REQUIRE(sh(emu + " --device cuda --stop-after 3" + flags("/tmp/test_device/gpu_resume")) == 0);
-    REQUIRE(sh(emu + " --device cuda --resume" + flags("/tmp/test_device/gpu_resume"), &out) == 0);
+    REQUIRE(sh_out(emu + " --device cuda --stop-after 3" + flags("/tmp/test_device/gpu_resume")) == 0);
+    REQUIRE(sh_out(emu + " --device cuda --resume" + flags("/tmp/test_device/gpu_resume"), &out) == 0);
     CHECK(out.find("resuming at step 3") != std::string::npos);
-    CHECK(losses("/tmp/test_device/gpu_resume/log.jsonl") == g);
+    CHECK(log_losses("/tmp/test_device/gpu_resume/log.jsonl") == g);
     CHECK(read_file_if("/tmp/test_device/gpu_resume/model.bin") == read_file_if("/tmp/test_device/gpu/model.bin"));
 }

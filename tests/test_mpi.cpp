@@ -4,34 +4,14 @@
 // mpirun is missing or ./train was built without MPI.
 // Run: ./tests/run_tests -tc="*mpi*"
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <cmath>
 #include <string>
-#include "llmc/json.h"
-#include "llmc/utils.h"
 #include "tests/test_util.h"
 
-static int sh(const std::string& cmd, std::string* out = nullptr) {
-    int st = system((cmd + " >/tmp/test_mpi_out.txt 2>&1").c_str());
-    if (out) *out = read_file_if("/tmp/test_mpi_out.txt");
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static std::vector<double> losses(const std::string& log) {
-    std::vector<double> l;
-    std::string text = read_file_if(log);
-    for (size_t p = 0; p < text.size();) {
-        size_t e = text.find('\n', p);
-        Json j; std::string err;
-        if (json_parse(text.substr(p, e - p), j, err) && j.get("loss")) l.push_back(j.get("loss")->num);
-        p = e + 1;
-    }
-    return l;
-}
 
 static bool mpi_available() {
-    if (sh("command -v mpirun")) { skip_test("mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)"); return false; }
-    if (sh("ldd ./train | grep -q libmpi")) { skip_test("./train was built without MPI (mpicxx missing at build time)"); return false; }
+    if (sh_out("command -v mpirun")) { skip_test("mpirun is not installed (apt-get install openmpi-bin libopenmpi-dev)"); return false; }
+    if (sh_out("ldd ./train | grep -q libmpi")) { skip_test("./train was built without MPI (mpicxx missing at build time)"); return false; }
     return true;
 }
 
@@ -41,15 +21,15 @@ static const std::string MPIRUN = "mpirun --allow-run-as-root --oversubscribe -n
 static void compare(const std::string& name, const std::string& flags, int B) {
     static bool prepared = false;
     if (!prepared) {
-        REQUIRE(sh("rm -rf /tmp/test_mpi && ./train prepare --corpus tests/fixtures/corpus --data /tmp/test_mpi/data --vocab 300 --threads 1") == 0);
+        REQUIRE(sh_out("rm -rf /tmp/test_mpi && ./train prepare --corpus tests/fixtures/corpus --data /tmp/test_mpi/data --vocab 300 --threads 1") == 0);
         prepared = true;
     }
     std::string one = "/tmp/test_mpi/" + name + "_1", two = "/tmp/test_mpi/" + name + "_2", out;
-    REQUIRE(sh("./train " + flags + " --batch " + std::to_string(2 * B) + " --out " + one, &out) == 0);
-    REQUIRE(sh(MPIRUN + "./train " + flags + " --batch " + std::to_string(B) + " --out " + two, &out) == 0);
+    REQUIRE(sh_out("./train " + flags + " --batch " + std::to_string(2 * B) + " --out " + one, &out) == 0);
+    REQUIRE(sh_out(MPIRUN + "./train " + flags + " --batch " + std::to_string(B) + " --out " + two, &out) == 0);
     CHECK(out.find("data parallel: MPI, 2 ranks") != std::string::npos);
     CHECK(out.find("the 2 ranks' weights are bit-identical") != std::string::npos);
-    std::vector<double> a = losses(one + "/log.jsonl"), b = losses(two + "/log.jsonl");
+    std::vector<double> a = log_losses(one + "/log.jsonl"), b = log_losses(two + "/log.jsonl");
     REQUIRE(a.size() == b.size());
     REQUIRE(a.size() > 1);
     double worst = 0;
