@@ -1,8 +1,11 @@
-// attention.h: causal multi-head self-attention, forward and backward (CPU).
-// Per (batch, head) the work is four small matmuls (Q K^T, att V, and their backward) through
-// gemm(), plus a row softmax. The (T,T) attention matrix is materialised per head, which is fine
-// for the CPU's contexts (T <= 1024); the (b,h) pairs run in parallel, each gemm on one thread.
+// attention.h: causal multi-head self-attention, forward and backward (CPU), flash-style: per
+// (batch, head) the queries go in tiles of ATT_TILE rows against the key tiles at or below the
+// diagonal (the causal half only), with an online softmax, so no (T,T) matrix is ever stored; the
+// forward saves each row's log-sum-exp (lse) and the backward recomputes the probabilities from it.
+// The tiles' products are small gemm()s; the (b,h) pairs run in parallel, each on one thread.
+// Same shapes and saved state as the CUDA kernels in attention.cuh (out, lse).
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <vector>
@@ -10,62 +13,105 @@
 #include "matmul.h"
 #include "profile.h"
 
-// out is (B,T,C); att is (B,NH,T,T), the softmax probabilities saved for backward (zero above the
-// diagonal); inp is (B,T,3C) holding q,k,v, each C split into NH heads of hs = C/NH channels
-template <class T>
-void attention_forward(T* out, T* att, const T* inp, int B, int T_, int C, int NH) {
-    ProfScope prof_(PROF_ATTENTION, 2.0 * B * NH * (double)T_ * T_ * (C / NH) * 2, 4.0 * B * T_ * 4.0 * C);
-    const int C3 = 3 * C, hs = C / NH;
-    const T scale = T(1) / std::sqrt(T(hs));
-    #pragma omp parallel for collapse(2) schedule(static)
-    for (int b = 0; b < B; b++)
-        for (int h = 0; h < NH; h++) {
-            const T* q = inp + (size_t)b * T_ * C3 + h * hs;
-            T* a = att + ((size_t)b * NH + h) * T_ * T_;
-            gemm('N', 'T', T_, T_, hs, scale, q, C3, q + C, C3, T(0), a, T_);
-            for (int t = 0; t < T_; t++) {
-                T* row = a + (size_t)t * T_;
-                T maxv = row[0];
-                for (int t2 = 1; t2 <= t; t2++) maxv = row[t2] > maxv ? row[t2] : maxv;
-                T sum = 0;
-                for (int t2 = 0; t2 <= t; t2++) { row[t2] = fast_exp(row[t2] - maxv); sum += row[t2]; }
-                T inv = T(1) / sum;
-                for (int t2 = 0; t2 <= t; t2++) row[t2] *= inv;
-                for (int t2 = t + 1; t2 < T_; t2++) row[t2] = 0;  // the causal mask
-            }
-            gemm('N', 'N', T_, hs, T_, T(1), a, T_, q + 2 * C, C3, T(0), out + (size_t)b * T_ * C + h * hs, C);
-        }
-}
+constexpr int ATT_TILE = 64;  // query and key rows per tile: S and dS scratch are (64,64)
 
-// accumulates dinp (B,T,3C) from dout (B,T,C); each (b,h) pair owns its slice of dinp
+// out is (B,T,C); lse is (B,NH,T), each query row's log-sum-exp of its scaled scores, saved for
+// backward; inp is (B,T,3C) holding q,k,v, each C split into NH heads of hs = C/NH channels
 template <class T>
-void attention_backward(T* dinp, const T* dout, const T* inp, const T* att, int B, int T_, int C, int NH) {
-    ProfScope prof_(PROF_ATTENTION, 4.0 * B * NH * (double)T_ * T_ * (C / NH) * 2, 4.0 * B * T_ * 7.0 * C);
-    const int C3 = 3 * C, hs = C / NH;
+void attention_forward(T* out, T* lse, const T* inp, int B, int T_, int C, int NH) {
+    ProfScope prof_(PROF_ATTENTION, 2.0 * B * NH * (double)T_ * (T_ + 1) / 2 * (C / NH) * 2, 4.0 * B * T_ * 4.0 * C);
+    const int C3 = 3 * C, hs = C / NH, TL = ATT_TILE;
     const T scale = T(1) / std::sqrt(T(hs));
     #pragma omp parallel
     {
-        std::vector<T> datt((size_t)T_ * T_);  // (T,T) scratch per thread
+        std::vector<T> S((size_t)TL * TL), m(TL), l(TL);  // per thread: scores of a tile, running max and sum
         #pragma omp for collapse(2) schedule(static)
         for (int b = 0; b < B; b++)
             for (int h = 0; h < NH; h++) {
                 const T* q = inp + (size_t)b * T_ * C3 + h * hs;
-                const T* a = att + ((size_t)b * NH + h) * T_ * T_;
-                const T* d = dout + (size_t)b * T_ * C + h * hs;
-                T* dq = dinp + (size_t)b * T_ * C3 + h * hs;
-                T* da = datt.data();
-                gemm('N', 'T', T_, T_, hs, T(1), d, C, q + 2 * C, C3, T(0), da, T_);   // datt = dout V^T
-                gemm('T', 'N', T_, hs, T_, T(1), a, T_, d, C, T(1), dq + 2 * C, C3);   // dV += att^T dout
-                for (int t = 0; t < T_; t++) {  // softmax backward, scaled for the q.k product
-                    const T* ar = a + (size_t)t * T_;
-                    T* dr = da + (size_t)t * T_;
-                    T dot = 0;
-                    for (int t2 = 0; t2 <= t; t2++) dot += ar[t2] * dr[t2];
-                    for (int t2 = 0; t2 <= t; t2++) dr[t2] = ar[t2] * (dr[t2] - dot) * scale;
-                    for (int t2 = t + 1; t2 < T_; t2++) dr[t2] = 0;
+                const T *k = q + C, *v = q + 2 * C;
+                T* o = out + (size_t)b * T_ * C + h * hs;
+                T* ls = lse + ((size_t)b * NH + h) * T_;
+                for (int i0 = 0; i0 < T_; i0 += TL) {
+                    const int nq = std::min(TL, T_ - i0);
+                    std::fill(m.begin(), m.end(), T(-INFINITY));
+                    std::fill(l.begin(), l.end(), T(0));
+                    for (int r = 0; r < nq; r++) std::fill_n(o + (size_t)(i0 + r) * C, hs, T(0));
+                    for (int j0 = 0; j0 < i0 + nq; j0 += TL) {
+                        const int nk = std::min(TL, T_ - j0);
+                        gemm('N', 'T', nq, nk, hs, scale, q + (size_t)i0 * C3, C3, k + (size_t)j0 * C3, C3, T(0), S.data(), TL);
+                        for (int r = 0; r < nq; r++) {
+                            T* s = S.data() + (size_t)r * TL;
+                            const int n = std::min(nk, i0 + r - j0 + 1);  // keys j <= i only
+                            T mx = m[r];
+                            for (int c = 0; c < n; c++) mx = s[c] > mx ? s[c] : mx;
+                            const T alpha = fast_exp(m[r] - mx);  // rescales what was summed so far
+                            T sum = 0;
+                            for (int c = 0; c < n; c++) { s[c] = fast_exp(s[c] - mx); sum += s[c]; }
+                            for (int c = n; c < nk; c++) s[c] = 0;
+                            l[r] = l[r] * alpha + sum;
+                            m[r] = mx;
+                            T* orow = o + (size_t)(i0 + r) * C;
+                            for (int d = 0; d < hs; d++) orow[d] *= alpha;
+                        }
+                        gemm('N', 'N', nq, hs, nk, T(1), S.data(), TL, v + (size_t)j0 * C3, C3, T(1), o + (size_t)i0 * C, C);
+                    }
+                    for (int r = 0; r < nq; r++) {
+                        T* orow = o + (size_t)(i0 + r) * C;
+                        const T inv = T(1) / l[r];
+                        for (int d = 0; d < hs; d++) orow[d] *= inv;
+                        ls[i0 + r] = m[r] + std::log(l[r]);
+                    }
                 }
-                gemm('N', 'N', T_, hs, T_, T(1), da, T_, q + C, C3, T(1), dq, C3);       // dQ += dpre K
-                gemm('T', 'N', T_, hs, T_, T(1), da, T_, q, C3, T(1), dq + C, C3);       // dK += dpre^T Q
+            }
+    }
+}
+
+// accumulates dinp (B,T,3C) from dout (B,T,C), given the forward's out (B,T,C) and lse (B,NH,T);
+// each (b,h) pair owns its slice of dinp
+template <class T>
+void attention_backward(T* dinp, const T* dout, const T* inp, const T* out, const T* lse, int B, int T_, int C, int NH) {
+    ProfScope prof_(PROF_ATTENTION, 2.0 * B * NH * (double)T_ * (T_ + 1) / 2 * (C / NH) * 2 * 3, 4.0 * B * T_ * 8.0 * C);
+    const int C3 = 3 * C, hs = C / NH, TL = ATT_TILE;
+    const T scale = T(1) / std::sqrt(T(hs));
+    #pragma omp parallel
+    {
+        std::vector<T> P((size_t)TL * TL), dS((size_t)TL * TL), D(T_);  // per thread
+        #pragma omp for collapse(2) schedule(static)
+        for (int b = 0; b < B; b++)
+            for (int h = 0; h < NH; h++) {
+                const T* q = inp + (size_t)b * T_ * C3 + h * hs;
+                const T *k = q + C, *v = q + 2 * C;
+                const T* o = out + (size_t)b * T_ * C + h * hs;
+                const T* d = dout + (size_t)b * T_ * C + h * hs;
+                const T* ls = lse + ((size_t)b * NH + h) * T_;
+                T* dq = dinp + (size_t)b * T_ * C3 + h * hs;
+                T *dk = dq + C, *dv = dq + 2 * C;
+                for (int t = 0; t < T_; t++) {  // D = rowsum(dout * out): the softmax backward's dot
+                    T s = 0;
+                    for (int c = 0; c < hs; c++) s += d[(size_t)t * C + c] * o[(size_t)t * C + c];
+                    D[t] = s;
+                }
+                for (int j0 = 0; j0 < T_; j0 += TL) {
+                    const int nk = std::min(TL, T_ - j0);
+                    for (int i0 = j0 / TL * TL; i0 < T_; i0 += TL) {  // query tiles at or below the diagonal
+                        const int nq = std::min(TL, T_ - i0);
+                        gemm('N', 'T', nq, nk, hs, scale, q + (size_t)i0 * C3, C3, k + (size_t)j0 * C3, C3, T(0), P.data(), TL);
+                        gemm('N', 'T', nq, nk, hs, T(1), d + (size_t)i0 * C, C, v + (size_t)j0 * C3, C3, T(0), dS.data(), TL);  // dP = dout V^T
+                        for (int r = 0; r < nq; r++) {
+                            T *p = P.data() + (size_t)r * TL, *ds = dS.data() + (size_t)r * TL;
+                            const int n = std::max(0, std::min(nk, i0 + r - j0 + 1));
+                            for (int c = 0; c < n; c++) {
+                                p[c] = fast_exp(p[c] - ls[i0 + r]);
+                                ds[c] = p[c] * (ds[c] - D[i0 + r]) * scale;  // scaled for the q.k product
+                            }
+                            for (int c = n; c < nk; c++) p[c] = ds[c] = 0;
+                        }
+                        gemm('T', 'N', nk, hs, nq, T(1), P.data(), TL, d + (size_t)i0 * C, C, T(1), dv + (size_t)j0 * C3, C3);   // dV += P^T dout
+                        gemm('N', 'N', nq, hs, nk, T(1), dS.data(), TL, k + (size_t)j0 * C3, C3, T(1), dq + (size_t)i0 * C3, C3); // dQ += dS K
+                        gemm('T', 'N', nk, hs, nq, T(1), dS.data(), TL, q + (size_t)i0 * C3, C3, T(1), dk + (size_t)j0 * C3, C3); // dK += dS^T Q
+                    }
+                }
             }
     }
 }

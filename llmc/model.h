@@ -114,7 +114,7 @@ template <class T> struct Activations {
     T *ln1, *ln1_mean, *ln1_rstd;  // (Lk,B,T,C), (Lk,B,T), (Lk,B,T)
     T *qkv;                  // (Lk,B,T,3C)
     T *atty;                 // (Lk,B,T,C)
-    T *att;                  // (Lk,B,NH,T,T)
+    T *att_lse;              // (Lk,B,NH,T): each query row's softmax log-sum-exp (attention.h)
     T *residual2;            // (Lk,B,T,C)
     T *ln2, *ln2_mean, *ln2_rstd;  // (Lk,B,T,C), (Lk,B,T), (Lk,B,T)
     T *fch, *fch_gelu;       // (Lk,B,T,4C)
@@ -132,7 +132,7 @@ template <class T> struct Activations {
         size_t BT = (size_t)B * T_, L = recompute ? 1 : c.L, C = c.C;
         std::vector<std::pair<T**, size_t>> lay = {
             {&encoded, BT * C}, {&ln1, L * BT * C}, {&ln1_mean, L * BT}, {&ln1_rstd, L * BT},
-            {&qkv, L * BT * 3 * C}, {&atty, L * BT * C}, {&att, L * B * c.NH * (size_t)T_ * T_},
+            {&qkv, L * BT * 3 * C}, {&atty, L * BT * C}, {&att_lse, L * B * c.NH * (size_t)T_},
             {&residual2, L * BT * C}, {&ln2, L * BT * C}, {&ln2_mean, L * BT}, {&ln2_rstd, L * BT},
             {&fch, L * BT * 4 * C}, {&fch_gelu, L * BT * 4 * C}, {&residual3, c.L * BT * C},
             {&lnf, BT * C}, {&lnf_mean, BT}, {&lnf_rstd, BT}, {&logits, BT * c.Vp}, {&losses, BT},
@@ -277,12 +277,12 @@ template <class T> struct GPT2 {
     }
 
     // block l's activations (in slot 0 of the per-layer buffers when recomputing)
-    struct BlockActs { T *ln1, *ln1_mean, *ln1_rstd, *qkv, *atty, *att, *res2, *ln2, *ln2_mean, *ln2_rstd, *fch, *fchg; };
+    struct BlockActs { T *ln1, *ln1_mean, *ln1_rstd, *qkv, *atty, *att_lse, *res2, *ln2, *ln2_mean, *ln2_rstd, *fch, *fchg; };
     BlockActs block_acts(int l) {
         Activations<T>& a = acts;
         const size_t BT = (size_t)B * T_, C = cfg.C, k = recompute ? 0 : l;
         return {a.ln1 + k * BT * C, a.ln1_mean + k * BT, a.ln1_rstd + k * BT, a.qkv + k * BT * 3 * C, a.atty + k * BT * C,
-                a.att + k * B * cfg.NH * (size_t)T_ * T_, a.residual2 + k * BT * C, a.ln2 + k * BT * C, a.ln2_mean + k * BT,
+                a.att_lse + k * B * cfg.NH * (size_t)T_, a.residual2 + k * BT * C, a.ln2 + k * BT * C, a.ln2_mean + k * BT,
                 a.ln2_rstd + k * BT, a.fch + k * BT * 4 * C, a.fch_gelu + k * BT * 4 * C};
     }
 
@@ -298,7 +298,7 @@ template <class T> struct GPT2 {
         T* res3 = a.residual3 + l * BT * C;
         layernorm_forward(k.ln1, k.ln1_mean, k.ln1_rstd, residual, p.ln1w + l * C, p.ln1b + l * C, (int)BT, C);
         linear_forward(l, 0, k.qkv, k.ln1, p.qkvw, p.qkvb, C, 3 * C);
-        attention_forward(k.atty, k.att, k.qkv, b, t, C, NH);
+        attention_forward(k.atty, k.att_lse, k.qkv, b, t, C, NH);
         linear_forward(l, 1, a.scratch, k.atty, p.attprojw, p.attprojb, C, C);
         residual_forward(k.res2, residual, a.scratch, BT * C);
         layernorm_forward(k.ln2, k.ln2_mean, k.ln2_rstd, k.res2, p.ln2w + l * C, p.ln2b + l * C, (int)BT, C);
@@ -363,7 +363,7 @@ template <class T> struct GPT2 {
             if (recompute) block_forward(l);  // its inputs, residual3[l-1], were kept
             const T* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BT * C;
             BlockActs k = block_acts(l);
-            T *ln1 = k.ln1, *qkv = k.qkv, *atty = k.atty, *att = k.att, *res2 = k.res2, *ln2 = k.ln2, *fch = k.fch, *fchg = k.fchg;
+            T *ln1 = k.ln1, *qkv = k.qkv, *atty = k.atty, *res2 = k.res2, *ln2 = k.ln2, *fch = k.fch, *fchg = k.fchg;
             // dresidual holds d(res3); the MLP branch, the memory and the skip all receive it
             std::fill(a.dfch, a.dfch + BT * 4 * C, T(0));
             linear_backward(l, 3, a.dfch, g.fcprojw, g.fcprojb, a.dresidual, fchg, p.fcprojw, 4 * C, C);
@@ -380,7 +380,7 @@ template <class T> struct GPT2 {
             std::fill(a.datty, a.datty + BT * C, T(0));
             linear_backward(l, 1, a.datty, g.attprojw, g.attprojb, a.dresidual, atty, p.attprojw, C, C);
             std::fill(a.dqkv, a.dqkv + BT * 3 * C, T(0));
-            attention_backward(a.dqkv, a.datty, qkv, att, b, t, C, NH);
+            attention_backward(a.dqkv, a.datty, qkv, atty, k.att_lse, b, t, C, NH);
             std::fill(a.dln, a.dln + BT * C, T(0));
             linear_backward(l, 0, a.dln, g.qkvw, g.qkvb, a.dqkv, ln1, p.qkvw, C, 3 * C);
             layernorm_backward(a.dresidual, at(g.ln1w, l * C), at(g.ln1b, l * C), a.dln, residual, p.ln1w + l * C, k.ln1_mean, k.ln1_rstd, (int)BT, C);

@@ -415,8 +415,8 @@ TEST_CASE("cuda attention forward and backward (flash, causal)") {
         const int B = s.B, T = s.T, NH = s.NH, C = s.NH * s.HS;
         Rng rng(70 + T + s.HS);
         auto qkv = rand_bf16((size_t)B * T * 3 * C, rng);
-        std::vector<float> out((size_t)B * T * C), att((size_t)B * NH * T * T);
-        attention_forward(out.data(), att.data(), qkv.data(), B, T, C, NH);
+        std::vector<float> out((size_t)B * T * C), cpu_lse((size_t)B * NH * T);
+        attention_forward(out.data(), cpu_lse.data(), qkv.data(), B, T, C, NH);
         auto lse = ref_lse(qkv, B, T, C, NH);
         Up<floatX> d_qkv(up_bf16(qkv)), d_out(new DBuf<floatX>(out.size())), d_dqkv(new DBuf<floatX>(qkv.size()));
         Up<float> d_lse(new DBuf<float>(lse.size())), scratch(new DBuf<float>(attention_backward_scratch_floats(B, T, NH)));
@@ -427,7 +427,7 @@ TEST_CASE("cuda attention forward and backward (flash, causal)") {
 
         auto dout = rand_bf16(out.size(), rng);
         std::vector<float> dqkv(qkv.size(), 0.0f);
-        attention_backward(dqkv.data(), dout.data(), qkv.data(), att.data(), B, T, C, NH);
+        attention_backward(dqkv.data(), dout.data(), qkv.data(), out.data(), cpu_lse.data(), B, T, C, NH);
         Up<floatX> d_dout(up_bf16(dout));
         cudaCheck(cudaMemset(d_dqkv->p, 0xff, qkv.size() * 2));  // must be fully overwritten
         attention_backward(d_dqkv->p, scratch->p, d_dout->p, d_qkv->p, d_out->p, d_lse->p, B, T, C, NH, 0);

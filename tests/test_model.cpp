@@ -64,15 +64,40 @@ TEST_CASE("finite differences: matmul") {
     CHECK(fd_check(b, db, f) < FD_TOL);
 }
 
-TEST_CASE("finite differences: causal attention") {
+TEST_CASE("finite differences: causal attention (one tile, and several: T > ATT_TILE)") {
+  for (int T : {5, 2 * ATT_TILE + 3}) {
+    CAPTURE(T);
     Rng rng(3);
-    int B = 2, T = 5, C = 8, NH = 2;
+    int B = T > ATT_TILE ? 1 : 2, C = T > ATT_TILE ? 4 : 8, NH = 2;
     auto x = randvec(B * T * 3 * C, rng), r = randvec(B * T * C, rng);
-    std::vector<double> out(B * T * C), att(B * NH * T * T);
-    auto f = [&] { attention_forward(out.data(), att.data(), x.data(), B, T, C, NH); return dot(out, r); };
+    std::vector<double> out(B * T * C), lse(B * NH * T);
+    auto f = [&] { attention_forward(out.data(), lse.data(), x.data(), B, T, C, NH); return dot(out, r); };
     f();
+    // against the plain definition: softmax over the causal row of scaled q.k, times v
+    double worst = 0;
+    for (int b = 0; b < B; b++)
+        for (int h = 0; h < NH; h++)
+            for (int t = 0; t < T; t++) {
+                int hs = C / NH;
+                std::vector<double> w(t + 1);
+                double mx = -1e300, z = 0;
+                for (int u = 0; u <= t; u++) {
+                    double s = 0;
+                    for (int c = 0; c < hs; c++) s += x[(b * T + t) * 3 * C + h * hs + c] * x[(b * T + u) * 3 * C + C + h * hs + c];
+                    w[u] = s / std::sqrt((double)hs);
+                    mx = std::max(mx, w[u]);
+                }
+                for (int u = 0; u <= t; u++) z += std::exp(w[u] - mx);
+                worst = std::max(worst, std::fabs(lse[(b * NH + h) * T + t] - (mx + std::log(z))));
+                for (int c = 0; c < hs; c++) {
+                    double o = 0;
+                    for (int u = 0; u <= t; u++) o += std::exp(w[u] - mx) / z * x[(b * T + u) * 3 * C + 2 * C + h * hs + c];
+                    worst = std::max(worst, std::fabs(out[(b * T + t) * C + h * hs + c] - o));
+                }
+            }
+    CHECK(worst < 1e-12);
     std::vector<double> dx(x.size());
-    attention_backward(dx.data(), r.data(), x.data(), att.data(), B, T, C, NH);
+    attention_backward(dx.data(), r.data(), x.data(), out.data(), lse.data(), B, T, C, NH);
     CHECK(fd_check(x, dx, f) < FD_TOL);
     // causality: perturbing the last position's k and v leaves every earlier output unchanged
     std::vector<double> before = out;
@@ -80,6 +105,7 @@ TEST_CASE("finite differences: causal attention") {
     f();
     for (int t = 0; t < T - 1; t++)
         for (int i = 0; i < C; i++) CHECK(out[t * C + i] == before[t * C + i]);
+  }
 }
 
 TEST_CASE("finite differences: gelu") {
