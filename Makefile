@@ -48,7 +48,7 @@ build/libllmc_cuda.so: llmc/device_cuda.cu $(CUDA_HEADERS)
 	@mkdir -p build
 	$(NVCC) $(NVCCFLAGS) -shared -Xcompiler -fPIC $(MPI_FLAGS) $< -o $@ -lcublasLt -lcublas -lnccl $(CUDA_DNNL_LIBS)
 
-train: train_gpt2.cu $(HEADERS) | $(CUDA_BACKEND)
+train: train_gpt2.cu train_3m.h $(HEADERS) | $(CUDA_BACKEND)
 	$(CXX) $(CXXFLAGS) $(MPI_FLAGS) -x c++ train_gpt2.cu -o train $(LDLIBS) $(MPI_LIBS) -ldl
 
 build/tests$(SAN)/%.o: tests/%.cpp $(HEADERS) $(wildcard tests/*.h)
