@@ -47,6 +47,10 @@ subcommands:
       --stop-after N                  stop (and save) after step N of this run's schedule
       --recompute                     keep only each block's output; the backward recomputes the
                                       rest (less memory at long contexts, ~1/3 more compute; CPU)
+      --dtype fp32|bf16|bf16-emulated (fp32)   CPU matmul operands: bf16 runs oneDNN's AMX /
+                                      AVX512-BF16 kernels (fp32 accumulation and master weights),
+                                      and falls back to fp32, saying why, on CPUs without them;
+                                      bf16-emulated rounds to bf16 on any CPU (numerics, not speed)
       --mem-layers L1,L2              product-key memory beside the MLP of these blocks
       --mem-keys K (128)  --mem-topk k (32)  --mem-heads H (4)  --mem-dk D (64)  --mem-gated
                                       K^2 slots, k read per head and token, query width D per head
@@ -108,7 +112,8 @@ subcommands:
       --tokenizer gpt2|PATH (a tokenizer.bin)   FILE
   bench      time training steps; the last line is one JSON object with tokens_per_s and mfu
       --depth --width --heads --context --batch --vocab (one config; default: the suite)
-      --steps N (5)  --threads N  --recompute
+      --steps N (5)  --threads N  --recompute  --dtype fp32|bf16|bf16-emulated (fp32)
+      (the suite adds a bf16 run of the d6 config where the CPU has bf16 kernels)
 data parallel (CPU): mpirun --allow-run-as-root -np R ./train pretrain|inject ... --batch B: R processes,
   each B sequences of every micro-step; trains like one process with --batch R*B (gradients averaged)
 common: --help prints this. Exit status: 0 ok, 1 runtime error, 2 usage error.
@@ -163,6 +168,21 @@ static Tokenizer tokenizer_by_name(const std::string& name) {
 static void set_threads(Args& a) {
     int n = (int)a.integer("threads", 0, 0, 1024);
     if (n > 0) omp_set_num_threads(n);
+}
+
+// --dtype: the precision of the CPU matmuls' operands (llmc/matmul_bf16.h); returns what runs and why
+static std::string set_dtype(Args& a) {
+    std::string d = a.choice("dtype", "fp32", {"fp32", "bf16", "bf16-emulated"});
+    std::string why;
+    matmul_dtype() = MM_FP32;
+    if (d == "fp32") return "fp32 matmuls";
+    if (d == "bf16-emulated") {
+        matmul_dtype() = MM_BF16_EMULATED;
+        return "bf16-emulated matmuls (operands rounded to bf16, fp32 sgemm: bf16's numerics, not its speed)";
+    }
+    if (!bf16_probe(&why)) return "fp32 matmuls (--dtype bf16 falls back to fp32: " + why + ")";
+    matmul_dtype() = MM_BF16;
+    return "bf16 matmuls (" + why + "), fp32 accumulation and master weights";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,6 +581,7 @@ static int cmd_train(Args& a, bool inject) {
     int sample_tokens = (int)a.integer("sample-tokens", 64, 0, 100000);
     int stop_after = (int)a.integer("stop-after", 0, 0, 100000000);
     bool recompute = a.flag("recompute");
+    std::string dtype = set_dtype(a);
     set_threads(a);
     Comm& comm = *g_comm;
     // mpirun binds each rank to its share of the cores: one OpenMP thread per core of that share
@@ -721,7 +742,7 @@ static int cmd_train(Args& a, bool inject) {
     for (auto& sp : m.specs) if (sp.group >= G_MEM) dense_params -= sp.size;
     double flops_per_token = 6.0 * dense_params + 6.0 * c.L * c.C * T;
     if (comm.size > 1) printf("data parallel: %s, %d ranks, each %d sequences of every micro-step\n", comm.name(), comm.size, B);
-    std::string backend = gpu ? "cuda, " + gpu_name + ", bf16" : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (device == "auto" ? " (" + no_gpu + ")" : "");
+    std::string backend = gpu ? "cuda, " + gpu_name + ", bf16" : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (device == "auto" ? " (" + no_gpu + ")" : "") + ", " + dtype;
     printf("backend: %s\nmodel: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
            backend.c_str(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, mode.c_str());
     if (c.mem_layers) printf("memory: blocks mask 0x%x, %zu slots (%d^2), top-%d, %d heads, dk %d%s\n", c.mem_layers, c.mem.N(), c.mem.n_keys, c.mem.topk, c.mem.heads, c.mem.dk, c.mem.gated ? ", gated" : "");
@@ -1078,12 +1099,13 @@ static int cmd_bench(Args& a) {
     int B = (int)a.integer("batch", 8, 1, 65536);
     int steps = (int)a.integer("steps", 5, 1, 100000);
     bool recompute = a.flag("recompute");
+    std::string dtype = set_dtype(a);
     set_threads(a);
     a.finish("bench");
     if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
     std::string how;
     double peak = cpu_peak_flops(&how);
-    printf("peak: %s\n", how.c_str());
+    printf("peak: %s\nprecision: %s\n", how.c_str(), dtype.c_str());
     if (one) {
         BenchResult r = bench_config(c, B, steps, peak, recompute);
         printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"peak_rss_mib\": %.1f}\n", r.tokens_per_s, r.mfu, r.ms, r.rss_mib);
@@ -1098,6 +1120,17 @@ static int cmd_bench(Args& a) {
     double mbs = text.size() / 1e6 / (now_s() - t0);
     printf("bench: GPT-2 tokenizer encodes %.1f MB/s (%.1f MB -> %zu tokens, one thread)\n", mbs, text.size() / 1e6, ntok);
     BenchResult d6 = bench_config(c, B, steps, peak);
+    // mixed precision: the same config with bf16 matmul operands, where the CPU has the kernels
+    std::string why;
+    if (matmul_dtype() == MM_FP32 && bf16_probe(&why)) {
+        matmul_dtype() = MM_BF16;
+        printf("bench: --dtype bf16 (%s):\n", why.c_str());
+        BenchResult bf = bench_config(c, B, steps, peak);
+        matmul_dtype() = MM_FP32;
+        printf("bench: bf16 / fp32 tokens/s on the d6 config: %.2fx\n", bf.tokens_per_s / d6.tokens_per_s);
+    } else if (matmul_dtype() == MM_FP32) {
+        printf("bench: no bf16 run: %s\n", why.c_str());
+    }
     // the memory layer's cost: the same step with a memory beside block 3's MLP, 256^2 and 1024^2 slots
     double mem_ms[2], mem_rss[2];
     for (int i = 0; i < 2; i++) {

@@ -4,6 +4,8 @@
 #pragma once
 #include "profile.h"
 #include <dnnl.h>
+#include <type_traits>
+#include "matmul_bf16.h"
 #include "utils.h"
 
 // C(M,N) = alpha * op(A) op(B) + beta * C, row-major; op(X) = X^T when trans is 'T'
@@ -27,6 +29,14 @@ inline void gemm(char ta, char tb, int M, int N, int K, double alpha, const doub
         }
 }
 
+// the model's matmuls: fp32, or bf16 operands under --dtype bf16 (matmul_bf16.h)
+template <class T>
+void gemm_model(char ta, char tb, int M, int N, int K, const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc) {
+    if constexpr (std::is_same<T, float>::value)
+        if (matmul_dtype() != MM_FP32) return gemm_bf16(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+    gemm(ta, tb, M, N, K, T(1), A, lda, B, ldb, beta, C, ldc);
+}
+
 // out is (BT,OC), inp is (BT,C), weight is (OC,C), bias is (OC) or NULL: out = inp @ weight^T + bias
 template <class T>
 void matmul_forward(T* out, const T* inp, const T* weight, const T* bias, int BT, int C, int OC) {
@@ -36,7 +46,7 @@ void matmul_forward(T* out, const T* inp, const T* weight, const T* bias, int BT
         for (int i = 0; i < BT; i++)
             for (int o = 0; o < OC; o++) out[(size_t)i * OC + o] = bias[o];
     }
-    gemm('N', 'T', BT, OC, C, T(1), inp, C, weight, C, bias ? T(1) : T(0), out, OC);
+    gemm_model('N', 'T', BT, OC, C, inp, C, weight, C, bias ? T(1) : T(0), out, OC);
 }
 
 // accumulates (+=) dinp (BT,C), dweight (OC,C), dbias (OC); any of the three may be NULL
@@ -44,8 +54,8 @@ template <class T>
 void matmul_backward(T* dinp, T* dweight, T* dbias, const T* dout, const T* inp, const T* weight,
                      int BT, int C, int OC) {
     ProfScope prof_(PROF_MATMUL, (dinp ? 2.0 : 0.0) * BT * C * OC + (dweight ? 2.0 : 0.0) * BT * C * OC, 4.0 * ((double)BT * C + (double)OC * C + (double)BT * OC));
-    if (dinp) gemm('N', 'N', BT, C, OC, T(1), dout, OC, weight, C, T(1), dinp, C);
-    if (dweight) gemm('T', 'N', OC, C, BT, T(1), dout, OC, inp, C, T(1), dweight, C);
+    if (dinp) gemm_model('N', 'N', BT, C, OC, dout, OC, weight, C, T(1), dinp, C);
+    if (dweight) gemm_model('T', 'N', OC, C, BT, dout, OC, inp, C, T(1), dweight, C);
     if (dbias) {
         #pragma omp parallel for
         for (int o = 0; o < OC; o++) {

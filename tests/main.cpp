@@ -3,6 +3,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 #include <cstdio>
+#include <string>
 
 static int g_passed = 0, g_failed = 0, g_skipped = 0;
 
@@ -29,7 +30,7 @@ REGISTER_LISTENER("counting", 1, CountingListener);
 // a test that cannot run here calls this with the reason, then returns: it is counted as skipped
 void skip_test(const char* why) {
     g_skipped++;
-    MESSAGE("SKIPPED: " << why);
+    MESSAGE("SKIPPED: " << std::string(why));
     fprintf(stderr, "[skip] %s\n", why);
 }
 

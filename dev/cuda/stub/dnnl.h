@@ -3,6 +3,7 @@
 // CUDA tests need them only at small sizes. Row-major C = alpha op(A) op(B) + beta C, as oneDNN.
 #pragma once
 #include <cstdint>
+#define LLMC_DNNL_STUB 1  // llmc/matmul_bf16.h then has no bf16 kernels
 
 typedef int64_t dnnl_dim_t;
 typedef enum { dnnl_success = 0, dnnl_invalid_arguments = 2 } dnnl_status_t;

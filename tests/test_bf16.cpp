@@ -1,0 +1,137 @@
+// test_bf16.cpp: `--dtype bf16` (llmc/matmul_bf16.h). The rounding, the emulated twin against a
+// double reference on rounded operands, oneDNN's matmul-primitive code on f32 operands (it runs on
+// every CPU, so the descriptors, accumulation and leading dimensions are checked here too), the real
+// bf16 kernels against the twin where the CPU has them, and training: bf16 losses track fp32.
+// Run: ./tests/run_tests -tc="*bf16*"
+#include <doctest/doctest.h>
+#include <cmath>
+#include <string>
+#include <vector>
+#include "llmc/matmul.h"
+#include "llmc/rand.h"
+#include "tests/test_util.h"
+
+TEST_CASE("bf16: rounding to nearest, ties to even") {
+    CHECK(bf16_round(1.0f) == 0x3F80);
+    CHECK(bf16_round(-2.0f) == 0xC000);
+    CHECK(bf16_round(1.0f + 0x1p-8f) == 0x3F80);        // halfway, 0x3F80 is even: down
+    CHECK(bf16_round(1.0f + 3 * 0x1p-8f) == 0x3F82);    // halfway, 0x3F81 is odd: up
+    CHECK(bf16_round(1.0f + 0x1p-8f + 0x1p-20f) == 0x3F81);  // above halfway: up
+    CHECK(std::isnan(bf16_widen(bf16_round(NAN))));
+    CHECK(bf16_widen(bf16_round(3.140625f)) == 3.140625f);  // representable: unchanged
+}
+
+// op(X) as double, X row-major (R,S) for 'N' or (S,R) for 'T'
+static double at(const std::vector<float>& X, char t, int r, int s, int ld, bool round) {
+    float v = t == 'T' ? X[(size_t)s * ld + r] : X[(size_t)r * ld + s];
+    return round ? bf16_widen(bf16_round(v)) : v;
+}
+
+TEST_CASE("bf16: the emulated twin is an fp32 gemm on bf16-rounded operands, for every transpose") {
+    matmul_dtype() = MM_BF16_EMULATED;
+    Rng rng(7);
+    const int M = 37, N = 29, K = 53, pad = 3;
+    for (char ta : {'N', 'T'})
+        for (char tb : {'N', 'T'})
+            for (float beta : {0.f, 1.f}) {
+                int lda = (ta == 'T' ? M : K) + pad, ldb = (tb == 'T' ? K : N) + pad, ldc = N + pad;
+                std::vector<float> A((size_t)(ta == 'T' ? K : M) * lda), B((size_t)(tb == 'T' ? N : K) * ldb), C((size_t)M * ldc);
+                for (auto& v : A) v = rng.normal();
+                for (auto& v : B) v = rng.normal();
+                for (auto& v : C) v = rng.normal();
+                std::vector<float> C0 = C;
+                gemm_bf16(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, beta, C.data(), ldc);
+                double err_rounded = 0, err_fp32 = 0;
+                for (int i = 0; i < M; i++)
+                    for (int j = 0; j < N; j++) {
+                        double r = beta * C0[(size_t)i * ldc + j], f = r;
+                        for (int k = 0; k < K; k++) {
+                            r += at(A, ta, i, k, lda, true) * at(B, tb, k, j, ldb, true);
+                            f += at(A, ta, i, k, lda, false) * at(B, tb, k, j, ldb, false);
+                        }
+                        err_rounded = std::max(err_rounded, std::fabs(C[(size_t)i * ldc + j] - r));
+                        err_fp32 = std::max(err_fp32, std::fabs(C[(size_t)i * ldc + j] - f));
+                    }
+                INFO("ta " << ta << " tb " << tb << " beta " << beta);
+                CHECK(err_rounded < 1e-4);  // fp32 accumulation of ~53 exact products of size ~1
+                CHECK(err_fp32 > 1e-3);     // and the operands really were rounded (bf16 has 8 bits)
+                for (int j = N; j < ldc; j++) CHECK(C[(size_t)(M - 1) * ldc + j] == C0[(size_t)(M - 1) * ldc + j]);  // padding untouched
+            }
+    matmul_dtype() = MM_FP32;
+}
+
+TEST_CASE("bf16: oneDNN's matmul primitive path (run on f32 operands) equals sgemm, with and without accumulation") {
+#ifdef LLMC_DNNL_STUB
+    skip_test("built against the oneDNN stub: no matmul primitive");
+#else
+    Rng rng(3);
+    const int M = 70, N = 45, K = 66, ldc = N + 5;
+    std::vector<float> A((size_t)M * K), B((size_t)K * N);
+    for (auto& v : A) v = rng.normal();
+    for (auto& v : B) v = rng.normal();
+    for (bool acc : {false, true}) {
+        std::vector<float> C((size_t)M * ldc), R;
+        for (auto& v : C) v = rng.normal();
+        R = C;
+        onednn_matmul_run(M, N, K, A.data(), B.data(), C.data(), ldc, acc, dnnl_f32);
+        gemm('N', 'N', M, N, K, 1.f, A.data(), K, B.data(), N, acc ? 1.f : 0.f, R.data(), ldc);
+        double err = 0;
+        for (size_t i = 0; i < C.size(); i++) err = std::max(err, (double)std::fabs(C[i] - R[i]));
+        INFO("accumulate " << acc);
+        CHECK(err < 1e-4);
+    }
+#endif
+}
+
+TEST_CASE("bf16: the CPU's bf16 kernels match the emulated twin") {
+    std::string why;
+    if (!bf16_probe(&why)) { skip_test(("no bf16 kernels on this CPU: " + why).c_str()); return; }
+    MESSAGE("bf16 kernels: " << why);
+    Rng rng(5);
+    const int BT = 96, C = 80, OC = 112;
+    std::vector<float> inp((size_t)BT * C), w((size_t)OC * C), bias(OC), dout((size_t)BT * OC);
+    for (auto* v : {&inp, &w, &bias, &dout}) for (auto& x : *v) x = rng.normal();
+    std::vector<float> out[2], dinp[2], dw[2], db[2];
+    for (int e = 0; e < 2; e++) {
+        matmul_dtype() = e ? MM_BF16_EMULATED : MM_BF16;
+        out[e].assign((size_t)BT * OC, 0); dinp[e].assign((size_t)BT * C, 0.5f); dw[e].assign((size_t)OC * C, 0.25f); db[e].assign(OC, 0);
+        matmul_forward(out[e].data(), inp.data(), w.data(), bias.data(), BT, C, OC);
+        matmul_backward(dinp[e].data(), dw[e].data(), db[e].data(), dout.data(), inp.data(), w.data(), BT, C, OC);
+    }
+    matmul_dtype() = MM_FP32;
+    auto maxdiff = [](const std::vector<float>& a, const std::vector<float>& b) {
+        double m = 0;
+        for (size_t i = 0; i < a.size(); i++) m = std::max(m, (double)std::fabs(a[i] - b[i]));
+        return m;
+    };
+    CHECK(maxdiff(out[0], out[1]) < 1e-3);   // the same exact products, summed in another order
+    CHECK(maxdiff(dinp[0], dinp[1]) < 1e-3);
+    CHECK(maxdiff(dw[0], dw[1]) < 1e-3);
+}
+
+TEST_CASE("bf16: training with bf16 matmul operands tracks fp32; --dtype bf16 says what it runs") {
+    std::string out;
+    REQUIRE(sh_out("rm -rf /tmp/test_bf16 && ./train prepare --corpus tests/fixtures/corpus --data /tmp/test_bf16/data --vocab 300 --threads 1") == 0);
+    auto run = [&](const std::string& dtype) {
+        std::string dir = "/tmp/test_bf16/" + dtype;
+        REQUIRE(sh_out("./train --dtype " + dtype + " --data /tmp/test_bf16/data --depth 2 --width 64 --heads 2 --context 32 --batch 4 --steps 30 "
+                       "--lr 3e-3 --warmup 2 --val-every 0 --sample-tokens 0 --threads 2 --out " + dir, &out) == 0);
+        return log_losses(dir + "/log.jsonl");
+    };
+    std::vector<double> f = run("fp32"), e = run("bf16-emulated");
+    CHECK(out.find("bf16-emulated matmuls") != std::string::npos);
+    REQUIRE(f.size() == 30);
+    REQUIRE(e.size() == 30);
+    double maxd = 0;
+    for (size_t i = 0; i < f.size(); i++) maxd = std::max(maxd, std::fabs(f[i] - e[i]));
+    MESSAGE("30 steps, max |loss fp32 - loss bf16-emulated| = " << maxd);
+    CHECK(maxd > 0);      // the operands were rounded
+    CHECK(maxd < 0.05);   // and training follows the same curve
+    CHECK(e.back() < e.front() - 0.5);
+    std::string why;
+    bool has = bf16_probe(&why);
+    std::vector<double> b = run("bf16");
+    CHECK(out.find(has ? "bf16 matmuls (oneDNN " : "fp32 matmuls (--dtype bf16 falls back to fp32: ") != std::string::npos);
+    if (!has) CHECK(b == f);  // the fallback is the fp32 path, bit for bit
+    CHECK(sh_out("./train --dtype fp16 --data /tmp/test_bf16/data --steps 1", &out) == 2);
+}
