@@ -18,7 +18,7 @@ enum { GELU_FUSION_NONE = 0, GELU_FUSION_FORWARD = 1, GELU_FUSION_BOTH = 2 };
 // llm.c's per-GPU default: on for Hopper and newer, off before (it did not help on A100)
 inline int default_gelu_fusion() { return cuda_device_props().major >= 9 ? GELU_FUSION_BOTH : GELU_FUSION_NONE; }
 
-// D (m,n) [+]= op(A) op(B) (+ bias) in column-major terms, all bf16, fp32 accumulation.
+// D (m,n) [+]= alpha op(A) op(B) (+ bias) in column-major terms, all bf16, fp32 accumulation.
 // A is stored (k,m) with ld k if transA else (m,k) with ld m; B is stored (n,k) with ld n if transB
 // else (k,n) with ld k; D is (m,n) with ld m. bias (m) or NULL. accumulate: D += (beta = 1).
 // pre_gelu (m,n, ld m): forward (backward=false): receives op(A)op(B)+bias and D gets GELU of it;
@@ -26,7 +26,7 @@ inline int default_gelu_fusion() { return cuda_device_props().major >= 9 ? GELU_
 // Returns false (having launched nothing) if cuBLASLt offers no algorithm for this combination.
 inline bool matmul_cublaslt(floatX* d, const floatX* a, const floatX* b, const floatX* bias, int m, int n, int k,
                             cudaStream_t stream, bool transA, bool transB, bool accumulate,
-                            floatX* pre_gelu = nullptr, bool backward = false) {
+                            floatX* pre_gelu = nullptr, bool backward = false, float alpha = 1.0f) {
     CublasLtContext& ctx = cublaslt_ctx();
     cuda_require(is_aligned16(d) && is_aligned16(a) && is_aligned16(b) && (!bias || is_aligned16(bias)) &&
                      (!pre_gelu || is_aligned16(pre_gelu)),
@@ -84,7 +84,7 @@ inline bool matmul_cublaslt(floatX* d, const floatX* a, const floatX* b, const f
     cublasStatus_t hs = cublasLtMatmulAlgoGetHeuristic(ctx.handle, op, la, lb, lc, ld, pref, 1, &heur, &found);
     bool ok = hs == CUBLAS_STATUS_SUCCESS && found > 0;
     if (ok) {
-        const float alpha = 1.0f, beta = accumulate ? 1.0f : 0.0f;
+        const float beta = accumulate ? 1.0f : 0.0f;
         cublasCheck(cublasLtMatmul(ctx.handle, op, &alpha, a, la, b, lb, &beta, d, lc, d, ld, &heur.algo,
                                    ctx.workspace, ctx.workspace_size, stream));
     }

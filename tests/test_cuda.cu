@@ -37,7 +37,10 @@
 #include "llmc/encoder.h"
 #include "llmc/gelu.h"
 #include "llmc/layernorm.h"
+#include "llmc/lora.cuh"
+#include "llmc/lora.h"
 #include "llmc/matmul.h"
+#include "llmc/memory.cuh"
 #include "llmc/model.cuh"
 #include "llmc/rand.h"
 
@@ -362,6 +365,83 @@ TEST_CASE("cuda matmul backward: dinp, dweight +=, dbias +=, fused and unfused d
             set_refuse_fused(false);
         }
     }
+}
+
+TEST_CASE("cuda lora forward and backward (dA +=, dB +=, dinp +=)") {
+    NEED_GPU();
+    const int BT = 2 * 64, C = 96, OC = 160, r = 16;
+    const float scale = 2.0f;  // alpha = 2r over r
+    Rng rng(55);
+    auto x = rand_bf16((size_t)BT * C, rng), A = rand_bf16((size_t)r * C, rng, 0.1), Bm = rand_bf16((size_t)OC * r, rng, 0.1);
+    auto out0 = rand_bf16((size_t)BT * OC, rng), dy = rand_bf16((size_t)BT * OC, rng);
+    auto dA = rand_bf16(A.size(), rng, 0.5), dB = rand_bf16(Bm.size(), rng, 0.5), dx = rand_bf16(x.size(), rng, 0.5);
+    std::vector<float> out = out0, u((size_t)BT * r);
+    lora_forward(out.data(), u.data(), x.data(), A.data(), Bm.data(), BT, C, OC, r, scale);
+    Up<floatX> d_x(up_bf16(x)), d_A(up_bf16(A)), d_B(up_bf16(Bm)), d_out(up_bf16(out0)), d_u(new DBuf<floatX>(u.size()));
+    lora_forward(d_out->p, d_u->p, d_x->p, d_A->p, d_B->p, BT, C, OC, r, scale, 0);
+    EXPECT_CLOSE("lora u", down_bf16(d_u->p, u.size()), u, ATOL, RTOL);
+    EXPECT_CLOSE("lora out +=", down_bf16(d_out->p, out.size()), out, ATOL, RTOL);
+    // the backward from the GPU's own (bf16) u, so that only the backward's rounding is measured
+    std::vector<float> ug = down_bf16(d_u->p, u.size());
+    Up<floatX> d_dy(up_bf16(dy)), d_dA(up_bf16(dA)), d_dB(up_bf16(dB)), d_dx(up_bf16(dx)), d_du(new DBuf<floatX>(u.size()));
+    lora_backward(dx.data(), dA.data(), dB.data(), dy.data(), x.data(), ug.data(), A.data(), Bm.data(), BT, C, OC, r, scale);
+    lora_backward(d_dx->p, d_dA->p, d_dB->p, d_du->p, d_dy->p, d_x->p, d_u->p, d_A->p, d_B->p, BT, C, OC, r, scale, 0);
+    EXPECT_CLOSE("lora dA", down_bf16(d_dA->p, dA.size()), dA, gtol(dA), RTOL);
+    EXPECT_CLOSE("lora dB", down_bf16(d_dB->p, dB.size()), dB, gtol(dB), RTOL);
+    EXPECT_CLOSE("lora dinp", down_bf16(d_dx->p, dx.size()), dx, gtol(dx), RTOL);
+}
+
+TEST_CASE("cuda memory layer: product-key selection, value sum, and all gradients") {
+    NEED_GPU();
+    MemoryConfig cfg;
+    cfg.C = 64; cfg.n_keys = 16; cfg.topk = 8; cfg.heads = 2; cfg.dk = 32;
+    const int BT = 48, C = cfg.C, QD = cfg.qdim(), HK = cfg.heads * cfg.topk;
+    Rng rng(65);
+    std::vector<float> block(cfg.num_params());
+    MemoryParams<float> p = memory_params_point(cfg, block.data());
+    memory_init(cfg, p, 7, false);
+    for (auto& x : block) x = bf16r(x);
+    // queries exact in bf16 (small integers plus eighths), so that both sides rank the same scores and
+    // must select the same slots: integer inputs, a sparse +-1 projection, a bias in eighths
+    std::vector<float> x((size_t)BT * C);
+    for (auto& v : x) v = (float)((int)rng.below(5) - 2);
+    for (int i = 0; i < QD * C; i++) p.wq[i] = rng.below(16) == 0 ? (rng.below(2) ? 1.f : -1.f) : 0.f;
+    for (int i = 0; i < QD; i++) p.bq[i] = (float)((int)rng.below(17) - 8) / 8;
+    auto dy = rand_bf16((size_t)BT * C, rng);
+    MemoryCache<float> cache;
+    std::vector<float> out((size_t)BT * C), dx((size_t)BT * C, 0.f), gblock(block.size(), 0.f);
+    memory_forward(cfg, out.data(), cache, p, x.data(), BT);
+    MemoryParams<float> g = memory_params_point(cfg, gblock.data());
+    memory_backward(cfg, g, (MemorySparseGrad<float>*)nullptr, dx.data(), dy.data(), x.data(), p, cache, BT);
+
+    auto slice = [](const float* a, size_t n) { return std::vector<float>(a, a + n); };
+    const size_t nkeys = (size_t)cfg.heads * 2 * cfg.n_keys * cfg.dkh(), nval = cfg.N() * C;
+    Up<floatX> d_x(up_bf16(x)), d_wq(up_bf16(slice(p.wq, (size_t)QD * C))), d_bq(up_bf16(slice(p.bq, QD))),
+        d_keys(up_bf16(slice(p.keys, nkeys))), d_vals(up_bf16(slice(p.values, nval))), d_out(new DBuf<floatX>(out.size())),
+        d_dy(up_bf16(dy)), d_dx(new DBuf<floatX>(dx.size())), d_dwq(up_bf16(std::vector<float>((size_t)QD * C, 0.f))),
+        d_dbq(up_bf16(std::vector<float>(QD, 0.f))), d_q(new DBuf<floatX>((size_t)BT * QD));
+    Up<float> d_qn(new DBuf<float>((size_t)BT * QD)), d_rstd(new DBuf<float>((size_t)BT * cfg.heads * 2)),
+        d_w(new DBuf<float>((size_t)BT * HK)), d_scr(new DBuf<float>(matmul_backward_scratch_floats(QD))),
+        d_dkeys(up(std::vector<float>(nkeys, 0.f))), d_dvals(up(std::vector<float>(nval, 0.f)));
+    Up<int> d_idx(new DBuf<int>((size_t)BT * HK));
+    MemoryCacheCuda cc{d_q->p, d_qn->p, d_rstd->p, d_idx->p, d_w->p, d_scr->p};
+    memory_forward(cfg, d_out->p, cc, d_wq->p, d_bq->p, d_keys->p, d_vals->p, d_x->p, BT, 0);
+    std::vector<int> idx = down(d_idx->p, cache.idx.size());
+    size_t same = 0;
+    for (size_t i = 0; i < idx.size(); i++) same += idx[i] == cache.idx[i];
+    MESSAGE("memory: " << same << " of " << idx.size() << " selected slots identical");
+    CHECK(same == idx.size());
+    EXPECT_CLOSE("memory weights", down(d_w->p, cache.w.size()), cache.w, 1e-5, 1e-4);
+    EXPECT_CLOSE("memory qn", down(d_qn->p, cache.qn.size()), cache.qn, 1e-5, 1e-4);
+    EXPECT_CLOSE("memory out", down_bf16(d_out->p, out.size()), out, ATOL, RTOL);
+    memory_backward(cfg, d_dx->p, d_dwq->p, d_dbq->p, d_dkeys->p, d_dvals->p, d_dy->p, d_x->p, d_wq->p, d_keys->p,
+                    d_vals->p, cc, BT, 0);
+    auto dvals = slice(g.values, nval), dkeys = slice(g.keys, nkeys), dwq = slice(g.wq, (size_t)QD * C), dbq = slice(g.bq, QD);
+    EXPECT_CLOSE("memory dvalues", down(d_dvals->p, nval), dvals, 1e-4 * max_abs(dvals), 1e-4);
+    EXPECT_CLOSE("memory dkeys", down(d_dkeys->p, nkeys), dkeys, 1e-4 * max_abs(dkeys), 1e-4);
+    EXPECT_CLOSE("memory dwq", down_bf16(d_dwq->p, dwq.size()), dwq, gtol(dwq), RTOL);
+    EXPECT_CLOSE("memory dbq", down_bf16(d_dbq->p, QD), dbq, gtol(dbq), RTOL);
+    EXPECT_CLOSE("memory dinp", down_bf16(d_dx->p, dx.size()), dx, gtol(dx), RTOL);
 }
 
 TEST_CASE("cuda gelu forward and backward") {
