@@ -1,7 +1,8 @@
 // comm.h: data-parallel communication. One interface, three implementations:
 //   Comm     one process: every collective is the identity
 //   MpiComm  CPU processes under mpirun (Open MPI; built when mpicxx exists, -DUSE_MPI)
-//   NcclComm GPUs, one process per GPU (llmc/comm_nccl.cuh; device buffers)
+//   NcclComm GPUs, one process per GPU (llmc/comm_nccl.cuh: device buffers; the GPU backend
+//            builds it over the MpiComm of the same ranks)
 // comm_open() picks MpiComm when the process was started by mpirun (OMPI_COMM_WORLD_SIZE or
 // PMI_SIZE set), else Comm. Run data parallel on the CPU:
 //   mpirun --allow-run-as-root -np 2 ./train --threads 1 ...

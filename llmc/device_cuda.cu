@@ -1,20 +1,20 @@
 // device_cuda.cu: the GPU backend of llmc/device.h on llmc/model.cuh's GPT2Cuda, plus NCCL for data
-// parallel: the ranks' bf16 gradients are averaged with ncclAllReduce(ncclAvg) before the norm and
-// the update, so every rank applies the same step. The NCCL communicator's id travels from rank 0
-// over the CPU communicator (MPI under mpirun). Built by `make train` where nvcc exists:
+// parallel: the ranks' bf16 gradients are averaged by NcclComm (llmc/comm_nccl.cuh, ncclAvg) before
+// the norm and the update, so every rank applies the same step. The NCCL communicator's id travels
+// from rank 0 over the CPU communicator (MPI under mpirun). Built by `make train` where nvcc exists:
 //   nvcc -shared llmc/device_cuda.cu -> build/libllmc_cuda.so, loaded by ./train at run time
+#include <memory>
 #include "llmc/device.h"
 #include "llmc/comm.h"
 #include "llmc/model.cuh"
 #ifndef LLMC_CUDA_EMU
-#include <nccl.h>
-#define ncclCheck(x) do { ncclResult_t r_ = (x); if (r_ != ncclSuccess) fatal(EXIT_RUNTIME, "NCCL: %s (%s:%d)", ncclGetErrorString(r_), __FILE__, __LINE__); } while (0)
+#include "llmc/comm_nccl.cuh"
 #endif
 
 struct CudaTrainer : GpuTrainer {
     GPT2Cuda model;
 #ifndef LLMC_CUDA_EMU
-    ncclComm_t nccl = nullptr;
+    std::unique_ptr<NcclComm> nccl;
 #endif
 
     CudaTrainer(const GPT2<float>& init, Comm& comm) {
@@ -23,19 +23,7 @@ struct CudaTrainer : GpuTrainer {
 #ifdef LLMC_CUDA_EMU
         fatal(EXIT_USAGE, "the CUDA emulator has no NCCL: run one process");
 #else
-        ncclUniqueId id;
-        if (comm.rank == 0) ncclCheck(ncclGetUniqueId(&id));
-        // the id's bytes as ints, sent from rank 0 by a sum in which the others contribute zeros
-        std::vector<int> words((sizeof id + sizeof(int) - 1) / sizeof(int), 0);
-        if (comm.rank == 0) memcpy(words.data(), &id, sizeof id);
-        comm.allreduce_sum(words.data(), words.size());
-        memcpy(&id, words.data(), sizeof id);
-        ncclCheck(ncclCommInitRank(&nccl, comm.size, id, comm.rank));
-#endif
-    }
-    ~CudaTrainer() override {
-#ifndef LLMC_CUDA_EMU
-        if (nccl) ncclCommDestroy(nccl);
+        nccl.reset(new NcclComm(comm, model.stream));
 #endif
     }
 
@@ -49,7 +37,7 @@ struct CudaTrainer : GpuTrainer {
 
     void allreduce_grads() override {
 #ifndef LLMC_CUDA_EMU
-        if (nccl) ncclCheck(ncclAllReduce(model.grads, model.grads, model.num_params, ncclBfloat16, ncclAvg, nccl, model.stream));
+        if (nccl) nccl->allreduce_avg(model.grads, model.num_params);
 #endif
     }
 
