@@ -59,9 +59,12 @@ $(TEST_BIN): $(TEST_OBJS)
 	$(CXX) $(CXXFLAGS) $(SANFLAGS) $^ -o $@ $(LDLIBS)
 
 # where nvcc exists the CUDA suite is built (a CUDA compile error fails the build) and run first:
-# without a GPU it skips every test and says why; the CPU suite's summary stays the last line
-test: train $(TEST_BIN) $(if $(SAN),,$(CUDA_TEST_BIN) $(EMU_BACKEND))
+# without a GPU it skips every test and says why. Where the CUDA headers are, the same suite also
+# runs on the CPU emulator (dev/cuda/emu), so the kernels are checked against their CPU twins on
+# every machine. The CPU suite's summary stays the last line
+test: train $(TEST_BIN) $(if $(SAN),,$(CUDA_TEST_BIN) $(EMU_BACKEND) $(EMU_SUITE))
 	$(if $(SAN),,$(if $(CUDA_TEST_BIN),./$(CUDA_TEST_BIN)))
+	$(if $(SAN),,$(if $(EMU_SUITE),./$(EMU_SUITE)))
 	$(SANENV) ./$(TEST_BIN) $(SANCHECK)
 
 # fuzzing: clang's libFuzzer with ASan + UBSan; tests/fuzz/run.sh runs the targets one after another

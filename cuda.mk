@@ -42,6 +42,7 @@ endif
 CUDA_INC ?= $(or $(wildcard $(dir $(NVCC))../include/cuda_bf16.h),/usr/local/cuda/include/cuda_bf16.h)
 # the emulated GPU backend needs only the CUDA headers and python3 (see build/cuda-emu/libllmc_cuda.so)
 EMU_BACKEND := $(if $(and $(wildcard $(CUDA_INC)),$(shell command -v python3 2>/dev/null)),build/cuda-emu/libllmc_cuda.so,)
+EMU_SUITE := $(if $(EMU_BACKEND),build/cuda-emu/cuda_emu_suite,)
 
 
 .PHONY: cuda-tests cuda-check cuda-dev cuda-bench cuda-test-run cuda-emu cuda-clean
