@@ -37,8 +37,9 @@ subcommands:
       --total-batch N (B*T)           tokens per optimizer step; a multiple of B*T (grad accumulation)
       --steps N (600)  --lr X (2e-3)  --warmup N (50)  --min-lr-frac X (0.1)
       --wd X (0.1)  --clip X (1.0)  --seed N (1337)  --threads N (all cores)
-      --device auto|cpu|cuda (auto)   cuda: bf16 on the GPU (plain GPT-2, --train full); auto picks
-                                      it when a GPU is visible and says which backend it uses
+      --device auto|cpu|cuda (auto)   cuda: bf16 on the GPU (--train full of plain GPT-2, or
+                                      memory-sparse with ungated memory layers); auto picks it
+                                      when a GPU is visible and says which backend it uses
       --data DIR (out/data)           train.bin or train_*.bin shards, val.bin, tokenizer.bin
       --out DIR (out/pretrain)        checkpoint, training state, log, plot
       --val-every N (100)  --val-batches N (20)  --save-every N (0 = only at the end)
@@ -409,7 +410,7 @@ static void count_slot_accesses(GPT2<float>& m, std::vector<std::vector<int>>& c
 
 // df over `batches` batches of general text: how many batches touch each slot. Data parallel: a
 // batch is B sequences from each rank, the same batch one process with B*ranks sequences sees
-static SlotDF compute_df(GPT2<float>& m, const std::vector<int>& tokens, int B, int T, int batches, uint64_t seed, Comm& comm) {
+static SlotDF compute_df(GPT2<float>& m, GpuTrainer* gpu, const std::vector<int>& tokens, int B, int T, int batches, uint64_t seed, Comm& comm) {
     SlotDF d;
     d.N = m.cfg.mem.N();
     d.df.assign(m.cfg.L, std::vector<int>(d.N, 0));
@@ -418,9 +419,9 @@ static SlotDF compute_df(GPT2<float>& m, const std::vector<int>& tokens, int B, 
     std::vector<int> x((size_t)B * T), y((size_t)B * T);
     for (int b = 0; b < batches; b++) {
         dl.next(x.data(), y.data());
-        m.forward(x.data(), nullptr, B, T);
         std::vector<std::vector<int>> c(m.cfg.L, std::vector<int>(d.N, 0));
-        count_slot_accesses(m, c);
+        if (gpu) { gpu->forward_backward(x.data(), nullptr, B, T, 0.0f); gpu->count_slots(c); }
+        else { m.forward(x.data(), nullptr, B, T); count_slot_accesses(m, c); }
         for (auto& cl : c) comm.allreduce_sum(cl.data(), cl.size());
         for (int l = 0; l < m.cfg.L; l++)
             if (m.cfg.has_mem(l)) memory_df_accumulate(d.df[l].data(), c[l].data(), d.N);
@@ -713,7 +714,8 @@ static int cmd_train(Args& a, bool inject) {
     std::string gpu_name, no_gpu;
     GpuBackend cuda;
     bool use_gpu = device != "cpu" && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
-    if (use_gpu && (mode != "full" || c.lora_rank || c.mem_layers)) { use_gpu = false; no_gpu = "the GPU backend trains plain GPT-2 with --train full only"; }
+    bool gpu_mode = (mode == "full" && !c.mem_layers) || (mode == "memory-sparse" && !c.mem.gated);
+    if (use_gpu && (!gpu_mode || c.lora_rank)) { use_gpu = false; no_gpu = "the GPU backend trains --train full (plain GPT-2) and memory-sparse (ungated memory layers) only"; }
     if (use_gpu && recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
     if (device == "cuda" && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
     std::unique_ptr<GpuTrainer> gpu(use_gpu ? cuda.create(m, comm) : nullptr);
@@ -728,7 +730,7 @@ static int cmd_train(Args& a, bool inject) {
             if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
             printf("computing slot document frequencies over %d batches of %s...\n", df_batches, g.train.c_str());
             fflush(stdout);
-            df = compute_df(m, read_shard(g.train, tok.vocab_size), B, T, df_batches, seed, comm);
+            df = compute_df(m, gpu.get(), read_shard(g.train, tok.vocab_size), B, T, df_batches, seed, comm);
         }
         if (comm.rank == 0) save_df(out + "/df.bin", df);
     }
@@ -822,10 +824,16 @@ static int cmd_train(Args& a, bool inject) {
             loader.next(x.data(), y.data());
             if (gpu) loss += gpu->forward_backward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
             else { loss += m.forward(x.data(), y.data(), B, T, 1.0f / accum) / accum; m.backward(); }
-            if (mode == "memory-sparse") count_slot_accesses(m, counts);
+            if (mode == "memory-sparse") { if (gpu) gpu->count_slots(counts); else count_slot_accesses(m, counts); }
         }
-        if (gpu) { gpu->allreduce_grads(); comm.allreduce_sum(&loss, 1); loss /= comm.size; }
-        else sync_grads(m, comm, loss, counts);
+        if (gpu) {
+            gpu->allreduce_grads();
+            comm.allreduce_sum(&loss, 1);
+            loss /= comm.size;
+            for (auto& cl : counts) comm.allreduce_sum(cl.data(), cl.size());
+        } else {
+            sync_grads(m, comm, loss, counts);
+        }
         if (mode == "memory-sparse")  // the batch's top-t slots by TF-IDF against general text
             for (int l = 0; l < c.L; l++) {
                 if (!c.has_mem(l)) continue;
@@ -849,7 +857,7 @@ static int cmd_train(Args& a, bool inject) {
             }
         } else {
             bad_streak = 0;
-            if (gpu) gpu->update(o, lr_t, o.clip > 0 && norm > o.clip ? (float)(o.clip / norm) : 1.0f, step + 1);
+            if (gpu) gpu->update(o, lr_t, o.clip > 0 && norm > o.clip ? (float)(o.clip / norm) : 1.0f, step + 1, slots);
             else opt.step(m, o, lr_t, step + 1, slots);
             double ms = (now_s() - t0) * 1000;
             if (step > st.step) { ema_ms = timed ? 0.9 * ema_ms + 0.1 * ms : ms; timed++; }

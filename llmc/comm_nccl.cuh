@@ -37,6 +37,7 @@ struct NcclComm : Comm {
     void allreduce_max(int* x, size_t n) override { reduce(x, n, ncclInt32, ncclMax); }
     // the bf16 gradients' mean over ranks, in place (the data-parallel step)
     void allreduce_avg(floatX* x, size_t n) { reduce(x, n, ncclBfloat16, ncclAvg); }
+    void allreduce_avg(float* x, size_t n) { reduce(x, n, ncclFloat32, ncclAvg); }  // memory value gradients
     void barrier() override { cudaCheck(cudaStreamSynchronize(stream)); }
 
   private:

@@ -5,7 +5,8 @@
 // which ./train loads at run time: the trainer never links CUDA itself (cuBLASLt alone adds ~200 MB
 // of resident memory to a process), and it loads the library only when a CUDA driver is installed,
 // or when LLMC_CUDA_LIB names a library to use (the emulator's build, in tests/test_device.cpp).
-// The GPU trains plain GPT-2 (--train full); LoRA and the memory layer train on the CPU.
+// The GPU trains plain GPT-2 (--train full), or ungated memory layers on a frozen GPT-2 (--train
+// memory-sparse: SGD on the slots the trainer picks); LoRA and the other modes train on the CPU.
 #pragma once
 #include <dlfcn.h>
 #include <cstdlib>
@@ -22,10 +23,13 @@ struct GpuTrainer {
     // and adds grad_scale * d(mean loss) to the gradients; with y NULL only logits are computed
     virtual double forward_backward(const int* x, const int* y, int B, int T, float grad_scale) = 0;
     virtual void allreduce_grads() = 0;  // the gradients' mean over ranks (NCCL); nothing on one GPU
-    virtual double grad_norm() = 0;
-    // AdamW (decay on the matrices), gradients scaled by clip_scale first; t is 1-based
-    virtual void update(const OptConfig& o, double lr, float clip_scale, int t) = 0;
-    virtual void download(GPT2<float>& m) = 0;  // the fp32 master weights into the CPU model
+    virtual double grad_norm() = 0;      // of what trains: all weights, or the memory values
+    // counts[l] (N) += block l's memory slot accesses in the last forward
+    virtual void count_slots(std::vector<std::vector<int>>& counts) = 0;
+    // gradients scaled by clip_scale first; t is 1-based. Plain GPT-2: AdamW (decay on the
+    // matrices). With memory layers: SGD of the values on slots[l] (sparse_sgd_lr), the rest frozen
+    virtual void update(const OptConfig& o, double lr, float clip_scale, int t, const std::vector<std::vector<int>>& slots) = 0;
+    virtual void download(GPT2<float>& m) = 0;  // the fp32 master weights (and memory values) into the CPU model
     // the AdamW moments in the CPU optimizer's (compact, checkpoint-order) layout, and back
     virtual void get_moments(std::vector<float>& m, std::vector<float>& v) = 0;
     virtual void set_moments(const std::vector<float>& m, const std::vector<float>& v) = 0;

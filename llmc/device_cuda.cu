@@ -35,31 +35,47 @@ struct CudaTrainer : GpuTrainer {
         return loss;
     }
 
+    // memory layers present: the base is frozen and only their values train (memory-sparse)
+    bool sparse_memory() const { return model.cfg.mem_layers != 0; }
+
     void allreduce_grads() override {
 #ifndef LLMC_CUDA_EMU
-        if (nccl) nccl->allreduce_avg(model.grads, model.num_params);
+        if (!nccl) return;
+        if (!sparse_memory()) nccl->allreduce_avg(model.grads, model.num_params);
+        for (MemLayerCuda& M : model.mem)
+            if (M.dvalues) nccl->allreduce_avg(M.dvalues, model.cfg.mem.N() * model.cfg.C);
 #endif
     }
 
-    double grad_norm() override { return model.grad_norm(); }
+    double grad_norm() override { return sparse_memory() ? model.memory_grad_norm() : model.grad_norm(); }
 
-    void update(const OptConfig& o, double lr, float clip_scale, int t) override {
-        model.update((float)lr, (float)o.beta1, (float)o.beta2, (float)o.eps, (float)o.wd, clip_scale, t);
+    void count_slots(std::vector<std::vector<int>>& counts) override { model.count_slots(counts); }
+
+    void update(const OptConfig& o, double lr, float clip_scale, int t, const std::vector<std::vector<int>>& slots) override {
+        if (sparse_memory()) model.update_memory_slots(slots, (float)(sparse_sgd_lr(o, lr) * clip_scale));
+        else model.update((float)lr, (float)o.beta1, (float)o.beta2, (float)o.eps, (float)o.wd, clip_scale, t);
     }
 
     void download(GPT2<float>& m) override {
         std::vector<float> w = model.get_master();
-        if (w.size() != m.params.size()) fatal(EXIT_RUNTIME, "internal error: GPU and CPU models differ in size");
-        std::copy(w.begin(), w.end(), m.params.begin());
+        std::copy(w.begin(), w.end(), m.params.begin());  // the base tensors come first (init_from checks)
+        for (int l = 0; l < model.cfg.L; l++)
+            if (model.cfg.has_mem(l)) cuda_download(m.p.mem[l].values, model.mem[l].values_master, model.cfg.mem.N() * model.cfg.C);
     }
 
+    // the moments of the dense trainable tensors: none when only memory values train (by SGD)
     void get_moments(std::vector<float>& m, std::vector<float>& v) override {
+        if (sparse_memory()) { m.clear(); v.clear(); return; }
         if (!model.adam_m) { m.assign(model.num_params, 0.0f); v.assign(model.num_params, 0.0f); return; }
         m = model.download_f32(model.adam_m, model.num_params);
         v = model.download_f32(model.adam_v, model.num_params);
     }
 
     void set_moments(const std::vector<float>& m, const std::vector<float>& v) override {
+        if (sparse_memory()) {
+            if (!m.empty() || !v.empty()) fatal(EXIT_RUNTIME, "training state holds AdamW moments, but memory-sparse trains by SGD");
+            return;
+        }
         if (m.size() != model.num_params || v.size() != model.num_params) fatal(EXIT_RUNTIME, "training state does not match the GPU model's size");
         if (!model.adam_m) { model.adam_m = cuda_malloc<float>(model.num_params); model.adam_v = cuda_malloc<float>(model.num_params); }
         cuda_upload(model.adam_m, m.data(), model.num_params);

@@ -10,17 +10,20 @@
 #endif
 constexpr int GLOBAL_NORM_BLOCKS = LLMC_GLOBAL_NORM_BLOCKS, GLOBAL_NORM_THREADS = 512;
 
-// partial (gridDim.x) = per-block sums of squares of g (N); 8 elements per step where aligned
-__global__ void norm_squared_partial_kernel(float* partial, const floatX* g, size_t N) {
+// partial (gridDim.x) = per-block sums of squares of g (N), bf16 (the gradients) or fp32 (the memory
+// layer's value gradients); 16 bytes per step where aligned
+template <class T>
+__global__ void norm_squared_partial_kernel(float* partial, const T* g, size_t N) {
+    using P = Packed128<T>;
     float acc = 0.0f;
     const size_t stride = (size_t)gridDim.x * blockDim.x;
     const size_t tid = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-    const size_t n8 = N / x128::size;  // the caller guarantees g is 16-byte aligned
+    const size_t n8 = N / P::size;  // the caller guarantees g is 16-byte aligned
     for (size_t i = tid; i < n8; i += stride) {
-        x128 v = load128(g + i * x128::size);
-        for (int k = 0; k < x128::size; k++) { float f = (float)v[k]; acc += f * f; }
+        P v = load128(g + i * P::size);
+        for (int k = 0; k < P::size; k++) { float f = (float)v[k]; acc += f * f; }
     }
-    for (size_t i = n8 * x128::size + tid; i < N; i += stride) { float f = (float)g[i]; acc += f * f; }
+    for (size_t i = n8 * P::size + tid; i < N; i += stride) { float f = (float)g[i]; acc += f * f; }
     const float total = blockReduceSum(acc);
     if (threadIdx.x == 0) partial[blockIdx.x] = total;
 }
@@ -37,7 +40,8 @@ __global__ void norm_squared_final_kernel(float* out, const float* partial, int 
 inline size_t global_norm_scratch_floats() { return GLOBAL_NORM_BLOCKS; }
 
 // *out (device, 1 float) = sum of g[i]^2 over g (N), 16-byte aligned. scratch: global_norm_scratch_floats().
-inline void global_norm_squared(float* out, float* scratch, const floatX* g, size_t N, cudaStream_t stream) {
+template <class T>
+inline void global_norm_squared(float* out, float* scratch, const T* g, size_t N, cudaStream_t stream) {
     cuda_require(is_aligned16(g), "gradient buffer must be 16-byte aligned");
     norm_squared_partial_kernel<<<GLOBAL_NORM_BLOCKS, GLOBAL_NORM_THREADS, 0, stream>>>(scratch, g, N);
     cudaCheckLaunch();

@@ -10,8 +10,8 @@
 //             sub-key gradient and the RMS-norm backward to dq; dinp, dWq, dbq by cuBLASLt.
 //             Key and value gradients are dense fp32 buffers summed with atomicAdd: their
 //             summation order, unlike the CPU twin's, is not fixed from run to run.
-// Tested against memory.h by tests/test_cuda.cu ("cuda memory ..."). Not yet wired into the GPU
-// model (model.cuh): ./train runs memory layers on the CPU.
+// Tested against memory.h by tests/test_cuda.cu ("cuda memory ..."). model.cuh places it beside the
+// MLP of its blocks for sparse memory finetuning (--train memory-sparse) on the GPU.
 #pragma once
 #include <cmath>
 #include "matmul.cuh"
@@ -192,7 +192,26 @@ __global__ void memory_query_grad_kernel(floatX* dq, float* dkeys, const floatX*
     }
 }
 
+// a (n) += b (n), bf16: the memory's output joins the MLP's before the residual add
+__global__ void memory_add_kernel(floatX* a, const floatX* b, size_t n) {
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) a[i] = (floatX)((float)a[i] + (float)b[i]);
+}
+
+// sparse memory finetuning's SGD on the selected slots (the twin of memory_sgd_update_slots):
+// master (N,C) fp32 row s -= lr dvalues row s, and the bf16 copy follows. One block per slot
+__global__ void memory_sgd_slots_kernel(floatX* values, float* master, const float* dvalues, const int* slots, int C, float lr) {
+    const size_t row = (size_t)slots[blockIdx.x] * C;
+    for (int c = threadIdx.x; c < C; c += blockDim.x) {
+        master[row + c] -= lr * dvalues[row + c];
+        values[row + c] = (floatX)master[row + c];
+    }
+}
+
 // ---- launchers ----
+
+// threads per block: enough for n-wide loops, a whole number of warps, at most 128
+inline int memory_block_size(int n) { return (int)std::min<long>(128, std::max<long>(WARP_SIZE, ceil_div(n, WARP_SIZE) * WARP_SIZE)); }
 
 // what the forward saves for the backward, and the backward's scratch; device buffers the caller
 // sizes with memory_cache_sizes
@@ -215,10 +234,10 @@ inline void memory_forward(const MemoryConfig& cfg, floatX* out, MemoryCacheCuda
     matmul_forward(cache.q, inp, wq, bq, BT, cfg.C, cfg.qdim(), stream);
     const size_t smem = memory_select_smem(cfg);
     cuda_require(smem <= 48 * 1024, "memory: %zu bytes of shared memory per block (n_keys %d, topk %d) exceed 48 KiB", smem, cfg.n_keys, K);
-    memory_select_kernel<<<BT * H, 128, smem, stream>>>(cache.idx, cache.w, cache.qn, cache.rstd, cache.q, keys, H,
+    memory_select_kernel<<<BT * H, memory_block_size(2 * cfg.n_keys), smem, stream>>>(cache.idx, cache.w, cache.qn, cache.rstd, cache.q, keys, H,
                                                         cfg.dk, cfg.n_keys, K, memory_num_candidates(K));
     cudaCheckLaunch();
-    memory_gather_kernel<<<BT, 128, 0, stream>>>(out, values, cache.idx, cache.w, cfg.C, H * K);
+    memory_gather_kernel<<<BT, memory_block_size(cfg.C), 0, stream>>>(out, values, cache.idx, cache.w, cfg.C, H * K);
     cudaCheckLaunch();
 }
 
@@ -231,12 +250,25 @@ inline void memory_backward(const MemoryConfig& cfg, floatX* dinp, floatX* dwq, 
                             cudaStream_t stream) {
     const int H = cfg.heads, K = cfg.topk;
     if (dvalues) {
-        memory_value_grad_kernel<<<BT, 128, 0, stream>>>(dvalues, dout, cache.idx, cache.w, cfg.C, H * K);
+        memory_value_grad_kernel<<<BT, memory_block_size(cfg.C), 0, stream>>>(dvalues, dout, cache.idx, cache.w, cfg.C, H * K);
         cudaCheckLaunch();
     }
     if (!(dinp || dwq || dbq || dkeys)) return;
-    memory_query_grad_kernel<<<BT * H, 128, sizeof(float) * (K + cfg.dk), stream>>>(
+    memory_query_grad_kernel<<<BT * H, memory_block_size(cfg.C), sizeof(float) * (K + cfg.dk), stream>>>(
         cache.q, dkeys, dout, values, keys, cache.idx, cache.w, cache.qn, cache.rstd, H, cfg.dk, cfg.n_keys, K, cfg.C);
     cudaCheckLaunch();
     matmul_backward(dinp, dwq, dbq, cache.scratch, cache.q, inp, wq, BT, cfg.C, cfg.qdim(), stream);
+}
+
+inline void memory_add(floatX* a, const floatX* b, size_t n, cudaStream_t stream) {
+    memory_add_kernel<<<(unsigned)ceil_div((long)n, 256), 256, 0, stream>>>(a, b, n);
+    cudaCheckLaunch();
+}
+
+// slots (n, device) of values (bf16) and master (fp32), both (N,C): row -= lr * dvalues row
+inline void memory_sgd_slots(floatX* values, float* master, const float* dvalues, const int* slots, int n, int C,
+                             float lr, cudaStream_t stream) {
+    if (n == 0) return;
+    memory_sgd_slots_kernel<<<n, memory_block_size(C), 0, stream>>>(values, master, dvalues, slots, C, lr);
+    cudaCheckLaunch();
 }

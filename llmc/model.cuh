@@ -5,7 +5,10 @@
 // and, on Hopper, backward; see matmul.cuh). Attention saves only its logsumexp (B,NH,T), never
 // the (T,T) probabilities. Gradients are deterministic (no float atomics anywhere).
 // Checkpoints are read through model.h's GPT2<float>::load (llm.c format, fp32 or bf16).
-// Used by tests/test_cuda.cu (whole-model checks) and dev/cuda/bench_gpt2.cu.
+// Memory layers (memory.cuh, ungated) sit beside the MLP of their blocks as in model.h; their values
+// keep fp32 master weights and a dense fp32 gradient, and train by sparse SGD on host-chosen slots
+// (--train memory-sparse; everything else frozen). LoRA has kernels (lora.cuh) but no place here yet.
+// Used by tests/test_cuda.cu (whole-model checks), dev/cuda/bench_gpt2.cu and llmc/device_cuda.cu.
 #pragma once
 #include <cmath>
 #include <string>
@@ -19,10 +22,11 @@
 #include "global_norm.cuh"
 #include "layernorm.cuh"
 #include "matmul.cuh"
+#include "memory.cuh"
 #include "model.h"
 
 // the 16 tensors of plain GPT-2 in llm.c's checkpoint order (model.h's gpt2_tensors() starts with
-// the same 16; its LoRA / memory-layer extensions have no GPU kernels yet)
+// the same 16; the memory layers are kept apart, in MemLayerCuda)
 struct CudaTensorSpec { const char* name; size_t size; bool decay; };
 inline std::vector<CudaTensorSpec> gpt2_base_tensors(const GPT2Config& c) {
     size_t L = c.L, C = c.C;
@@ -47,6 +51,14 @@ struct CudaParamPtrs {
     }
 };
 
+// one block's memory layer: bf16 weights for the forward; the values also as fp32 master weights
+// and a dense fp32 gradient (N,C); per-batch saved state in cache
+struct MemLayerCuda {
+    floatX *wq = nullptr, *bq = nullptr, *keys = nullptr, *values = nullptr;
+    float *values_master = nullptr, *dvalues = nullptr;
+    MemoryCacheCuda cache{};
+};
+
 struct GPT2Cuda {
     GPT2Config cfg;
     std::vector<CudaTensorSpec> specs;
@@ -58,6 +70,8 @@ struct GPT2Cuda {
     CudaParamPtrs p, g;
     int gelu_fusion = GELU_FUSION_NONE;
     cudaStream_t stream = nullptr;
+    std::vector<MemLayerCuda> mem;               // (L); only blocks with a memory have buffers
+    int* d_slots = nullptr;                      // (N) the slots of one sparse update
 
     // activations for a (B,T) batch; per-layer buffers stacked over L
     int B = 0, T = 0;
@@ -82,6 +96,7 @@ struct GPT2Cuda {
     floatX* dqkv = nullptr;                       // (B,T,3C)
     floatX* dfch = nullptr;                       // (B,T,4C)
     floatX* proj = nullptr;                       // (B,T,C): a projection's output before the residual add
+    floatX *mem_out = nullptr, *dln_mem = nullptr;  // (B,T,C): a memory's output; its d(ln2)
     float* scratch = nullptr;                     // fp32 scratch of the reductions (size scratch_floats)
     size_t scratch_floats = 0;
     int* enc_workspace = nullptr;                 // encoder backward buckets
@@ -106,8 +121,9 @@ struct GPT2Cuda {
         specs = gpt2_base_tensors(cfg);
         num_params = 0;
         for (auto& s : specs) num_params += s.size;
-        if (cpu.params.size() != num_params)
-            fatal(EXIT_RUNTIME, "the GPU model supports plain GPT-2 only (this one has LoRA or memory-layer tensors)");
+        if (cfg.lora_rank || (cfg.mem_layers && cfg.mem.gated))
+            fatal(EXIT_RUNTIME, "the GPU model runs GPT-2 with ungated memory layers only (no LoRA, no --mem-gated)");
+        cuda_require(cpu.offset[15] + specs[15].size == num_params, "the base tensors must come first");
         gelu_fusion = gelu_fusion_level >= 0 ? gelu_fusion_level : default_gelu_fusion();
         cudaCheck(cudaStreamCreate(&stream));
         params = cuda_malloc<floatX>(num_params);
@@ -119,6 +135,29 @@ struct GPT2Cuda {
         p.point(params, specs);
         g.point(grads, specs);
         d_norm = cuda_malloc<float>(1);
+        mem.assign(cfg.L, MemLayerCuda());
+        for (int l = 0; l < cfg.L; l++) {
+            if (!cfg.has_mem(l)) continue;
+            const MemoryConfig& mc = cfg.mem;
+            const MemoryParams<float>& src = cpu.p.mem[l];
+            MemLayerCuda& M = mem[l];
+            auto up = [&](const float* x, size_t n) {
+                floatX* d = cuda_malloc<floatX>(n);
+                std::vector<floatX> h = to_bf16(x, n);
+                cuda_upload(d, h.data(), n);
+                return d;
+            };
+            const size_t nv = mc.N() * mc.C;
+            M.wq = up(src.wq, (size_t)mc.qdim() * mc.C);
+            M.bq = up(src.bq, mc.qdim());
+            M.keys = up(src.keys, (size_t)mc.heads * 2 * mc.n_keys * mc.dkh());
+            M.values = up(src.values, nv);
+            M.values_master = cuda_malloc<float>(nv);
+            cuda_upload(M.values_master, src.values, nv);
+            M.dvalues = cuda_malloc<float>(nv);
+            cudaCheck(cudaMemsetAsync(M.dvalues, 0, nv * sizeof(float), stream));
+            if (!d_slots) d_slots = cuda_malloc<int>(mc.N());
+        }
         cudaCheck(cudaStreamSynchronize(stream));
     }
     void load(const std::string& path, int gelu_fusion_level = -1) {
@@ -130,8 +169,14 @@ struct GPT2Cuda {
     void free_activations() {
         void* bufs[] = {encoded, ln1, ln1_mean, ln1_rstd, qkv, atty, att_lse, residual2, ln2, ln2_mean, ln2_rstd,
                         fch, fch_gelu, residual3, lnf, lnf_mean, lnf_rstd, logits, losses, dresidual, dln, datty,
-                        dqkv, dfch, proj, scratch, enc_workspace, d_inputs, d_targets};
+                        dqkv, dfch, proj, scratch, enc_workspace, d_inputs, d_targets, mem_out, dln_mem};
         for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
+        for (MemLayerCuda& M : mem) {
+            void* mb[] = {M.cache.q, M.cache.qn, M.cache.rstd, M.cache.idx, M.cache.w, M.cache.scratch};
+            for (void* b : mb) if (b) cudaCheck(cudaFree(b));
+            M.cache = MemoryCacheCuda{};
+        }
+        mem_out = dln_mem = nullptr;
         encoded = ln1 = qkv = atty = residual2 = ln2 = fch = fch_gelu = residual3 = lnf = logits = nullptr;
         dresidual = dln = datty = dqkv = dfch = proj = nullptr;
         ln1_mean = ln1_rstd = att_lse = ln2_mean = ln2_rstd = lnf_mean = lnf_rstd = losses = scratch = nullptr;
@@ -141,8 +186,14 @@ struct GPT2Cuda {
     void free_all() {
         if (stream) cudaCheck(cudaStreamSynchronize(stream));
         free_activations();
-        void* bufs[] = {params, grads, master, adam_m, adam_v, d_norm};
+        void* bufs[] = {params, grads, master, adam_m, adam_v, d_norm, d_slots};
         for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
+        for (MemLayerCuda& M : mem) {
+            void* mb[] = {M.wq, M.bq, M.keys, M.values, M.values_master, M.dvalues};
+            for (void* b : mb) if (b) cudaCheck(cudaFree(b));
+        }
+        mem.clear();
+        d_slots = nullptr;
         params = grads = nullptr;
         master = adam_m = adam_v = d_norm = nullptr;
         if (stream) cudaCheck(cudaStreamDestroy(stream));
@@ -188,6 +239,17 @@ struct GPT2Cuda {
         d_inputs = cuda_malloc<int>(BT);
         d_targets = cuda_malloc<int>(BT);
         h_losses.assign(BT, 0.0f);
+        if (cfg.mem_layers) {
+            mem_out = cuda_malloc<floatX>(BT * C);
+            dln_mem = cuda_malloc<floatX>(BT * C);
+        }
+        for (int l = 0; l < cfg.L; l++) {
+            if (!cfg.has_mem(l)) continue;
+            const size_t QD = cfg.mem.qdim(), HK = (size_t)cfg.mem.heads * cfg.mem.topk;
+            mem[l].cache = MemoryCacheCuda{cuda_malloc<floatX>(BT * QD), cuda_malloc<float>(BT * QD),
+                                           cuda_malloc<float>(BT * cfg.mem.heads * 2), cuda_malloc<int>(BT * HK),
+                                           cuda_malloc<float>(BT * HK), cuda_malloc<float>(matmul_backward_scratch_floats(QD))};
+        }
     }
 
     // ---- forward / backward ----
@@ -225,6 +287,11 @@ struct GPT2Cuda {
             matmul_forward(l_fchg, l_ln2, p.fcw + (size_t)l * 4 * C * C, p.fcb + l * 4 * C, (int)BT, C, 4 * C, stream,
                            l_fch, gelu_fusion);
             matmul_forward(proj, l_fchg, p.fcprojw + (size_t)l * 4 * C * C, p.fcprojb + l * C, (int)BT, 4 * C, C, stream);
+            if (cfg.has_mem(l)) {  // the memory reads the MLP's input and adds to the residual beside it
+                MemLayerCuda& M = mem[l];
+                memory_forward(cfg.mem, mem_out, M.cache, M.wq, M.bq, M.keys, M.values, l_ln2, (int)BT, stream);
+                memory_add(proj, mem_out, BT * C, stream);
+            }
             if (l + 1 < L) {
                 fused_residual_forward(l_res3, ln1 + (l + 1) * BT * C, ln1_mean + (l + 1) * BT, ln1_rstd + (l + 1) * BT,
                                        l_res2, proj, p.ln1w + (l + 1) * C, p.ln1b + (l + 1) * C, (int)BT, C, stream);
@@ -246,7 +313,11 @@ struct GPT2Cuda {
         return mean_loss;
     }
 
-    void zero_grad() { cudaCheck(cudaMemsetAsync(grads, 0, num_params * sizeof(floatX), stream)); }
+    void zero_grad() {
+        cudaCheck(cudaMemsetAsync(grads, 0, num_params * sizeof(floatX), stream));
+        for (MemLayerCuda& M : mem)
+            if (M.dvalues) cudaCheck(cudaMemsetAsync(M.dvalues, 0, cfg.mem.N() * cfg.C * sizeof(float), stream));
+    }
 
     // accumulates (+=) the parameter gradients; needs a forward with targets and grad_scale != 0 just before
     void backward() {
@@ -272,6 +343,12 @@ struct GPT2Cuda {
                             p.fcprojw + (size_t)l * 4 * C * C, (int)BT, 4 * C, C, stream, l_fch, gelu_fusion);
             matmul_backward(dln, g.fcw + (size_t)l * 4 * C * C, g.fcb + l * 4 * C, scratch, dfch, l_ln2,
                             p.fcw + (size_t)l * 4 * C * C, (int)BT, C, 4 * C, stream);
+            if (cfg.has_mem(l)) {  // the memory receives d(res3) too; its d(ln2) joins the MLP's
+                MemLayerCuda& M = mem[l];
+                memory_backward(cfg.mem, dln_mem, nullptr, nullptr, nullptr, M.dvalues, dresidual, l_ln2, M.wq, M.keys,
+                                M.values, M.cache, (int)BT, stream);
+                memory_add(dln, dln_mem, BT * C, stream);
+            }
             layernorm_backward(dresidual, g.ln2w + l * C, g.ln2b + l * C, scratch, dln, l_res2, p.ln2w + l * C,
                                ln2_mean + l * BT, ln2_rstd + l * BT, (int)BT, C, stream);
             // dresidual now holds d(res2): the attention branch and the skip both receive it
@@ -294,6 +371,44 @@ struct GPT2Cuda {
         cudaCheck(cudaMemcpyAsync(&n2, d_norm, sizeof(float), cudaMemcpyDeviceToHost, stream));
         cudaCheck(cudaStreamSynchronize(stream));
         return std::sqrt(n2);
+    }
+
+    // the L2 norm of the memory values' gradients, all layers (synchronises)
+    float memory_grad_norm() {
+        cuda_require(scratch, "memory_grad_norm needs a forward first (it sizes the scratch)");
+        double s = 0;
+        for (MemLayerCuda& M : mem) {
+            if (!M.dvalues) continue;
+            global_norm_squared(d_norm, scratch, M.dvalues, cfg.mem.N() * cfg.C, stream);
+            float n2 = 0;
+            cudaCheck(cudaMemcpyAsync(&n2, d_norm, sizeof(float), cudaMemcpyDeviceToHost, stream));
+            cudaCheck(cudaStreamSynchronize(stream));
+            s += n2;
+        }
+        return (float)std::sqrt(s);
+    }
+
+    // counts[l] (N) += the accesses of block l's memory in the last forward (synchronises)
+    void count_slots(std::vector<std::vector<int>>& counts) {
+        const size_t n = (size_t)B * T * cfg.mem.heads * cfg.mem.topk;
+        std::vector<int> idx(n);
+        for (int l = 0; l < cfg.L; l++) {
+            if (!cfg.has_mem(l)) continue;
+            cudaCheck(cudaStreamSynchronize(stream));
+            cuda_download(idx.data(), mem[l].cache.idx, n);
+            memory_count_accesses(counts[l].data(), idx.data(), n);
+        }
+    }
+
+    // sparse SGD of the memory values on slots[l] of each block, learning rate lr
+    void update_memory_slots(const std::vector<std::vector<int>>& slots, float lr) {
+        for (int l = 0; l < cfg.L; l++) {
+            if (!cfg.has_mem(l) || l >= (int)slots.size() || slots[l].empty()) continue;
+            cudaCheck(cudaStreamSynchronize(stream));  // d_slots may still be read by the previous layer's update
+            cuda_upload(d_slots, slots[l].data(), slots[l].size());
+            memory_sgd_slots(mem[l].values, mem[l].values_master, mem[l].dvalues, d_slots, (int)slots[l].size(), cfg.C, lr, stream);
+        }
+        cudaCheck(cudaStreamSynchronize(stream));
     }
 
     // one AdamW step per tensor (weight decay only on the tensors gpt2_tensors marks), t 1-based.

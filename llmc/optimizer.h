@@ -11,6 +11,10 @@ struct OptConfig {
     double sparse_lr = 0;  // SGD learning rate of sparsely trained memory values
 };
 
+// the SGD learning rate of sparsely trained memory values at a step whose dense rate is lr: --sparse-lr
+// follows the same schedule as --lr
+inline double sparse_sgd_lr(const OptConfig& o, double lr) { return o.sparse_lr > 0 ? o.sparse_lr * lr / o.lr : lr; }
+
 template <class T> struct Optimizer {
     std::vector<T> m, v;  // (grads.size())
     void init(const GPT2<T>& model) { m.assign(model.grads.size(), T(0)); v.assign(model.grads.size(), T(0)); }
@@ -34,7 +38,7 @@ template <class T> struct Optimizer {
                          model.specs[i].size, T(lr), T(o.beta1), T(o.beta2), T(o.eps), model.specs[i].decay ? T(o.wd) : T(0), scale, t);
         }
         if (model.sparse_values) {
-            double slr = (o.sparse_lr > 0 ? o.sparse_lr * lr / o.lr : lr) * scale;  // same schedule as lr
+            double slr = sparse_sgd_lr(o, lr) * scale;
             for (int l = 0; l < model.cfg.L; l++) {
                 if (!model.cfg.has_mem(l) || model.dvalues[l].size() == 0) continue;
                 const std::vector<int>& s = l < (int)slots.size() ? slots[l] : std::vector<int>();
