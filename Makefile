@@ -58,11 +58,11 @@ build/tests$(SAN)/%.o: tests/%.cpp $(HEADERS) $(wildcard tests/*.h)
 $(TEST_BIN): $(TEST_OBJS)
 	$(CXX) $(CXXFLAGS) $(SANFLAGS) $^ -o $@ $(LDLIBS)
 
-# where nvcc exists the CUDA suite is built (a CUDA compile error fails the build) and run first:
+# where nvcc exists the CUDA suite is built, and dev/cuda compiled (a CUDA compile error fails the build), and run first:
 # without a GPU it skips every test and says why. Where the CUDA headers are, the same suite also
 # runs on the CPU emulator (dev/cuda/emu), so the kernels are checked against their CPU twins on
 # every machine. The CPU suite's summary stays the last line
-test: train $(TEST_BIN) $(if $(SAN),,$(CUDA_TEST_BIN) $(EMU_BACKEND) $(EMU_SUITE))
+test: train $(TEST_BIN) $(if $(SAN),,$(CUDA_TEST_BIN) $(CUDA_DEV_CHECK) $(EMU_BACKEND) $(EMU_SUITE))
 	$(if $(SAN),,$(if $(CUDA_TEST_BIN),./$(CUDA_TEST_BIN)))
 	$(if $(SAN),,$(if $(EMU_SUITE),./$(EMU_SUITE)))
 	$(SANENV) ./$(TEST_BIN) $(SANCHECK)

@@ -34,9 +34,12 @@ CUDA_DEV_BINS = $(patsubst dev/cuda/%.cu,build/cuda/%,$(CUDA_DEV_SRCS))
 ifeq ($(HAVE_NVCC),yes)
   CUDA_TEST_BIN = tests/run_tests_cuda
   CUDA_CHECK = cuda-check
+  # the dev/cuda kernel benchmarks, compiled only: make test builds them so that they keep up with llmc/
+  CUDA_DEV_CHECK = $(patsubst %.cu,build/cuda-check/%.o,$(CUDA_DEV_SRCS))
 else
   CUDA_TEST_BIN =
   CUDA_CHECK =
+  CUDA_DEV_CHECK =
 endif
 
 CUDA_INC ?= $(or $(wildcard $(dir $(NVCC))../include/cuda_bf16.h),/usr/local/cuda/include/cuda_bf16.h)

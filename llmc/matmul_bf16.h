@@ -22,13 +22,13 @@ enum MatmulDtype { MM_FP32, MM_BF16, MM_BF16_EMULATED };
 inline MatmulDtype& matmul_dtype() { static MatmulDtype d = MM_FP32; return d; }
 inline const char* matmul_dtype_name(MatmulDtype d) { return d == MM_FP32 ? "fp32" : d == MM_BF16 ? "bf16" : "bf16-emulated"; }
 
-inline uint16_t bf16_round(float f) {  // round to nearest even; NaN stays NaN (its top bits survive)
+inline uint16_t bf16_bits(float f) {  // round to nearest even; NaN stays NaN (its top bits survive)
     uint32_t u;
     memcpy(&u, &f, 4);
     u += 0x7FFF + ((u >> 16) & 1);
     return (uint16_t)(u >> 16);
 }
-inline float bf16_widen(uint16_t h) { uint32_t u = (uint32_t)h << 16; float f; memcpy(&f, &u, 4); return f; }
+inline float bf16_float(uint16_t h) { uint32_t u = (uint32_t)h << 16; float f; memcpy(&f, &u, 4); return f; }
 
 // out (R,S) = op(X) rounded to bf16, contiguous; X is row-major with leading dimension ld, stored
 // (R,S) when trans is 'N' and (S,R) when 'T'. D is uint16_t (bf16 bits) or float (the bf16 value
@@ -38,8 +38,8 @@ void bf16_pack(D* out, char trans, int R, int S, const float* X, int ld) {
     #pragma omp parallel for
     for (int r = 0; r < R; r++)
         for (int s = 0; s < S; s++) {
-            uint16_t h = bf16_round(trans == 'T' ? X[(size_t)s * ld + r] : X[(size_t)r * ld + s]);
-            if constexpr (sizeof(D) == 2) out[(size_t)r * S + s] = h; else out[(size_t)r * S + s] = bf16_widen(h);
+            uint16_t h = bf16_bits(trans == 'T' ? X[(size_t)s * ld + r] : X[(size_t)r * ld + s]);
+            if constexpr (sizeof(D) == 2) out[(size_t)r * S + s] = h; else out[(size_t)r * S + s] = bf16_float(h);
         }
 }
 

@@ -12,19 +12,19 @@
 #include "tests/test_util.h"
 
 TEST_CASE("bf16: rounding to nearest, ties to even") {
-    CHECK(bf16_round(1.0f) == 0x3F80);
-    CHECK(bf16_round(-2.0f) == 0xC000);
-    CHECK(bf16_round(1.0f + 0x1p-8f) == 0x3F80);        // halfway, 0x3F80 is even: down
-    CHECK(bf16_round(1.0f + 3 * 0x1p-8f) == 0x3F82);    // halfway, 0x3F81 is odd: up
-    CHECK(bf16_round(1.0f + 0x1p-8f + 0x1p-20f) == 0x3F81);  // above halfway: up
-    CHECK(std::isnan(bf16_widen(bf16_round(NAN))));
-    CHECK(bf16_widen(bf16_round(3.140625f)) == 3.140625f);  // representable: unchanged
+    CHECK(bf16_bits(1.0f) == 0x3F80);
+    CHECK(bf16_bits(-2.0f) == 0xC000);
+    CHECK(bf16_bits(1.0f + 0x1p-8f) == 0x3F80);        // halfway, 0x3F80 is even: down
+    CHECK(bf16_bits(1.0f + 3 * 0x1p-8f) == 0x3F82);    // halfway, 0x3F81 is odd: up
+    CHECK(bf16_bits(1.0f + 0x1p-8f + 0x1p-20f) == 0x3F81);  // above halfway: up
+    CHECK(std::isnan(bf16_float(bf16_bits(NAN))));
+    CHECK(bf16_float(bf16_bits(3.140625f)) == 3.140625f);  // representable: unchanged
 }
 
 // op(X) as double, X row-major (R,S) for 'N' or (S,R) for 'T'
 static double at(const std::vector<float>& X, char t, int r, int s, int ld, bool round) {
     float v = t == 'T' ? X[(size_t)s * ld + r] : X[(size_t)r * ld + s];
-    return round ? bf16_widen(bf16_round(v)) : v;
+    return round ? bf16_float(bf16_bits(v)) : v;
 }
 
 TEST_CASE("bf16: the emulated twin is an fp32 gemm on bf16-rounded operands, for every transpose") {

@@ -129,9 +129,9 @@ int main(int argc, char** argv) {
     const int C = NH * HS;
     printf("B=%d T=%d NH=%d HS=%d\n", B, T, NH, HS);
     auto qkv = random_bf16((size_t)B * T * 3 * C, 1), dout = random_bf16((size_t)B * T * C, 2);
-    std::vector<float> out((size_t)B * T * C), att((size_t)B * NH * T * T), dqkv(qkv.size(), 0.0f);
-    attention_forward(out.data(), att.data(), qkv.data(), B, T, C, NH);
-    attention_backward(dqkv.data(), dout.data(), qkv.data(), att.data(), B, T, C, NH);
+    std::vector<float> out((size_t)B * T * C), lse((size_t)B * NH * T), dqkv(qkv.size(), 0.0f);
+    attention_forward(out.data(), lse.data(), qkv.data(), B, T, C, NH);
+    attention_backward(dqkv.data(), dout.data(), qkv.data(), out.data(), lse.data(), B, T, C, NH);
     floatX *d_qkv = to_device_bf16(qkv), *d_dout = to_device_bf16(dout), *d_out = cuda_malloc<floatX>(out.size()),
            *d_dqkv = cuda_malloc<floatX>(qkv.size());
     float *d_lse = cuda_malloc<float>((size_t)B * NH * T), *d_D = cuda_malloc<float>((size_t)B * NH * T);
