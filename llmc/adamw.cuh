@@ -10,8 +10,10 @@
 #include "cuda_common.cuh"
 
 // params (N) bf16 out; master (N) fp32 in/out (NULL: the bf16 params are the master copy);
-// grads (N) bf16; m, v (N) fp32 in/out. bc1, bc2 are the bias corrections 1 - beta^t.
-__global__ void adamw_kernel(floatX* params, float* master, const floatX* grads, float* m, float* v, size_t N,
+// grads (N) bf16 (the model's) or fp32 (the memory values'); m, v (N) fp32 in/out. bc1, bc2 are the
+// bias corrections 1 - beta^t.
+template <class G>
+__global__ void adamw_kernel(floatX* params, float* master, const G* grads, float* m, float* v, size_t N,
                              float lr, float beta1, float beta2, float bc1, float bc2, float eps, float wd,
                              float grad_scale, uint32_t seed, bool stochastic) {
     for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < N; i += (size_t)gridDim.x * blockDim.x) {
@@ -29,7 +31,8 @@ __global__ void adamw_kernel(floatX* params, float* master, const floatX* grads,
 
 // one AdamW step over N contiguous parameters; t is the 1-based step (bias correction); seed is
 // used only when stochastic (vary it per step and per tensor). Deterministic for given inputs.
-inline void adamw_update(floatX* params, float* master, const floatX* grads, float* m, float* v, size_t N, float lr,
+template <class G>
+inline void adamw_update(floatX* params, float* master, const G* grads, float* m, float* v, size_t N, float lr,
                          float beta1, float beta2, float eps, float weight_decay, float grad_scale, int t,
                          uint32_t seed, bool stochastic, cudaStream_t stream, int block_size = 512) {
     if (N == 0) return;

@@ -17,7 +17,7 @@ struct CudaTrainer : GpuTrainer {
     std::unique_ptr<NcclComm> nccl;
 #endif
 
-    CudaTrainer(const GPT2<float>& init, Comm& comm) {
+    CudaTrainer(const GPT2<float>& init, Comm& comm) : sparse(init.sparse_values) {
         model.init_from(init);
         if (comm.size == 1) return;
 #ifdef LLMC_CUDA_EMU
@@ -35,48 +35,73 @@ struct CudaTrainer : GpuTrainer {
         return loss;
     }
 
-    // memory layers present: the base is frozen and only their values train (memory-sparse)
-    bool sparse_memory() const { return model.cfg.mem_layers != 0; }
+    // with memory layers the base is frozen and only their values train: by SGD on the chosen
+    // slots (memory-sparse, init.sparse_values) or by AdamW on all of them (memory)
+    bool memory_only() const { return model.cfg.mem_layers != 0; }
+    bool sparse = false;
+    size_t values_size() const { return model.cfg.mem.N() * model.cfg.C; }
 
     void allreduce_grads() override {
 #ifndef LLMC_CUDA_EMU
         if (!nccl) return;
-        if (!sparse_memory()) nccl->allreduce_avg(model.grads, model.num_params);
+        if (!memory_only()) nccl->allreduce_avg(model.grads, model.num_params);
         for (MemLayerCuda& M : model.mem)
-            if (M.dvalues) nccl->allreduce_avg(M.dvalues, model.cfg.mem.N() * model.cfg.C);
+            if (M.dvalues) nccl->allreduce_avg(M.dvalues, values_size());
 #endif
     }
 
-    double grad_norm() override { return sparse_memory() ? model.memory_grad_norm() : model.grad_norm(); }
+    double grad_norm() override { return memory_only() ? model.memory_grad_norm() : model.grad_norm(); }
 
     void count_slots(std::vector<std::vector<int>>& counts) override { model.count_slots(counts); }
 
     void update(const OptConfig& o, double lr, float clip_scale, int t, const std::vector<std::vector<int>>& slots) override {
-        if (sparse_memory()) model.update_memory_slots(slots, (float)(sparse_sgd_lr(o, lr) * clip_scale));
-        else model.update((float)lr, (float)o.beta1, (float)o.beta2, (float)o.eps, (float)o.wd, clip_scale, t);
+        if (!memory_only()) model.update((float)lr, (float)o.beta1, (float)o.beta2, (float)o.eps, (float)o.wd, clip_scale, t);
+        else if (sparse) model.update_memory_slots(slots, (float)(sparse_sgd_lr(o, lr) * clip_scale));
+        else model.update_memory_adamw((float)lr, (float)o.beta1, (float)o.beta2, (float)o.eps, clip_scale, t);
     }
 
     void download(GPT2<float>& m) override {
         std::vector<float> w = model.get_master();
         std::copy(w.begin(), w.end(), m.params.begin());  // the base tensors come first (init_from checks)
         for (int l = 0; l < model.cfg.L; l++)
-            if (model.cfg.has_mem(l)) cuda_download(m.p.mem[l].values, model.mem[l].values_master, model.cfg.mem.N() * model.cfg.C);
+            if (model.cfg.has_mem(l)) cuda_download(m.p.mem[l].values, model.mem[l].values_master, values_size());
     }
 
-    // the moments of the dense trainable tensors: none when only memory values train (by SGD)
+    // the moments of the dense trainable tensors, in the CPU optimizer's layout: all weights in
+    // order; or every memory layer's values, block by block; or none (memory-sparse trains by SGD)
     void get_moments(std::vector<float>& m, std::vector<float>& v) override {
-        if (sparse_memory()) { m.clear(); v.clear(); return; }
+        m.clear(); v.clear();
+        if (memory_only()) {
+            if (sparse) return;
+            for (MemLayerCuda& M : model.mem) {
+                if (!M.values) continue;
+                std::vector<float> a(values_size(), 0.0f), b(values_size(), 0.0f);
+                if (M.adam_m) { a = model.download_f32(M.adam_m, a.size()); b = model.download_f32(M.adam_v, b.size()); }
+                m.insert(m.end(), a.begin(), a.end());
+                v.insert(v.end(), b.begin(), b.end());
+            }
+            return;
+        }
         if (!model.adam_m) { m.assign(model.num_params, 0.0f); v.assign(model.num_params, 0.0f); return; }
         m = model.download_f32(model.adam_m, model.num_params);
         v = model.download_f32(model.adam_v, model.num_params);
     }
 
     void set_moments(const std::vector<float>& m, const std::vector<float>& v) override {
-        if (sparse_memory()) {
-            if (!m.empty() || !v.empty()) fatal(EXIT_RUNTIME, "training state holds AdamW moments, but memory-sparse trains by SGD");
+        size_t want = model.num_params;
+        if (memory_only()) want = sparse ? 0 : values_size() * __builtin_popcount(model.cfg.mem_layers);
+        if (m.size() != want || v.size() != want) fatal(EXIT_RUNTIME, "training state's moments (%zu) do not match what trains on the GPU (%zu)", m.size(), want);
+        if (memory_only()) {
+            size_t off = 0;
+            for (MemLayerCuda& M : model.mem) {
+                if (!M.values || sparse) continue;
+                if (!M.adam_m) { M.adam_m = cuda_malloc<float>(values_size()); M.adam_v = cuda_malloc<float>(values_size()); }
+                cuda_upload(M.adam_m, m.data() + off, values_size());
+                cuda_upload(M.adam_v, v.data() + off, values_size());
+                off += values_size();
+            }
             return;
         }
-        if (m.size() != model.num_params || v.size() != model.num_params) fatal(EXIT_RUNTIME, "training state does not match the GPU model's size");
         if (!model.adam_m) { model.adam_m = cuda_malloc<float>(model.num_params); model.adam_v = cuda_malloc<float>(model.num_params); }
         cuda_upload(model.adam_m, m.data(), model.num_params);
         cuda_upload(model.adam_v, v.data(), model.num_params);

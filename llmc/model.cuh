@@ -3,11 +3,13 @@
 // The order of operations is model.h's, with two fusions: the residual add runs inside the next
 // LayerNorm (fused_residual_forward), and GELU runs in the fc matmul's cuBLASLt epilogue (forward
 // and, on Hopper, backward; see matmul.cuh). Attention saves only its logsumexp (B,NH,T), never
-// the (T,T) probabilities. Gradients are deterministic (no float atomics anywhere).
+// the (T,T) probabilities. Plain GPT-2's gradients are deterministic (no float atomics;
+// the memory layer's key and value gradients use them).
 // Checkpoints are read through model.h's GPT2<float>::load (llm.c format, fp32 or bf16).
 // Memory layers (memory.cuh, ungated) sit beside the MLP of their blocks as in model.h; their values
-// keep fp32 master weights and a dense fp32 gradient, and train by sparse SGD on host-chosen slots
-// (--train memory-sparse; everything else frozen). LoRA has kernels (lora.cuh) but no place here yet.
+// keep fp32 master weights and a dense fp32 gradient, and train alone (the rest frozen): by AdamW on
+// every value (--train memory) or by SGD on host-chosen slots (--train memory-sparse). LoRA has
+// kernels (lora.cuh) but no place here yet.
 // Used by tests/test_cuda.cu (whole-model checks), dev/cuda/bench_gpt2.cu and llmc/device_cuda.cu.
 #pragma once
 #include <cmath>
@@ -56,6 +58,7 @@ struct CudaParamPtrs {
 struct MemLayerCuda {
     floatX *wq = nullptr, *bq = nullptr, *keys = nullptr, *values = nullptr;
     float *values_master = nullptr, *dvalues = nullptr;
+    float *adam_m = nullptr, *adam_v = nullptr;  // (N,C), --train memory only
     MemoryCacheCuda cache{};
 };
 
@@ -189,7 +192,7 @@ struct GPT2Cuda {
         void* bufs[] = {params, grads, master, adam_m, adam_v, d_norm, d_slots};
         for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
         for (MemLayerCuda& M : mem) {
-            void* mb[] = {M.wq, M.bq, M.keys, M.values, M.values_master, M.dvalues};
+            void* mb[] = {M.wq, M.bq, M.keys, M.values, M.values_master, M.dvalues, M.adam_m, M.adam_v};
             for (void* b : mb) if (b) cudaCheck(cudaFree(b));
         }
         mem.clear();
@@ -409,6 +412,22 @@ struct GPT2Cuda {
             memory_sgd_slots(mem[l].values, mem[l].values_master, mem[l].dvalues, d_slots, (int)slots[l].size(), cfg.C, lr, stream);
         }
         cudaCheck(cudaStreamSynchronize(stream));
+    }
+
+    // AdamW on every memory value (no weight decay: values are not matrices), gradients scaled by grad_scale
+    void update_memory_adamw(float lr, float beta1, float beta2, float eps, float grad_scale, int t) {
+        const size_t n = cfg.mem.N() * cfg.C;
+        for (MemLayerCuda& M : mem) {
+            if (!M.values) continue;
+            if (!M.adam_m) {
+                M.adam_m = cuda_malloc<float>(n);
+                M.adam_v = cuda_malloc<float>(n);
+                cudaCheck(cudaMemsetAsync(M.adam_m, 0, n * sizeof(float), stream));
+                cudaCheck(cudaMemsetAsync(M.adam_v, 0, n * sizeof(float), stream));
+            }
+            adamw_update(M.values, M.values_master, M.dvalues, M.adam_m, M.adam_v, n, lr, beta1, beta2, eps, 0.0f,
+                         grad_scale, t, 0, false, stream);
+        }
     }
 
     // one AdamW step per tensor (weight decay only on the tensors gpt2_tensors marks), t 1-based.
