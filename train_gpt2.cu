@@ -37,9 +37,10 @@ subcommands:
       --total-batch N (B*T)           tokens per optimizer step; a multiple of B*T (grad accumulation)
       --steps N (600)  --lr X (2e-3)  --warmup N (50)  --min-lr-frac X (0.1)
       --wd X (0.1)  --clip X (1.0)  --seed N (1337)  --threads N (all cores)
-      --device auto|cpu|cuda (auto)   cuda: bf16 on the GPU (--train full of plain GPT-2, or
-                                      memory / memory-sparse with ungated memory layers); auto
-                                      picks it when a GPU is visible and says which backend it uses
+      --device auto|cpu|cuda (auto)   cuda: bf16 on the GPU (--train full of plain GPT-2, lora
+                                      of rank 8k, memory / memory-sparse with ungated memory
+                                      layers); auto picks it when a GPU is visible and says
+                                      which backend it uses
       --data DIR (out/data)           train.bin or train_*.bin shards, val.bin, tokenizer.bin
       --out DIR (out/pretrain)        checkpoint, training state, log, plot
       --val-every N (100)  --val-batches N (20)  --save-every N (0 = only at the end)
@@ -714,8 +715,13 @@ static int cmd_train(Args& a, bool inject) {
     std::string gpu_name, no_gpu;
     GpuBackend cuda;
     bool use_gpu = device != "cpu" && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
-    bool gpu_mode = (mode == "full" && !c.mem_layers) || ((mode == "memory" || mode == "memory-sparse") && !c.mem.gated);
-    if (use_gpu && (!gpu_mode || c.lora_rank)) { use_gpu = false; no_gpu = "the GPU backend trains --train full (plain GPT-2), memory and memory-sparse (ungated memory layers) only"; }
+    bool plain = !c.mem_layers && !c.lora_rank;
+    bool gpu_mode = (mode == "full" && plain) || (mode == "lora" && !c.mem_layers && c.lora_rank % 8 == 0) ||
+                    ((mode == "memory" || mode == "memory-sparse") && !c.lora_rank && !c.mem.gated);
+    if (use_gpu && !gpu_mode) {
+        use_gpu = false;
+        no_gpu = "the GPU backend trains --train full (plain GPT-2), lora (rank divisible by 8), memory and memory-sparse (ungated memory layers) only";
+    }
     if (use_gpu && recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
     if (device == "cuda" && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
     std::unique_ptr<GpuTrainer> gpu(use_gpu ? cuda.create(m, comm) : nullptr);

@@ -4,7 +4,7 @@
 #   2. make train (the CPU trainer) and the CUDA builds: tests/run_tests_cuda, build/cuda/*
 #   3. the CUDA test suite (kernels vs CPU twins, the GPU model vs the PyTorch vectors, determinism),
 #      then ./train --device cuda: the trainer's own GPU path for 200 steps of the default model,
-#      and sparse memory finetuning of that model on the GPU (inject --train memory-sparse, 50 steps)
+#      then sparse memory finetuning and LoRA of that model on the GPU (inject, 50 steps each)
 #   4. the GPT-2 124M training-step benchmark (B x T = 16 x 1024; 8 x 1024 if that fails):
 #      ms/step, tokens/s, MFU against the GPU's dense bf16 peak
 #   5. if time is left: the dev/cuda kernel benchmarks (layernorm, attention, classifier, matmul)
@@ -98,6 +98,8 @@ if [ -f out/gpu_check_train/model.bin ]; then
     run_step memory-sparse-cuda 120 1 ./train inject --device cuda --init-ckpt out/gpu_check_train/model.bin --data out/data \
         --df-data out/data --df-batches 20 --train memory-sparse --mem-layers 2 --steps 50 --val-every 25 --sample-tokens 0 \
         --out out/gpu_check_memory
+    run_step lora-cuda 120 1 ./train inject --device cuda --init-ckpt out/gpu_check_train/model.bin --data out/data \
+        --train lora --lora-rank 16 --steps 50 --val-every 25 --sample-tokens 0 --out out/gpu_check_lora
 else
     skip_step memory-sparse-cuda "no checkpoint from train-cuda"; FAILED=1
 fi
@@ -137,9 +139,11 @@ done
     if [ -f "$LOG_DIR/train-cuda.log" ]; then
         grep -E '^backend|^step +200/|val loss' "$LOG_DIR/train-cuda.log" | sed "s/^/train-cuda: /" || true
     fi
-    if [ -f "$LOG_DIR/memory-sparse-cuda.log" ]; then
-        grep -E '^backend|^step +50/|val loss|frozen weights' "$LOG_DIR/memory-sparse-cuda.log" | sed "s/^/memory-sparse-cuda: /" || true
-    fi
+    for r in memory-sparse-cuda lora-cuda; do
+        if [ -f "$LOG_DIR/$r.log" ]; then
+            grep -E '^backend|^step +50/|val loss|frozen weights' "$LOG_DIR/$r.log" | sed "s/^/$r: /" || true
+        fi
+    done
     for b in bench-gpt2 bench-gpt2-b8; do
         if [ -f "$LOG_DIR/$b.log" ]; then
             grep -E 'timed steps|phases of one step' "$LOG_DIR/$b.log" | sed "s/^/$b: /" || true

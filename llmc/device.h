@@ -5,9 +5,9 @@
 // which ./train loads at run time: the trainer never links CUDA itself (cuBLASLt alone adds ~200 MB
 // of resident memory to a process), and it loads the library only when a CUDA driver is installed,
 // or when LLMC_CUDA_LIB names a library to use (the emulator's build, in tests/test_device.cpp).
-// The GPU trains plain GPT-2 (--train full), or ungated memory layers on a frozen GPT-2 (--train
-// memory: AdamW on all values; memory-sparse: SGD on the slots the trainer picks); LoRA and
-// memory-keys train on the CPU.
+// The GPU trains plain GPT-2 (--train full), LoRA adapters of rank 8k (--train lora), or ungated
+// memory layers on a frozen GPT-2 (--train memory: AdamW on all values; memory-sparse: SGD on the
+// slots the trainer picks); memory-keys and gated memories train on the CPU.
 #pragma once
 #include <dlfcn.h>
 #include <cstdlib>
@@ -28,8 +28,8 @@ struct GpuTrainer {
     // counts[l] (N) += block l's memory slot accesses in the last forward
     virtual void count_slots(std::vector<std::vector<int>>& counts) = 0;
     // gradients scaled by clip_scale first; t is 1-based. Plain GPT-2: AdamW (decay on the
-    // matrices). With memory layers, the rest frozen: AdamW on the values (memory), or SGD of the
-    // values on slots[l] (memory-sparse, sparse_sgd_lr)
+    // matrices). Otherwise the base is frozen: AdamW on the adapters (lora) or on the memory values
+    // (memory), or SGD of the values on slots[l] (memory-sparse, sparse_sgd_lr)
     virtual void update(const OptConfig& o, double lr, float clip_scale, int t, const std::vector<std::vector<int>>& slots) = 0;
     virtual void download(GPT2<float>& m) = 0;  // the fp32 master weights (and memory values) into the CPU model
     // the AdamW moments in the CPU optimizer's (compact, checkpoint-order) layout, and back

@@ -17,8 +17,10 @@ struct CudaTrainer : GpuTrainer {
     std::unique_ptr<NcclComm> nccl;
 #endif
 
-    CudaTrainer(const GPT2<float>& init, Comm& comm) : sparse(init.sparse_values) {
+    CudaTrainer(const GPT2<float>& init, Comm& comm) {
         model.init_from(init);
+        if (init.cfg.lora_rank) trains = ADAPTERS;
+        if (init.cfg.mem_layers) trains = init.sparse_values ? VALUES_SGD : VALUES_ADAMW;
         if (comm.size == 1) return;
 #ifdef LLMC_CUDA_EMU
         fatal(EXIT_USAGE, "the CUDA emulator has no NCCL: run one process");
@@ -35,76 +37,84 @@ struct CudaTrainer : GpuTrainer {
         return loss;
     }
 
-    // with memory layers the base is frozen and only their values train: by SGD on the chosen
-    // slots (memory-sparse, init.sparse_values) or by AdamW on all of them (memory)
-    bool memory_only() const { return model.cfg.mem_layers != 0; }
-    bool sparse = false;
+    // what trains (the rest is frozen): every weight (full), the adapters (lora), or the memory
+    // values, by AdamW (memory) or by SGD on the chosen slots (memory-sparse, init.sparse_values)
+    enum Trains { WEIGHTS, ADAPTERS, VALUES_ADAMW, VALUES_SGD } trains = WEIGHTS;
     size_t values_size() const { return model.cfg.mem.N() * model.cfg.C; }
 
     void allreduce_grads() override {
 #ifndef LLMC_CUDA_EMU
         if (!nccl) return;
-        if (!memory_only()) nccl->allreduce_avg(model.grads, model.num_params);
+        if (trains == WEIGHTS) nccl->allreduce_avg(model.grads, model.num_params);
+        if (trains == ADAPTERS) nccl->allreduce_avg(model.lora_grads, model.lora_size);
         for (MemLayerCuda& M : model.mem)
             if (M.dvalues) nccl->allreduce_avg(M.dvalues, values_size());
 #endif
     }
 
-    double grad_norm() override { return memory_only() ? model.memory_grad_norm() : model.grad_norm(); }
+    double grad_norm() override {
+        return trains == WEIGHTS ? model.grad_norm() : trains == ADAPTERS ? model.lora_grad_norm() : model.memory_grad_norm();
+    }
 
     void count_slots(std::vector<std::vector<int>>& counts) override { model.count_slots(counts); }
 
     void update(const OptConfig& o, double lr, float clip_scale, int t, const std::vector<std::vector<int>>& slots) override {
-        if (!memory_only()) model.update((float)lr, (float)o.beta1, (float)o.beta2, (float)o.eps, (float)o.wd, clip_scale, t);
-        else if (sparse) model.update_memory_slots(slots, (float)(sparse_sgd_lr(o, lr) * clip_scale));
-        else model.update_memory_adamw((float)lr, (float)o.beta1, (float)o.beta2, (float)o.eps, clip_scale, t);
+        const float b1 = (float)o.beta1, b2 = (float)o.beta2, eps = (float)o.eps;
+        switch (trains) {
+            case WEIGHTS: model.update((float)lr, b1, b2, eps, (float)o.wd, clip_scale, t); break;
+            case ADAPTERS: model.update_lora((float)lr, b1, b2, eps, clip_scale, t); break;
+            case VALUES_ADAMW: model.update_memory_adamw((float)lr, b1, b2, eps, clip_scale, t); break;
+            case VALUES_SGD: model.update_memory_slots(slots, (float)(sparse_sgd_lr(o, lr) * clip_scale)); break;
+        }
     }
 
     void download(GPT2<float>& m) override {
         std::vector<float> w = model.get_master();
         std::copy(w.begin(), w.end(), m.params.begin());  // the base tensors come first (init_from checks)
+        if (model.lora_size) cuda_download(m.params.data() + m.offset[16], model.lora_master, model.lora_size);
         for (int l = 0; l < model.cfg.L; l++)
             if (model.cfg.has_mem(l)) cuda_download(m.p.mem[l].values, model.mem[l].values_master, values_size());
     }
 
-    // the moments of the dense trainable tensors, in the CPU optimizer's layout: all weights in
-    // order; or every memory layer's values, block by block; or none (memory-sparse trains by SGD)
+    // the (device m, v, size) pairs of the AdamW moments, in the CPU optimizer's layout: all weights;
+    // the adapters; every memory layer's values, block by block; nothing for SGD. Allocated here
+    // when missing (zeros)
+    std::vector<std::pair<float**, float**>> moments(size_t* each) {
+        std::vector<std::pair<float**, float**>> v;
+        *each = trains == WEIGHTS ? model.num_params : trains == ADAPTERS ? model.lora_size : values_size();
+        if (trains == WEIGHTS) v.push_back({&model.adam_m, &model.adam_v});
+        if (trains == ADAPTERS) v.push_back({&model.lora_m, &model.lora_v});
+        if (trains == VALUES_ADAMW)
+            for (MemLayerCuda& M : model.mem)
+                if (M.values) v.push_back({&M.adam_m, &M.adam_v});
+        for (auto& mv : v)
+            for (float** p : {mv.first, mv.second})
+                if (!*p) {
+                    *p = cuda_malloc<float>(*each);
+                    cudaCheck(cudaMemset(*p, 0, *each * sizeof(float)));
+                }
+        return v;
+    }
+
     void get_moments(std::vector<float>& m, std::vector<float>& v) override {
         m.clear(); v.clear();
-        if (memory_only()) {
-            if (sparse) return;
-            for (MemLayerCuda& M : model.mem) {
-                if (!M.values) continue;
-                std::vector<float> a(values_size(), 0.0f), b(values_size(), 0.0f);
-                if (M.adam_m) { a = model.download_f32(M.adam_m, a.size()); b = model.download_f32(M.adam_v, b.size()); }
-                m.insert(m.end(), a.begin(), a.end());
-                v.insert(v.end(), b.begin(), b.end());
-            }
-            return;
+        size_t n;
+        for (auto& mv : moments(&n)) {
+            std::vector<float> a = model.download_f32(*mv.first, n), b = model.download_f32(*mv.second, n);
+            m.insert(m.end(), a.begin(), a.end());
+            v.insert(v.end(), b.begin(), b.end());
         }
-        if (!model.adam_m) { m.assign(model.num_params, 0.0f); v.assign(model.num_params, 0.0f); return; }
-        m = model.download_f32(model.adam_m, model.num_params);
-        v = model.download_f32(model.adam_v, model.num_params);
     }
 
     void set_moments(const std::vector<float>& m, const std::vector<float>& v) override {
-        size_t want = model.num_params;
-        if (memory_only()) want = sparse ? 0 : values_size() * __builtin_popcount(model.cfg.mem_layers);
-        if (m.size() != want || v.size() != want) fatal(EXIT_RUNTIME, "training state's moments (%zu) do not match what trains on the GPU (%zu)", m.size(), want);
-        if (memory_only()) {
-            size_t off = 0;
-            for (MemLayerCuda& M : model.mem) {
-                if (!M.values || sparse) continue;
-                if (!M.adam_m) { M.adam_m = cuda_malloc<float>(values_size()); M.adam_v = cuda_malloc<float>(values_size()); }
-                cuda_upload(M.adam_m, m.data() + off, values_size());
-                cuda_upload(M.adam_v, v.data() + off, values_size());
-                off += values_size();
-            }
-            return;
+        size_t n;
+        auto mv = moments(&n);
+        if (m.size() != n * mv.size() || v.size() != m.size())
+            fatal(EXIT_RUNTIME, "training state's moments (%zu) do not match what trains on the GPU (%zu)", m.size(), n * mv.size());
+        for (size_t i = 0; i < mv.size(); i++) {
+            cuda_upload(*mv[i].first, m.data() + i * n, n);
+            cuda_upload(*mv[i].second, v.data() + i * n, n);
         }
-        if (!model.adam_m) { model.adam_m = cuda_malloc<float>(model.num_params); model.adam_v = cuda_malloc<float>(model.num_params); }
-        cuda_upload(model.adam_m, m.data(), model.num_params);
-        cuda_upload(model.adam_v, v.data(), model.num_params);
     }
 };
 

@@ -8,8 +8,9 @@
 // Checkpoints are read through model.h's GPT2<float>::load (llm.c format, fp32 or bf16).
 // Memory layers (memory.cuh, ungated) sit beside the MLP of their blocks as in model.h; their values
 // keep fp32 master weights and a dense fp32 gradient, and train alone (the rest frozen): by AdamW on
-// every value (--train memory) or by SGD on host-chosen slots (--train memory-sparse). LoRA has
-// kernels (lora.cuh) but no place here yet.
+// every value (--train memory) or by SGD on host-chosen slots (--train memory-sparse). LoRA adapters
+// (lora.cuh) sit on the four matrices of every block as in model.h and train alone by AdamW
+// (--train lora); the fc GELU then runs unfused, since the adapter adds to its input.
 // Used by tests/test_cuda.cu (whole-model checks), dev/cuda/bench_gpt2.cu and llmc/device_cuda.cu.
 #pragma once
 #include <cmath>
@@ -23,6 +24,7 @@
 #include "gelu.cuh"
 #include "global_norm.cuh"
 #include "layernorm.cuh"
+#include "lora.cuh"
 #include "matmul.cuh"
 #include "memory.cuh"
 #include "model.h"
@@ -75,6 +77,12 @@ struct GPT2Cuda {
     cudaStream_t stream = nullptr;
     std::vector<MemLayerCuda> mem;               // (L); only blocks with a memory have buffers
     int* d_slots = nullptr;                      // (N) the slots of one sparse update
+    // LoRA (rank r > 0): the 8 adapter tensors of model.h's spec order, contiguous: A (L,r,in), B (L,out,r)
+    // for qkv, attproj, fc, fcproj; bf16 copy, fp32 master, bf16 gradients, AdamW moments
+    size_t lora_size = 0;
+    std::vector<size_t> lora_off;                // (8) offsets of the adapter tensors
+    floatX *lora = nullptr, *lora_grads = nullptr;
+    float *lora_master = nullptr, *lora_m = nullptr, *lora_v = nullptr;
 
     // activations for a (B,T) batch; per-layer buffers stacked over L
     int B = 0, T = 0;
@@ -100,6 +108,8 @@ struct GPT2Cuda {
     floatX* dfch = nullptr;                       // (B,T,4C)
     floatX* proj = nullptr;                       // (B,T,C): a projection's output before the residual add
     floatX *mem_out = nullptr, *dln_mem = nullptr;  // (B,T,C): a memory's output; its d(ln2)
+    floatX* lora_u = nullptr;                     // (L,4,B,T,r) the adapters' low-rank activations
+    floatX* lora_du = nullptr;                    // (B,T,r) backward scratch
     float* scratch = nullptr;                     // fp32 scratch of the reductions (size scratch_floats)
     size_t scratch_floats = 0;
     int* enc_workspace = nullptr;                 // encoder backward buckets
@@ -124,10 +134,10 @@ struct GPT2Cuda {
         specs = gpt2_base_tensors(cfg);
         num_params = 0;
         for (auto& s : specs) num_params += s.size;
-        if (cfg.lora_rank || (cfg.mem_layers && cfg.mem.gated))
-            fatal(EXIT_RUNTIME, "the GPU model runs GPT-2 with ungated memory layers only (no LoRA, no --mem-gated)");
+        if ((cfg.mem_layers && cfg.mem.gated) || (cfg.mem_layers && cfg.lora_rank) || cfg.lora_rank % 8)
+            fatal(EXIT_RUNTIME, "the GPU model runs GPT-2 with ungated memory layers or LoRA of a rank divisible by 8, not both");
         cuda_require(cpu.offset[15] + specs[15].size == num_params, "the base tensors must come first");
-        gelu_fusion = gelu_fusion_level >= 0 ? gelu_fusion_level : default_gelu_fusion();
+        gelu_fusion = cfg.lora_rank ? GELU_FUSION_NONE : gelu_fusion_level >= 0 ? gelu_fusion_level : default_gelu_fusion();
         cudaCheck(cudaStreamCreate(&stream));
         params = cuda_malloc<floatX>(num_params);
         grads = cuda_malloc<floatX>(num_params);
@@ -138,6 +148,17 @@ struct GPT2Cuda {
         p.point(params, specs);
         g.point(grads, specs);
         d_norm = cuda_malloc<float>(1);
+        lora_off.clear();
+        lora_size = 0;
+        for (size_t i = 16; i < cpu.specs.size() && cpu.specs[i].group == G_LORA; i++) { lora_off.push_back(lora_size); lora_size += cpu.specs[i].size; }
+        if (lora_size) {
+            lora = cuda_malloc<floatX>(lora_size);
+            lora_grads = cuda_malloc<floatX>(lora_size);
+            lora_master = cuda_malloc<float>(lora_size);
+            cuda_upload(lora_master, cpu.params.data() + cpu.offset[16], lora_size);  // adapters follow the base
+            fp32_to_bf16(lora, lora_master, lora_size, stream);
+            cudaCheck(cudaMemsetAsync(lora_grads, 0, lora_size * sizeof(floatX), stream));
+        }
         mem.assign(cfg.L, MemLayerCuda());
         for (int l = 0; l < cfg.L; l++) {
             if (!cfg.has_mem(l)) continue;
@@ -172,14 +193,14 @@ struct GPT2Cuda {
     void free_activations() {
         void* bufs[] = {encoded, ln1, ln1_mean, ln1_rstd, qkv, atty, att_lse, residual2, ln2, ln2_mean, ln2_rstd,
                         fch, fch_gelu, residual3, lnf, lnf_mean, lnf_rstd, logits, losses, dresidual, dln, datty,
-                        dqkv, dfch, proj, scratch, enc_workspace, d_inputs, d_targets, mem_out, dln_mem};
+                        dqkv, dfch, proj, scratch, enc_workspace, d_inputs, d_targets, mem_out, dln_mem, lora_u, lora_du};
         for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
         for (MemLayerCuda& M : mem) {
             void* mb[] = {M.cache.q, M.cache.qn, M.cache.rstd, M.cache.idx, M.cache.w, M.cache.scratch};
             for (void* b : mb) if (b) cudaCheck(cudaFree(b));
             M.cache = MemoryCacheCuda{};
         }
-        mem_out = dln_mem = nullptr;
+        mem_out = dln_mem = lora_u = lora_du = nullptr;
         encoded = ln1 = qkv = atty = residual2 = ln2 = fch = fch_gelu = residual3 = lnf = logits = nullptr;
         dresidual = dln = datty = dqkv = dfch = proj = nullptr;
         ln1_mean = ln1_rstd = att_lse = ln2_mean = ln2_rstd = lnf_mean = lnf_rstd = losses = scratch = nullptr;
@@ -189,7 +210,7 @@ struct GPT2Cuda {
     void free_all() {
         if (stream) cudaCheck(cudaStreamSynchronize(stream));
         free_activations();
-        void* bufs[] = {params, grads, master, adam_m, adam_v, d_norm, d_slots};
+        void* bufs[] = {params, grads, master, adam_m, adam_v, d_norm, d_slots, lora, lora_grads, lora_master, lora_m, lora_v};
         for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
         for (MemLayerCuda& M : mem) {
             void* mb[] = {M.wq, M.bq, M.keys, M.values, M.values_master, M.dvalues, M.adam_m, M.adam_v};
@@ -197,6 +218,9 @@ struct GPT2Cuda {
         }
         mem.clear();
         d_slots = nullptr;
+        lora = lora_grads = nullptr;
+        lora_master = lora_m = lora_v = nullptr;
+        lora_size = 0;
         params = grads = nullptr;
         master = adam_m = adam_v = d_norm = nullptr;
         if (stream) cudaCheck(cudaStreamDestroy(stream));
@@ -242,6 +266,10 @@ struct GPT2Cuda {
         d_inputs = cuda_malloc<int>(BT);
         d_targets = cuda_malloc<int>(BT);
         h_losses.assign(BT, 0.0f);
+        if (cfg.lora_rank) {
+            lora_u = cuda_malloc<floatX>(L * 4 * BT * cfg.lora_rank);
+            lora_du = cuda_malloc<floatX>(BT * cfg.lora_rank);
+        }
         if (cfg.mem_layers) {
             mem_out = cuda_malloc<floatX>(BT * C);
             dln_mem = cuda_malloc<floatX>(BT * C);
@@ -256,6 +284,25 @@ struct GPT2Cuda {
     }
 
     // ---- forward / backward ----
+
+    // block l's adapter on matrix m (lora_matrices() order: qkv, attproj, fc, fcproj), inp (BT,IC) -> out (BT,OC) +=
+    void lora_fwd(int l, int m, floatX* out, const floatX* inp, int IC, int OC) {
+        if (!cfg.lora_rank) return;
+        const int r = cfg.lora_rank;
+        const size_t BT = (size_t)B * T;
+        lora_forward(out, lora_u + ((size_t)l * 4 + m) * BT * r, inp, lora + lora_off[2 * m] + (size_t)l * r * IC,
+                     lora + lora_off[2 * m + 1] + (size_t)l * OC * r, (int)BT, IC, OC, r, (float)cfg.lora_alpha / r, stream);
+    }
+    // its backward: the adapter's gradients +=, dinp (BT,IC) +=
+    void lora_bwd(int l, int m, floatX* dinp, const floatX* dout, const floatX* inp, int IC, int OC) {
+        if (!cfg.lora_rank) return;
+        const int r = cfg.lora_rank;
+        const size_t BT = (size_t)B * T, a = lora_off[2 * m] + (size_t)l * r * IC, b = lora_off[2 * m + 1] + (size_t)l * OC * r;
+        lora_backward(dinp, lora_grads + a, lora_grads + b, lora_du, dout, inp, lora_u + ((size_t)l * 4 + m) * BT * r,
+                      lora + a, lora + b, (int)BT, IC, OC, r, (float)cfg.lora_alpha / r, stream);
+    }
+    // a base weight's gradient buffer, or NULL when the base is frozen (LoRA or memory layers train)
+    floatX* gw(floatX* x) const { return cfg.lora_rank || cfg.mem_layers ? nullptr : x; }
 
     // inputs, targets are (B,T) on the host; targets may be NULL (logits are kept). With targets,
     // returns the mean loss; if grad_scale != 0 the logits are replaced by dlogits scaled by
@@ -283,13 +330,22 @@ struct GPT2Cuda {
             floatX* l_fchg = fch_gelu + l * BT * 4 * C;
             floatX* l_res3 = residual3 + l * BT * C;
             matmul_forward(l_qkv, l_ln1, p.qkvw + (size_t)l * 3 * C * C, p.qkvb + l * 3 * C, (int)BT, C, 3 * C, stream);
+            lora_fwd(l, 0, l_qkv, l_ln1, C, 3 * C);
             attention_forward(l_atty, l_lse, l_qkv, b, t, C, NH, stream);
             matmul_forward(proj, l_atty, p.attprojw + (size_t)l * C * C, p.attprojb + l * C, (int)BT, C, C, stream);
+            lora_fwd(l, 1, proj, l_atty, C, C);
             fused_residual_forward(l_res2, l_ln2, ln2_mean + l * BT, ln2_rstd + l * BT, residual, proj,
                                    p.ln2w + l * C, p.ln2b + l * C, (int)BT, C, stream);
-            matmul_forward(l_fchg, l_ln2, p.fcw + (size_t)l * 4 * C * C, p.fcb + l * 4 * C, (int)BT, C, 4 * C, stream,
-                           l_fch, gelu_fusion);
+            if (cfg.lora_rank) {  // the adapter adds to GELU's input: no fused epilogue
+                matmul_forward(l_fch, l_ln2, p.fcw + (size_t)l * 4 * C * C, p.fcb + l * 4 * C, (int)BT, C, 4 * C, stream);
+                lora_fwd(l, 2, l_fch, l_ln2, C, 4 * C);
+                gelu_forward(l_fchg, l_fch, BT * 4 * C, stream);
+            } else {
+                matmul_forward(l_fchg, l_ln2, p.fcw + (size_t)l * 4 * C * C, p.fcb + l * 4 * C, (int)BT, C, 4 * C, stream,
+                               l_fch, gelu_fusion);
+            }
             matmul_forward(proj, l_fchg, p.fcprojw + (size_t)l * 4 * C * C, p.fcprojb + l * C, (int)BT, 4 * C, C, stream);
+            lora_fwd(l, 3, proj, l_fchg, 4 * C, C);
             if (cfg.has_mem(l)) {  // the memory reads the MLP's input and adds to the residual beside it
                 MemLayerCuda& M = mem[l];
                 memory_forward(cfg.mem, mem_out, M.cache, M.wq, M.bq, M.keys, M.values, l_ln2, (int)BT, stream);
@@ -318,6 +374,7 @@ struct GPT2Cuda {
 
     void zero_grad() {
         cudaCheck(cudaMemsetAsync(grads, 0, num_params * sizeof(floatX), stream));
+        if (lora_grads) cudaCheck(cudaMemsetAsync(lora_grads, 0, lora_size * sizeof(floatX), stream));
         for (MemLayerCuda& M : mem)
             if (M.dvalues) cudaCheck(cudaMemsetAsync(M.dvalues, 0, cfg.mem.N() * cfg.C * sizeof(float), stream));
     }
@@ -327,7 +384,7 @@ struct GPT2Cuda {
         const int C = cfg.C, NH = cfg.NH, L = cfg.L, b = B, t = T;
         const size_t BT = (size_t)b * t;
         // the LM head is tied to wte: its weight gradient lands in dwte
-        matmul_backward(dln, g.wte, nullptr, scratch, logits, lnf, p.wte, (int)BT, C, cfg.Vp, stream);
+        matmul_backward(dln, gw(g.wte), nullptr, scratch, logits, lnf, p.wte, (int)BT, C, cfg.Vp, stream);
         cudaCheck(cudaMemsetAsync(dresidual, 0, BT * C * sizeof(floatX), stream));
         layernorm_backward(dresidual, g.lnfw, g.lnfb, scratch, dln, residual3 + (size_t)(L - 1) * BT * C, p.lnfw,
                            lnf_mean, lnf_rstd, (int)BT, C, stream);
@@ -342,10 +399,18 @@ struct GPT2Cuda {
             const floatX* l_fch = fch + l * BT * 4 * C;
             const floatX* l_fchg = fch_gelu + l * BT * 4 * C;
             // dresidual holds d(res3): the MLP branch and the skip both receive it
-            matmul_backward(dfch, g.fcprojw + (size_t)l * 4 * C * C, g.fcprojb + l * C, scratch, dresidual, l_fchg,
-                            p.fcprojw + (size_t)l * 4 * C * C, (int)BT, 4 * C, C, stream, l_fch, gelu_fusion);
-            matmul_backward(dln, g.fcw + (size_t)l * 4 * C * C, g.fcb + l * 4 * C, scratch, dfch, l_ln2,
+            if (cfg.lora_rank) {  // d(fchg) gets the adapter's share before GELU's backward
+                matmul_backward(dfch, nullptr, nullptr, scratch, dresidual, l_fchg, p.fcprojw + (size_t)l * 4 * C * C,
+                                (int)BT, 4 * C, C, stream);
+                lora_bwd(l, 3, dfch, dresidual, l_fchg, 4 * C, C);
+                gelu_backward(dfch, l_fch, dfch, BT * 4 * C, stream);
+            } else {
+                matmul_backward(dfch, gw(g.fcprojw + (size_t)l * 4 * C * C), gw(g.fcprojb + l * C), scratch, dresidual,
+                                l_fchg, p.fcprojw + (size_t)l * 4 * C * C, (int)BT, 4 * C, C, stream, l_fch, gelu_fusion);
+            }
+            matmul_backward(dln, gw(g.fcw + (size_t)l * 4 * C * C), gw(g.fcb + l * 4 * C), scratch, dfch, l_ln2,
                             p.fcw + (size_t)l * 4 * C * C, (int)BT, C, 4 * C, stream);
+            lora_bwd(l, 2, dln, dfch, l_ln2, C, 4 * C);
             if (cfg.has_mem(l)) {  // the memory receives d(res3) too; its d(ln2) joins the MLP's
                 MemLayerCuda& M = mem[l];
                 memory_backward(cfg.mem, dln_mem, nullptr, nullptr, nullptr, M.dvalues, dresidual, l_ln2, M.wq, M.keys,
@@ -355,39 +420,35 @@ struct GPT2Cuda {
             layernorm_backward(dresidual, g.ln2w + l * C, g.ln2b + l * C, scratch, dln, l_res2, p.ln2w + l * C,
                                ln2_mean + l * BT, ln2_rstd + l * BT, (int)BT, C, stream);
             // dresidual now holds d(res2): the attention branch and the skip both receive it
-            matmul_backward(datty, g.attprojw + (size_t)l * C * C, g.attprojb + l * C, scratch, dresidual, l_atty,
+            matmul_backward(datty, gw(g.attprojw + (size_t)l * C * C), gw(g.attprojb + l * C), scratch, dresidual, l_atty,
                             p.attprojw + (size_t)l * C * C, (int)BT, C, C, stream);
+            lora_bwd(l, 1, datty, dresidual, l_atty, C, C);
             attention_backward(dqkv, scratch, datty, l_qkv, l_atty, l_lse, b, t, C, NH, stream);
-            matmul_backward(dln, g.qkvw + (size_t)l * 3 * C * C, g.qkvb + l * 3 * C, scratch, dqkv, l_ln1,
+            matmul_backward(dln, gw(g.qkvw + (size_t)l * 3 * C * C), gw(g.qkvb + l * 3 * C), scratch, dqkv, l_ln1,
                             p.qkvw + (size_t)l * 3 * C * C, (int)BT, C, 3 * C, stream);
+            lora_bwd(l, 0, dln, dqkv, l_ln1, C, 3 * C);
             layernorm_backward(dresidual, g.ln1w + l * C, g.ln1b + l * C, scratch, dln, residual, p.ln1w + l * C,
                                ln1_mean + l * BT, ln1_rstd + l * BT, (int)BT, C, stream);
         }
-        encoder_backward(g.wte, g.wpe, enc_workspace, dresidual, h_inputs.data(), b, t, C, stream);
+        if (gw(g.wte)) encoder_backward(g.wte, g.wpe, enc_workspace, dresidual, h_inputs.data(), b, t, C, stream);
     }
 
-    // the global L2 norm of the gradients (synchronises)
-    float grad_norm() {
-        cuda_require(scratch, "grad_norm needs a forward first (it sizes the scratch)");
-        global_norm_squared(d_norm, scratch, grads, num_params, stream);
+    // the sum of squares of a gradient buffer g (n), bf16 or fp32 (synchronises)
+    template <class G> double norm_squared(const G* g, size_t n) {
+        cuda_require(scratch, "a gradient norm needs a forward first (it sizes the scratch)");
+        global_norm_squared(d_norm, scratch, g, n, stream);
         float n2 = 0;
         cudaCheck(cudaMemcpyAsync(&n2, d_norm, sizeof(float), cudaMemcpyDeviceToHost, stream));
         cudaCheck(cudaStreamSynchronize(stream));
-        return std::sqrt(n2);
+        return n2;
     }
-
-    // the L2 norm of the memory values' gradients, all layers (synchronises)
+    // the L2 norms of what trains: all weights, the adapters, or the memory values of every layer
+    float grad_norm() { return (float)std::sqrt(norm_squared(grads, num_params)); }
+    float lora_grad_norm() { return (float)std::sqrt(norm_squared(lora_grads, lora_size)); }
     float memory_grad_norm() {
-        cuda_require(scratch, "memory_grad_norm needs a forward first (it sizes the scratch)");
         double s = 0;
-        for (MemLayerCuda& M : mem) {
-            if (!M.dvalues) continue;
-            global_norm_squared(d_norm, scratch, M.dvalues, cfg.mem.N() * cfg.C, stream);
-            float n2 = 0;
-            cudaCheck(cudaMemcpyAsync(&n2, d_norm, sizeof(float), cudaMemcpyDeviceToHost, stream));
-            cudaCheck(cudaStreamSynchronize(stream));
-            s += n2;
-        }
+        for (MemLayerCuda& M : mem)
+            if (M.dvalues) s += norm_squared(M.dvalues, cfg.mem.N() * cfg.C);
         return (float)std::sqrt(s);
     }
 
@@ -412,6 +473,18 @@ struct GPT2Cuda {
             memory_sgd_slots(mem[l].values, mem[l].values_master, mem[l].dvalues, d_slots, (int)slots[l].size(), cfg.C, lr, stream);
         }
         cudaCheck(cudaStreamSynchronize(stream));
+    }
+
+    // AdamW on the adapters (no weight decay, as model.h marks them), gradients scaled by grad_scale
+    void update_lora(float lr, float beta1, float beta2, float eps, float grad_scale, int t) {
+        if (!lora_m) {
+            lora_m = cuda_malloc<float>(lora_size);
+            lora_v = cuda_malloc<float>(lora_size);
+            cudaCheck(cudaMemsetAsync(lora_m, 0, lora_size * sizeof(float), stream));
+            cudaCheck(cudaMemsetAsync(lora_v, 0, lora_size * sizeof(float), stream));
+        }
+        adamw_update(lora, lora_master, lora_grads, lora_m, lora_v, lora_size, lr, beta1, beta2, eps, 0.0f, grad_scale, t, 0,
+                     false, stream);
     }
 
     // AdamW on every memory value (no weight decay: values are not matrices), gradients scaled by grad_scale
