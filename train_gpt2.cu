@@ -27,7 +27,7 @@
 static const char* HELP = R"(usage: ./train [SUBCOMMAND] [--flag value ...]
 
 With no subcommand, runs `pretrain` with its defaults: prepares the embedded corpus (tokenizer and
-shards under out/data if missing), pretrains a small GPT-2 (about 8 minutes on 2 idle cores), writes
+shards under out/data if missing), pretrains a small GPT-2 (about 7 minutes on 2 idle cores), writes
 out/pretrain/{model.bin,state.bin,tokenizer.bin,log.jsonl,loss.png} and prints samples.
 
 subcommands:
