@@ -64,10 +64,15 @@ $(TEST_BIN): $(TEST_OBJS)
 # without a GPU it skips every test and says why. Where the CUDA headers are, the same suite also
 # runs on the CPU emulator (dev/cuda/emu), so the kernels are checked against their CPU twins on
 # every machine. The CPU suite's summary stays the last line
-test: train $(TEST_BIN) $(if $(SAN),,$(CUDA_TEST_BIN) $(CUDA_DEV_CHECK) $(EMU_BACKEND) $(EMU_SUITE))
+test: train $(TEST_BIN) build/compare_logs $(if $(SAN),,$(CUDA_TEST_BIN) $(CUDA_DEV_CHECK) $(EMU_BACKEND) $(EMU_SUITE))
 	$(if $(SAN),,$(if $(CUDA_TEST_BIN),./$(CUDA_TEST_BIN)))
 	$(if $(SAN),,$(if $(EMU_SUITE),./$(EMU_SUITE)))
 	$(SANENV) ./$(TEST_BIN) $(SANCHECK)
+
+# dev/compare_logs (dev/bf16_check.sh's comparison of two runs): built by make test so it keeps compiling
+build/compare_logs: dev/compare_logs.cpp $(HEADERS)
+	@mkdir -p build
+	$(CXX) $(CXXFLAGS) $< -o $@
 
 # fuzzing: clang's libFuzzer with ASan + UBSan; tests/fuzz/run.sh runs the targets one after another
 FUZZ_CXX ?= $(shell command -v clang++-14 || command -v clang++)

@@ -20,7 +20,6 @@
 
 enum MatmulDtype { MM_FP32, MM_BF16, MM_BF16_EMULATED };
 inline MatmulDtype& matmul_dtype() { static MatmulDtype d = MM_FP32; return d; }
-inline const char* matmul_dtype_name(MatmulDtype d) { return d == MM_FP32 ? "fp32" : d == MM_BF16 ? "bf16" : "bf16-emulated"; }
 
 inline uint16_t bf16_bits(float f) {  // round to nearest even; NaN stays NaN (its top bits survive)
     uint32_t u;
@@ -141,24 +140,25 @@ inline void onednn_matmul_run(int M, int N, int K, const void* A, const void* B,
 }
 #endif
 
-// C(M,N) = op(A) op(B) + beta C (beta 0 or 1) with bf16-rounded operands, fp32 accumulation
+// C(M,N) = op(A) op(B) + beta C (beta 0 or 1) with bf16-rounded operands, fp32 accumulation:
+// op(A), op(B) are packed contiguous (bf16 bits for oneDNN, or widened floats for the twin's sgemm)
 inline void gemm_bf16(char ta, char tb, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
                       float beta, float* C, int ldc) {
     if (M == 0 || N == 0) return;
-    if (matmul_dtype() == MM_BF16_EMULATED) {
-        static std::vector<float> a, b;
+    auto pack = [&](auto& a, auto& b) {
         a.resize((size_t)M * K);
         b.resize((size_t)K * N);
         bf16_pack(a.data(), ta, M, K, A, lda);
         bf16_pack(b.data(), tb, K, N, B, ldb);
+    };
+    if (matmul_dtype() == MM_BF16_EMULATED) {
+        static std::vector<float> a, b;
+        pack(a, b);
         if (dnnl_sgemm('N', 'N', M, N, K, 1.f, a.data(), K, b.data(), N, beta, C, ldc) != dnnl_success)
             fatal(EXIT_RUNTIME, "dnnl_sgemm failed (M=%d N=%d K=%d)", M, N, K);
-        return;
+    } else {
+        static std::vector<uint16_t> a, b;
+        pack(a, b);
+        onednn_matmul_run(M, N, K, a.data(), b.data(), C, ldc, beta != 0);
     }
-    static std::vector<uint16_t> a, b;
-    a.resize((size_t)M * K);
-    b.resize((size_t)K * N);
-    bf16_pack(a.data(), ta, M, K, A, lda);
-    bf16_pack(b.data(), tb, K, N, B, ldb);
-    onednn_matmul_run(M, N, K, a.data(), b.data(), C, ldc, beta != 0);
 }
