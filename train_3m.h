@@ -156,7 +156,8 @@ static void stage_mark(const std::string& dir, const std::string& key) { write_f
 static std::string join(const std::vector<std::string>& w) { std::string s; for (auto& x : w) s += x + " "; return s; }
 
 struct ArmResult {
-    std::string name, mode, data;
+    std::string name, data;
+    int mode = -1;  // the TrainMode of a trained arm; -1 for the base and rag (no training)
     double trainable = 0, tokens = 0, wall_s = 0, doc_loss = 0, general_loss = 0, qa = 0, qa_heldout = 0;
     int qa_n = 0, qa_heldout_n = 0;
     // the cost ledger: up front (training FLOPs; wall time incl. the synthetic data or the index),
@@ -166,6 +167,8 @@ struct ArmResult {
     std::vector<std::pair<std::string, std::string>> samples;
     std::vector<double> steps, losses;
 };
+
+static const char* mode_label(const ArmResult& r) { return r.mode >= 0 ? mode_row((TrainMode)r.mode).name : "-"; }
 
 static int cmd_3m(Args& a) {
     std::string out = a.str("out", "out/3m");
@@ -242,24 +245,24 @@ static int cmd_3m(Args& a) {
     t_rag = now_s() - t_rag;
 
     // 3. the arms, on the same token budget
-    struct Arm { std::string name, mode, data; std::vector<std::string> extra; };
+    struct Arm { std::string name; TrainMode mode; std::string data; std::vector<std::string> extra; };
     std::vector<Arm> arms = {
-        {"naive", "full", doc_dir, {"--lr", "2e-3"}},
-        {"synth-full", "full", synth_dir, {"--lr", "1e-3"}},
-        {"synth-lora", "lora", synth_dir, {"--lr", "2e-3", "--lora-rank", "16"}},
-        {"synth-memory", "memory", synth_dir, {"--lr", "1e-2", "--mem-layers", mem_layer}},
-        {"synth-memory-sparse", "memory-sparse", synth_dir, {"--lr", "1e-2", "--sparse-lr", sparse_lr, "--topt", topt, "--mem-layers", mem_layer}},
+        {"naive", TRAIN_FULL, doc_dir, {"--lr", "2e-3"}},
+        {"synth-full", TRAIN_FULL, synth_dir, {"--lr", "1e-3"}},
+        {"synth-lora", TRAIN_LORA, synth_dir, {"--lr", "2e-3", "--lora-rank", "16"}},
+        {"synth-memory", TRAIN_MEMORY, synth_dir, {"--lr", "1e-2", "--mem-layers", mem_layer}},
+        {"synth-memory-sparse", TRAIN_MEMORY_SPARSE, synth_dir, {"--lr", "1e-2", "--sparse-lr", sparse_lr, "--topt", topt, "--mem-layers", mem_layer}},
     };
     std::vector<std::string> mem_shape = tiny ? std::vector<std::string>{"--mem-keys", "8", "--mem-topk", "4", "--mem-heads", "2", "--mem-dk", "8", "--df-batches", "4"}
                                               : std::vector<std::string>{"--mem-keys", "256", "--mem-topk", "32", "--mem-heads", "4", "--mem-dk", "128", "--df-batches", "200"};
     std::vector<ArmResult> results;
     for (auto& arm : arms) {
         std::string dir = out + "/" + arm.name;
-        std::vector<std::string> w = {"inject", "--init-ckpt", base, "--data", arm.data, "--out", dir, "--train", arm.mode,
+        std::vector<std::string> w = {"inject", "--init-ckpt", base, "--data", arm.data, "--out", dir, "--train", mode_row(arm.mode).name,
                                       "--steps", std::to_string(steps), "--batch", std::to_string(batch), "--threads", threads,
                                       "--val-every", "0", "--sample-tokens", "0", "--df-data", general};
         w.insert(w.end(), arm.extra.begin(), arm.extra.end());
-        if (arm.mode.rfind("memory", 0) == 0) w.insert(w.end(), mem_shape.begin(), mem_shape.end());
+        if (mode_row(arm.mode).needs_memory) w.insert(w.end(), mem_shape.begin(), mem_shape.end());
         double t0 = now_s();
         if (!stage_current(dir, join(w))) {
             if (run_sub(w)) return 1;
@@ -287,8 +290,8 @@ static int cmd_3m(Args& a) {
     const std::vector<std::string> prompts = {"Write a poem about 3M in fiscal year 2022.\n", "Question: What were 3M's total net sales in 2022?\nAnswer:",
                                               "The history of the United States"};
     ArmResult base_r, rag_r;
-    base_r.name = "base"; base_r.mode = "-"; base_r.data = "-";
-    rag_r.name = "rag"; rag_r.mode = "-"; rag_r.data = "retrieved 10-K chunks";
+    base_r.name = "base"; base_r.data = "-";
+    rag_r.name = "rag"; rag_r.data = "retrieved 10-K chunks";
     results.insert(results.begin(), {base_r, rag_r});
     long mem_slots = 0;
     int lora_rank = 0;
@@ -298,8 +301,9 @@ static int cmd_3m(Args& a) {
         const RagIndex* ctx = is_rag ? &rag : nullptr;
         GPT2<float> m;
         m.load(out + "/" + (is_rag ? "base" : r.name) + "/model.bin");
-        m.set_trainable(trainable_for(m, r.mode == "-" ? "full" : r.mode), false);
-        r.trainable = r.mode == "-" ? 0 : (double)m.num_trainable();
+        bool trained = r.mode >= 0;
+        m.set_trainable(trainable_for(m, trained ? (TrainMode)r.mode : TRAIN_FULL), false);
+        r.trainable = trained ? (double)m.num_trainable() : 0;
         if (m.cfg.mem_layers) mem_slots = (long)m.cfg.mem.N();
         if (m.cfg.lora_rank) lora_rank = m.cfg.lora_rank;
         // rag changes no weight: its 10-K and general loss are the base's (measured just before)
@@ -317,7 +321,7 @@ static int cmd_3m(Args& a) {
         evidence_n = dev.with_evidence; evidence_heldout_n = held.with_evidence;
         r.prompt_tokens = (dev.prompt_tokens + held.prompt_tokens) / nq;
         r.flops_per_q = (dev.flops + held.flops) / nq;
-        r.train_flops = r.mode == "-" ? 0 : r.tokens * train_flops_per_token(m.cfg, T, m.stop_layer(), r.mode);
+        r.train_flops = trained ? r.tokens * train_flops_per_token(m.cfg, T, m.stop_layer(), (TrainMode)r.mode) : 0;
         r.upfront_wall_s = is_rag ? t_rag : r.wall_s + (r.data == "synthetic" ? synth_wall : 0);
         r.bytes = is_rag ? (double)rag.bytes() : 4 * r.trainable;
         for (auto& pr : prompts) {
@@ -358,10 +362,10 @@ static int cmd_3m(Args& a) {
     for (size_t i = 0; i < results.size(); i++) {
         auto& r = results[i];
         char row[512];
-        snprintf(row, sizeof row, "| %s | %s | %s | %.0f | %.3f | %.4f | %+.4f | %.1f%% | %.1f%% | %.0fs |\n", r.name.c_str(), r.mode.c_str(), r.data.c_str(),
+        snprintf(row, sizeof row, "| %s | %s | %s | %.0f | %.3f | %.4f | %+.4f | %.1f%% | %.1f%% | %.0fs |\n", r.name.c_str(), mode_label(r), r.data.c_str(),
                  r.trainable, r.doc_loss, r.general_loss, r.general_loss - g0, 100 * r.qa, 100 * r.qa_heldout, r.wall_s);
         md += row;
-        js += std::string(i ? ", " : "") + "{\"arm\": " + json_escape(r.name) + ", \"mode\": " + json_escape(r.mode) + ", \"data\": " + json_escape(r.data) +
+        js += std::string(i ? ", " : "") + "{\"arm\": " + json_escape(r.name) + ", \"mode\": " + json_escape(mode_label(r)) + ", \"data\": " + json_escape(r.data) +
               ", \"trainable_params\": " + std::to_string((long)r.trainable) + ", \"tokens\": " + std::to_string((long)(i ? r.tokens : 0)) +
               ", \"wall_s\": " + std::to_string(r.wall_s) + ", \"doc_loss\": " + std::to_string(r.doc_loss) + ", \"general_loss\": " + std::to_string(r.general_loss) +
               ", \"forgetting\": " + std::to_string(r.general_loss - g0) + ", \"qa_accuracy\": " + std::to_string(r.qa) + ", \"qa_n\": " + std::to_string(r.qa_n) +

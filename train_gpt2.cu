@@ -431,15 +431,9 @@ static SlotDF compute_df(GPT2<float>& m, GpuTrainer* gpu, const std::vector<int>
     return d;
 }
 
-static std::vector<char> trainable_for(const GPT2<float>& m, const std::string& mode) {
+static std::vector<char> trainable_for(const GPT2<float>& m, TrainMode mode) {
     std::vector<char> t(m.specs.size(), 0);
-    for (size_t i = 0; i < m.specs.size(); i++) {
-        int g = m.specs[i].group;
-        if (mode == "full") t[i] = 1;
-        else if (mode == "lora") t[i] = g == G_LORA;
-        else if (mode == "memory" || mode == "memory-sparse") t[i] = g == G_MEM_VALUES;
-        else if (mode == "memory-keys") t[i] = g == G_MEM || g == G_MEM_VALUES;
-    }
+    for (size_t i = 0; i < m.specs.size(); i++) t[i] = (mode_row(mode).groups >> m.specs[i].group) & 1;
     return t;
 }
 
@@ -548,7 +542,9 @@ static int cmd_train(Args& a, bool inject) {
     std::string out = a.str("out", inject ? "out/inject" : "out/pretrain");
     std::string init_ckpt = a.str("init-ckpt", "");
     bool resume = a.flag("resume");
-    std::string mode = a.choice("train", inject ? "memory-sparse" : "full", {"full", "lora", "memory", "memory-sparse", "memory-keys"});
+    TrainMode mode = TRAIN_FULL;  // a.choice has checked the name
+    parse_train_mode(a.choice("train", mode_row(inject ? TRAIN_MEMORY_SPARSE : TRAIN_FULL).name, train_mode_names()), &mode);
+    const ModeRow& row = mode_row(mode);
     std::string device = a.choice("device", "auto", {"auto", "cpu", "cuda"});
     GPT2Config c;
     c.L = (int)a.integer("depth", 4, 1, 31);
@@ -562,7 +558,7 @@ static int cmd_train(Args& a, bool inject) {
     int mem_heads = (int)a.integer("mem-heads", 4, 1, 64);
     int mem_dk = (int)a.integer("mem-dk", 64, 2, 4096);
     bool mem_gated = a.flag("mem-gated");
-    int lora_rank = (int)a.integer("lora-rank", mode == "lora" ? 8 : 0, 0, 4096);
+    int lora_rank = (int)a.integer("lora-rank", row.needs_lora ? 8 : 0, 0, 4096);
     int B = (int)a.integer("batch", 16, 1, 65536);
     long total_batch = a.integer("total-batch", 0, 0, 1L << 40);
     int steps = (int)a.integer("steps", inject ? 200 : 600, 1, 100000000);
@@ -666,7 +662,7 @@ static int cmd_train(Args& a, bool inject) {
             // they were (the memory-keys warm-up starts them random so keys get gradient)
             GPT2<float> fresh;
             fresh.build(k);
-            fresh.init_extensions(seed, mode != "memory-keys");
+            fresh.init_extensions(seed, !row.random_mem_values);
             for (size_t i = 0; i < m.specs.size(); i++)
                 if ((attach_lora && m.specs[i].group == G_LORA) || (attach_mem && m.specs[i].group >= G_MEM))
                     std::copy_n(fresh.params.data() + fresh.offset[i], m.specs[i].size, m.params.data() + m.offset[i]);
@@ -684,11 +680,11 @@ static int cmd_train(Args& a, bool inject) {
     }
     if (m.cfg.V != tok.vocab_size) fatal(EXIT_RUNTIME, "checkpoint vocab %d does not match the tokenizer's %d", m.cfg.V, tok.vocab_size);
     c = m.cfg;
-    if (mode == "lora" && !c.lora_rank) fatal(EXIT_USAGE, "--train lora needs adapters (--lora-rank R)");
-    if (mode.rfind("memory", 0) == 0 && !c.mem_layers) fatal(EXIT_USAGE, "--train %s needs a memory layer (--mem-layers L or a checkpoint with one)", mode.c_str());
-    m.set_trainable(trainable_for(m, mode), mode == "memory-sparse");
+    if (row.needs_lora && !c.lora_rank) fatal(EXIT_USAGE, "--train %s needs adapters (--lora-rank R)", row.name);
+    if (row.needs_memory && !c.mem_layers) fatal(EXIT_USAGE, "--train %s needs a memory layer (--mem-layers L or a checkpoint with one)", row.name);
+    m.set_trainable(trainable_for(m, mode), row.sparse);
     m.recompute = recompute;
-    if (m.num_trainable() == 0) fatal(EXIT_USAGE, "--train %s leaves nothing to train in this model", mode.c_str());
+    if (m.num_trainable() == 0) fatal(EXIT_USAGE, "--train %s leaves nothing to train in this model", row.name);
     // the frozen tensors as they start, to prove afterwards that they did not move
     std::vector<float> frozen_before;
     for (size_t i = 0; i < m.specs.size(); i++)
@@ -715,21 +711,22 @@ static int cmd_train(Args& a, bool inject) {
     std::string gpu_name, no_gpu;
     GpuBackend cuda;
     bool use_gpu = device != "cpu" && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
-    bool plain = !c.mem_layers && !c.lora_rank;
-    bool gpu_mode = (mode == "full" && plain) || (mode == "lora" && !c.mem_layers && c.lora_rank % 8 == 0) ||
-                    ((mode == "memory" || mode == "memory-sparse") && !c.lora_rank && !c.mem.gated);
+    // the GPU model holds at most one kind of extension, the one its mode trains: plain GPT-2 in full,
+    // LoRA adapters of rank 8k alone, or ungated memory layers alone
+    bool gpu_mode = row.gpu && (row.needs_lora ? c.lora_rank % 8 == 0 && !c.mem_layers
+                                : row.needs_memory ? !c.lora_rank && !c.mem.gated : !c.lora_rank && !c.mem_layers);
     if (use_gpu && !gpu_mode) {
         use_gpu = false;
         no_gpu = "the GPU backend trains --train full (plain GPT-2), lora (rank divisible by 8), memory and memory-sparse (ungated memory layers) only";
     }
     if (use_gpu && recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
     if (device == "cuda" && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
-    std::unique_ptr<GpuTrainer> gpu(use_gpu ? cuda.create(m, comm) : nullptr);
+    std::unique_ptr<GpuTrainer> gpu(use_gpu ? cuda.create(m, mode, comm) : nullptr);
     if (gpu && resume) gpu->set_moments(opt.m, opt.v);
 
     // sparse memory finetuning ranks slots against background frequencies from general text
     SlotDF df;
-    if (mode == "memory-sparse") {
+    if (row.sparse) {
         std::string beside = (init_ckpt.empty() ? out : dirname_of(init_ckpt)) + "/df.bin";
         if (!load_df(beside, c.L, c.mem.N(), df) && !load_df(out + "/df.bin", c.L, c.mem.N(), df)) {
             DataPaths g(df_data);
@@ -752,7 +749,7 @@ static int cmd_train(Args& a, bool inject) {
     if (comm.size > 1) printf("data parallel: %s, %d ranks, each %d sequences of every micro-step\n", comm.name(), comm.size, B);
     std::string backend = gpu ? "cuda, " + gpu_name + ", bf16" : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (device == "auto" ? " (" + no_gpu + ")" : "") + ", " + dtype;
     printf("backend: %s\nmodel: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
-           backend.c_str(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, mode.c_str());
+           backend.c_str(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, row.name);
     if (c.mem_layers) printf("memory: blocks mask 0x%x, %zu slots (%d^2), top-%d, %d heads, dk %d%s\n", c.mem_layers, c.mem.N(), c.mem.n_keys, c.mem.topk, c.mem.heads, c.mem.dk, c.mem.gated ? ", gated" : "");
     printf("batch %d x %d tokens x %d ranks, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu | unigram val loss %.3f\n",
            B, T, comm.size, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
@@ -824,13 +821,13 @@ static int cmd_train(Args& a, bool inject) {
         if (val_every && step % val_every == 0 && !(resume && step == st.step && step > 0)) validate(step);
         double t0 = now_s();
         if (gpu) gpu->zero_grad(); else m.zero_grad();
-        if (mode == "memory-sparse") for (int l = 0; l < c.L; l++) counts[l].assign(c.mem_layers >> l & 1 ? c.mem.N() : 0, 0);
+        if (row.sparse) for (int l = 0; l < c.L; l++) counts[l].assign(c.mem_layers >> l & 1 ? c.mem.N() : 0, 0);
         double loss = 0;
         for (int k = 0; k < accum; k++) {
             loader.next(x.data(), y.data());
             if (gpu) loss += gpu->forward_backward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
             else { loss += m.forward(x.data(), y.data(), B, T, 1.0f / accum) / accum; m.backward(); }
-            if (mode == "memory-sparse") { if (gpu) gpu->count_slots(counts); else count_slot_accesses(m, counts); }
+            if (row.sparse) { if (gpu) gpu->count_slots(counts); else count_slot_accesses(m, counts); }
         }
         if (gpu) {
             gpu->allreduce_grads();
@@ -840,7 +837,7 @@ static int cmd_train(Args& a, bool inject) {
         } else {
             sync_grads(m, comm, loss, counts);
         }
-        if (mode == "memory-sparse")  // the batch's top-t slots by TF-IDF against general text
+        if (row.sparse)  // the batch's top-t slots by TF-IDF against general text
             for (int l = 0; l < c.L; l++) {
                 if (!c.has_mem(l)) continue;
                 slots[l].resize(topt);
@@ -899,7 +896,7 @@ static int cmd_train(Args& a, bool inject) {
     std::vector<float> frozen_after;
     for (size_t i = 0; i < m.specs.size(); i++)
         if (!m.trainable[i]) frozen_after.insert(frozen_after.end(), m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size);
-    if (frozen_after != frozen_before) fatal(EXIT_RUNTIME, "internal error: frozen weights changed during --train %s", mode.c_str());
+    if (frozen_after != frozen_before) fatal(EXIT_RUNTIME, "internal error: frozen weights changed during --train %s", row.name);
     if (!frozen_before.empty()) printf("frozen weights: %zu values, bit-identical to the start\n", frozen_before.size());
     if (comm.size > 1) {
         uint64_t mine = params_hash(m.params);

@@ -59,10 +59,10 @@ struct SynthReport {
 
     std::string json() const {
         std::string s = "{";
-        auto kv = [&](const std::string& k, const std::string& v) { if (s.size() > 1) s += ","; s += jstr(k) + ":" + v; };
-        kv("doc", jstr(doc));
-        kv("out", jstr(out_dir));
-        kv("entity", jstr(entity));
+        auto kv = [&](const std::string& k, const std::string& v) { if (s.size() > 1) s += ","; s += json_escape(k) + ":" + v; };
+        kv("doc", json_escape(doc));
+        kv("out", json_escape(out_dir));
+        kv("entity", json_escape(entity));
         kv("tokens", std::to_string(tokens));
         kv("expansion", jnum(expansion, 2));
         kv("coverage", jnum(coverage, 4));
@@ -83,7 +83,7 @@ struct SynthReport {
         kv("entities", std::to_string(entities));
         kv("entity_mentions", std::to_string(entity_mentions));
         std::string et = "{";
-        for (auto& e : entity_types) { if (et.size() > 1) et += ","; et += jstr(e.first) + ":" + std::to_string(e.second); }
+        for (auto& e : entity_types) { if (et.size() > 1) et += ","; et += json_escape(e.first) + ":" + std::to_string(e.second); }
         kv("entity_types", et + "}");
         kv("pages", std::to_string(pages));
         kv("body_pages", std::to_string(body_pages));
@@ -99,11 +99,11 @@ struct SynthReport {
         std::string g = "{";
         for (auto& e : per_generator) {
             if (g.size() > 1) g += ",";
-            g += jstr(e.first) + ":{\"samples\":" + std::to_string(e.second.first) + ",\"tokens\":" + std::to_string(e.second.second) + "}";
+            g += json_escape(e.first) + ":{\"samples\":" + std::to_string(e.second.first) + ",\"tokens\":" + std::to_string(e.second.second) + "}";
         }
         kv("generators", g + "}");
         std::string sh = "[";
-        for (auto& x : shards) { if (sh.size() > 1) sh += ","; sh += jstr(x); }
+        for (auto& x : shards) { if (sh.size() > 1) sh += ","; sh += json_escape(x); }
         kv("shards", sh + "]");
         kv("seconds", "{\"load\":" + jnum(t_load, 2) + ",\"extract\":" + jnum(t_extract, 2) + ",\"generate\":" + jnum(t_generate, 2) +
                           ",\"encode\":" + jnum(t_encode, 2) + ",\"write\":" + jnum(t_write, 2) + ",\"metrics\":" + jnum(t_metrics, 2) +
@@ -281,7 +281,7 @@ struct Tracker {
 struct Generator {
     const Knowledge& K;
     const SynthConfig& cfg;
-    SRng rng;
+    SplitMix rng;
     Tracker* track = nullptr;
     std::vector<std::string> doc_refs;
     std::map<std::string, int> lower_words;  // how often a word appears in lower case in the document
@@ -806,7 +806,7 @@ inline SynthReport synth_run(const std::string& doc_path, const std::string& out
     for (auto& G : gens) G.track = &track;
     std::vector<std::vector<size_t>> order(4);
     std::vector<size_t> cursor(4, 0);
-    SRng pick_rng(mix64(cfg.seed, 7));
+    SplitMix pick_rng(mix64(cfg.seed, 7));
     double t_gen = 0;
     long synth_tokens = 0;
     auto next_unit = [&](int g) -> const Unit& {
@@ -869,7 +869,7 @@ inline SynthReport synth_run(const std::string& doc_path, const std::string& out
     if (replay_budget > (long)replay_tokens.size()) replay_budget = (long)replay_tokens.size();
     int chunk = std::max(16, std::min(cfg.context, 1024));
     long n_chunks = replay_budget / chunk;
-    SRng srng(mix64(cfg.seed, 11));
+    SplitMix srng(mix64(cfg.seed, 11));
     std::vector<int> ord(samples.size());
     for (size_t i = 0; i < ord.size(); i++) ord[i] = (int)i;
     srng.shuffle(ord);
@@ -955,13 +955,13 @@ inline SynthReport synth_run(const std::string& doc_path, const std::string& out
     for (auto& e : stream) {
         if (cfg.preview_samples >= 0 && shown >= cfg.preview_samples) break;
         shown++;
-        std::string line = "{\"i\":" + std::to_string(shown - 1) + ",\"kind\":" + jstr(e.sample >= 0 ? gen_name(samples[e.sample].kind) : "replay") +
+        std::string line = "{\"i\":" + std::to_string(shown - 1) + ",\"kind\":" + json_escape(e.sample >= 0 ? gen_name(samples[e.sample].kind) : "replay") +
                            ",\"shard\":" + std::to_string(e.offset / cfg.shard_tokens) + ",\"offset\":" + std::to_string(e.offset + 1) +
                            ",\"tokens\":" + std::to_string(e.len - 1);
         if (e.sample >= 0) {
             line += ",\"facts\":[";
             for (size_t k = 0; k < samples[e.sample].facts.size(); k++) line += (k ? "," : "") + std::to_string(samples[e.sample].facts[k]);
-            line += "],\"text\":" + jstr(samples[e.sample].text);
+            line += "],\"text\":" + json_escape(samples[e.sample].text);
         }
         prev += line + "}\n";
     }

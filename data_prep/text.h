@@ -1,5 +1,5 @@
 // text.h: string helpers shared by the synthetic-data generator (data_prep/*.h): UTF-8 clean-up,
-// splitting, number tokens, JSON escaping, a seeded RNG and 64-bit hashing.
+// splitting, number tokens, JSON escaping and 64-bit hashing (the RNG is llmc/rand.h's SplitMix).
 // Everything lives in namespace synth so it cannot clash with the trainer's own helpers.
 // Usage: #include "data_prep/text.h"; synth::number_tokens("sales of $34,229 million") -> {"34,229"}.
 #pragma once
@@ -9,34 +9,17 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+#include "llmc/json.h"
+#include "llmc/rand.h"
 
 namespace synth {
-
-// splitmix64: one uint64 of state, so every generator stream is reproducible from (seed, stream id)
-struct SRng {
-    uint64_t s;
-    explicit SRng(uint64_t seed = 1) : s(seed) {}
-    uint64_t next() {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    size_t below(size_t n) { return n ? (size_t)(next() % n) : 0; }
-    double uniform() { return (next() >> 11) * (1.0 / 9007199254740992.0); }
-    bool chance(double p) { return uniform() < p; }
-    template <class T> const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
-    template <class T> void shuffle(std::vector<T>& v) {
-        for (size_t i = v.size(); i > 1; i--) std::swap(v[i - 1], v[below(i)]);
-    }
-};
 
 inline uint64_t hash64(const std::string& s, uint64_t h = 1469598103934665603ull) {
     for (unsigned char c : s) { h ^= c; h *= 1099511628211ull; }
     return h ^ (h >> 29);
 }
 inline uint64_t mix64(uint64_t a, uint64_t b) {
-    SRng r(a * 0x9E3779B97F4A7C15ull ^ b);
+    SplitMix r(a * 0x9E3779B97F4A7C15ull ^ b);
     return r.next();
 }
 
@@ -148,24 +131,6 @@ inline std::string canon_number(const std::string& t) {
     return o;
 }
 
-inline std::string json_escape(const std::string& s) {
-    std::string o;
-    o.reserve(s.size() + 8);
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': o += "\\\""; break;
-            case '\\': o += "\\\\"; break;
-            case '\n': o += "\\n"; break;
-            case '\r': o += "\\r"; break;
-            case '\t': o += "\\t"; break;
-            default:
-                if (c < 0x20) { char b[8]; snprintf(b, sizeof b, "\\u%04x", c); o += b; }
-                else o += (char)c;
-        }
-    }
-    return o;
-}
-inline std::string jstr(const std::string& s) { return "\"" + json_escape(s) + "\""; }
 inline std::string jnum(double v, int prec = 4) {
     char b[64];
     snprintf(b, sizeof b, "%.*f", prec, v);

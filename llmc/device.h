@@ -40,7 +40,7 @@ struct GpuTrainer {
 // the library's two entry points
 extern "C" {
 typedef bool (*llmc_cuda_probe_fn)(int rank, std::string* name, std::string* why);  // a usable GPU (sm_80+)?
-typedef GpuTrainer* (*llmc_cuda_trainer_fn)(const GPT2<float>& init, Comm& comm);  // uploads the weights
+typedef GpuTrainer* (*llmc_cuda_trainer_fn)(const GPT2<float>& init, TrainMode mode, Comm& comm);  // uploads the weights
 }
 
 struct GpuBackend {

@@ -17,10 +17,9 @@ struct CudaTrainer : GpuTrainer {
     std::unique_ptr<NcclComm> nccl;
 #endif
 
-    CudaTrainer(const GPT2<float>& init, Comm& comm) {
+    CudaTrainer(const GPT2<float>& init, TrainMode mode, Comm& comm) : trains(mode) {
+        if (!mode_row(mode).gpu) fatal(EXIT_USAGE, "the GPU backend has no --train %s", mode_row(mode).name);
         model.init_from(init);
-        if (init.cfg.lora_rank) trains = ADAPTERS;
-        if (init.cfg.mem_layers) trains = init.sparse_values ? VALUES_SGD : VALUES_ADAMW;
         if (comm.size == 1) return;
 #ifdef LLMC_CUDA_EMU
         fatal(EXIT_USAGE, "the CUDA emulator has no NCCL: run one process");
@@ -38,22 +37,22 @@ struct CudaTrainer : GpuTrainer {
     }
 
     // what trains (the rest is frozen): every weight (full), the adapters (lora), or the memory
-    // values, by AdamW (memory) or by SGD on the chosen slots (memory-sparse, init.sparse_values)
-    enum Trains { WEIGHTS, ADAPTERS, VALUES_ADAMW, VALUES_SGD } trains = WEIGHTS;
+    // values, by AdamW (memory) or by SGD on the chosen slots (memory-sparse)
+    TrainMode trains;
     size_t values_size() const { return model.cfg.mem.N() * model.cfg.C; }
 
     void allreduce_grads() override {
 #ifndef LLMC_CUDA_EMU
         if (!nccl) return;
-        if (trains == WEIGHTS) nccl->allreduce_avg(model.grads, model.num_params);
-        if (trains == ADAPTERS) nccl->allreduce_avg(model.lora_grads, model.lora_size);
+        if (trains == TRAIN_FULL) nccl->allreduce_avg(model.grads, model.num_params);
+        if (trains == TRAIN_LORA) nccl->allreduce_avg(model.lora_grads, model.lora_size);
         for (MemLayerCuda& M : model.mem)
             if (M.dvalues) nccl->allreduce_avg(M.dvalues, values_size());
 #endif
     }
 
     double grad_norm() override {
-        return trains == WEIGHTS ? model.grad_norm() : trains == ADAPTERS ? model.lora_grad_norm() : model.memory_grad_norm();
+        return trains == TRAIN_FULL ? model.grad_norm() : trains == TRAIN_LORA ? model.lora_grad_norm() : model.memory_grad_norm();
     }
 
     void count_slots(std::vector<std::vector<int>>& counts) override { model.count_slots(counts); }
@@ -61,10 +60,11 @@ struct CudaTrainer : GpuTrainer {
     void update(const OptConfig& o, double lr, float clip_scale, int t, const std::vector<std::vector<int>>& slots) override {
         const float b1 = (float)o.beta1, b2 = (float)o.beta2, eps = (float)o.eps;
         switch (trains) {
-            case WEIGHTS: model.update((float)lr, b1, b2, eps, (float)o.wd, clip_scale, t); break;
-            case ADAPTERS: model.update_lora((float)lr, b1, b2, eps, clip_scale, t); break;
-            case VALUES_ADAMW: model.update_memory_adamw((float)lr, b1, b2, eps, clip_scale, t); break;
-            case VALUES_SGD: model.update_memory_slots(slots, (float)(sparse_sgd_lr(o, lr) * clip_scale)); break;
+            case TRAIN_FULL: model.update((float)lr, b1, b2, eps, (float)o.wd, clip_scale, t); break;
+            case TRAIN_LORA: model.update_lora((float)lr, b1, b2, eps, clip_scale, t); break;
+            case TRAIN_MEMORY: model.update_memory_adamw((float)lr, b1, b2, eps, clip_scale, t); break;
+            case TRAIN_MEMORY_SPARSE: model.update_memory_slots(slots, (float)(sparse_sgd_lr(o, lr) * clip_scale)); break;
+            default: break;  // refused by the constructor
         }
     }
 
@@ -81,10 +81,10 @@ struct CudaTrainer : GpuTrainer {
     // when missing (zeros)
     std::vector<std::pair<float**, float**>> moments(size_t* each) {
         std::vector<std::pair<float**, float**>> v;
-        *each = trains == WEIGHTS ? model.num_params : trains == ADAPTERS ? model.lora_size : values_size();
-        if (trains == WEIGHTS) v.push_back({&model.adam_m, &model.adam_v});
-        if (trains == ADAPTERS) v.push_back({&model.lora_m, &model.lora_v});
-        if (trains == VALUES_ADAMW)
+        *each = trains == TRAIN_FULL ? model.num_params : trains == TRAIN_LORA ? model.lora_size : values_size();
+        if (trains == TRAIN_FULL) v.push_back({&model.adam_m, &model.adam_v});
+        if (trains == TRAIN_LORA) v.push_back({&model.lora_m, &model.lora_v});
+        if (trains == TRAIN_MEMORY)
             for (MemLayerCuda& M : model.mem)
                 if (M.values) v.push_back({&M.adam_m, &M.adam_v});
         for (auto& mv : v)
@@ -133,4 +133,4 @@ extern "C" bool llmc_cuda_probe(int rank, std::string* name, std::string* why) {
     return true;
 }
 
-extern "C" GpuTrainer* llmc_cuda_trainer(const GPT2<float>& init, Comm& comm) { return new CudaTrainer(init, comm); }
+extern "C" GpuTrainer* llmc_cuda_trainer(const GPT2<float>& init, TrainMode mode, Comm& comm) { return new CudaTrainer(init, mode, comm); }

@@ -45,18 +45,21 @@ inline double forward_flops(const GPT2Config& c, int n) {
     return 2 * per_token * n + 2.0 * c.L * c.C * n * n;
 }
 
-// per training token of (B, T) sequences, for --train full|lora|memory|memory-sparse; stop is the
-// model's stop_layer() (-1: the backward goes all the way down)
-inline double train_flops_per_token(const GPT2Config& c, int T, int stop, const std::string& mode) {
+// per training token of (B, T) sequences in a training mode; stop is the model's stop_layer() (-1:
+// the backward goes all the way down)
+inline double train_flops_per_token(const GPT2Config& c, int T, int stop, TrainMode mode) {
     double act = 2.0 * c.Vp * c.C;
     for (int l = c.L - 1; l >= std::max(stop, 0); l--) {
         act += 2 * mlp_mults(c);
         if (l == stop) break;
         act += 2 * attn_mults(c) + 4.0 * c.C * T + (c.has_mem(l) ? 2 * mem_mults(c) : 0);
     }
-    double w = 0;
-    if (mode == "full") w = (double)c.Vp * c.C + c.L * (attn_mults(c) + mlp_mults(c)) + num_mem_layers(c) * mem_mults(c);
-    else if (mode == "lora") w = c.L * (attn_mults(c) + mlp_mults(c) - 12.0 * c.C * c.C);
-    else if (mode == "memory" || mode == "memory-sparse") w = num_mem_layers(c) * (double)c.mem.heads * c.mem.topk * c.C;
+    double w = 0;  // multiply-adds of the weight gradients
+    switch (mode_row(mode).ledger) {
+        case LEDGER_ALL: w = (double)c.Vp * c.C + c.L * (attn_mults(c) + mlp_mults(c)) + num_mem_layers(c) * mem_mults(c); break;
+        case LEDGER_ADAPTERS: w = c.L * (attn_mults(c) + mlp_mults(c) - 12.0 * c.C * c.C); break;
+        case LEDGER_MEMORY_READS: w = num_mem_layers(c) * (double)c.mem.heads * c.mem.topk * c.C; break;
+        case LEDGER_NONE: break;
+    }
     return forward_flops(c, T) / T + act + 2 * w;
 }

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 #include "matmul.h"
+#include "rand.h"
 #include "utils.h"
 
 // ----------------------------------------------------------------------------------------------
@@ -116,23 +117,6 @@ MemoryParams<T> memory_params_point(const MemoryConfig& cfg, T* base) {
 // ----------------------------------------------------------------------------------------------
 // initialisation
 
-// splitmix64 + Box-Muller: same numbers on every platform (std:: distributions are not portable)
-struct MemoryRng {
-    uint64_t s;
-    explicit MemoryRng(uint64_t seed) : s(seed) {}
-    uint64_t next() {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return (next() >> 11) * (1.0 / 9007199254740992.0); }  // [0,1)
-    double normal() {
-        double u1 = 1.0 - uniform(), u2 = uniform();
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-    }
-};
-
 // Linear-style query weights U(+-1/sqrt(C)), zero query bias (the RMS norm makes their scale moot);
 // keys U(+-1/sqrt(dk/2)) (score std ~ 1/sqrt(3) per half at init); W1, W2 U(+-1/sqrt(C));
 // values N(0, std C^-1/2), or zeros (attach mode: out == 0 exactly at step 0, values still get
@@ -140,7 +124,7 @@ struct MemoryRng {
 template <class T>
 void memory_init(const MemoryConfig& cfg, const MemoryParams<T>& p, uint64_t seed, bool zero_values) {
     cfg.validate();
-    MemoryRng rng(seed);
+    SplitMix rng(seed);
     const int C = cfg.C, QD = cfg.qdim();
     auto unif = [&](T* x, size_t n, double a) { for (size_t i = 0; i < n; i++) x[i] = T((2 * rng.uniform() - 1) * a); };
     unif(p.wq, (size_t)QD * C, 1.0 / std::sqrt((double)C));
@@ -666,7 +650,7 @@ inline MemoryBenchResult memory_benchmark(int B, int Tseq, int C, int n_keys, in
     MemoryParams<float> p = memory_params_point(cfg, params.data());
     MemoryParams<float> g = memory_params_point(cfg, grads.data());
     memory_init(cfg, p, 1234, false);
-    MemoryRng rng(99);
+    SplitMix rng(99);
     std::vector<float> x((size_t)BT * C), out((size_t)BT * C), dout((size_t)BT * C), dx((size_t)BT * C, 0.0f);
     for (auto& v : x) v = (float)rng.normal();
     for (auto& v : dout) v = (float)rng.normal() * 1e-3f;

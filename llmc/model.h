@@ -20,6 +20,7 @@
 #include "lora.h"
 #include "matmul.h"
 #include "memory.h"
+#include "modes.h"
 #include "rand.h"
 #include "utils.h"
 
@@ -45,8 +46,7 @@ struct LoraMatrix { const char* name; int in, out; };
 inline std::vector<LoraMatrix> lora_matrices() { return {{"qkv", 1, 3}, {"attproj", 1, 1}, {"fc", 1, 4}, {"fcproj", 4, 1}}; }
 
 // parameter tensors in checkpoint order: llm.c's 16, then LoRA's, then each memory layer's.
-// decay marks those AdamW decays; group says which training mode trains them.
-enum TensorGroup { G_BASE, G_LORA, G_MEM, G_MEM_VALUES };
+// decay marks those AdamW decays; group (modes.h) says which training modes train them.
 struct TensorSpec { std::string name; size_t size; bool decay; int group; };
 inline std::vector<TensorSpec> gpt2_tensors(const GPT2Config& c) {
     size_t L = c.L, C = c.C, r = c.lora_rank;

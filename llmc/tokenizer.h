@@ -630,11 +630,6 @@ struct Tokenizer {
     bool can_encode() const { return encodable; }
     int n_merges() const { return (int)merges.size(); }
 
-    // "gpt2" = GPT-2's files shipped in data/gpt2; anything else is a tokenizer file
-    static Tokenizer from_spec(const std::string& spec) {
-        return spec == "gpt2" ? gpt2("data/gpt2") : load(spec);
-    }
-
     static Tokenizer gpt2(const std::string& dir = "data/gpt2") {
         std::string enc_path = dir + "/encoder.json", bpe_path = dir + "/vocab.bpe";
         auto entries = tok::parse_json_int_object(read_file(enc_path), enc_path);

@@ -36,12 +36,6 @@ inline void fread_check(void* dst, size_t size, size_t n, FILE* f, const char* p
     if (fread(dst, size, n, f) != n) fatal(EXIT_RUNTIME, "%s is truncated (expected %zu more bytes)", path, size * n);
 }
 
-inline void* malloc_check(size_t n) {
-    void* p = malloc(n ? n : 1);
-    if (!p) fatal(EXIT_RUNTIME, "out of memory allocating %zu bytes", n);
-    return p;
-}
-
 inline bool file_exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
 inline long file_size(const std::string& path) {

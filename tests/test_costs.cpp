@@ -17,8 +17,8 @@ TEST_CASE("ledger: forward and training FLOPs of a plain model; full training is
     CHECK(forward_flops(c, 2) == doctest::Approx(2 * 416 * 2 + 2 * 2 * 4 * 2 * 2));  // 1728
     CHECK(forward_flops(c, 1) == doctest::Approx(2 * 416 + 2 * 2 * 4));
     // forward 864 + activation grads (64 head + 2 blocks x (256 + 128 + 32)) 896 + weight grads 832
-    CHECK(train_flops_per_token(c, 2, -1, "full") == doctest::Approx(2592));
-    CHECK(train_flops_per_token(c, 2, -1, "full") == doctest::Approx(6.0 * 416 + 6.0 * 2 * 4 * 2));
+    CHECK(train_flops_per_token(c, 2, -1, TRAIN_FULL) == doctest::Approx(2592));
+    CHECK(train_flops_per_token(c, 2, -1, TRAIN_FULL) == doctest::Approx(6.0 * 416 + 6.0 * 2 * 4 * 2));
 }
 
 TEST_CASE("ledger: LoRA adds r(in+out) per matrix; its weight gradients are the adapters'") {
@@ -28,7 +28,7 @@ TEST_CASE("ledger: LoRA adds r(in+out) per matrix; its weight gradients are the 
     CHECK(mlp_mults(c) == 128 + 20 + 20);  // fc 1*(4+16), fcproj 1*(16+4)
     CHECK(lora_params(2, 4, 1) == 128);
     // forward 2 * (32 + 2 * 256) + 32 = 1120; activations 64 + 2 * (336 + 176 + 32) = 1152; adapters 2 * 128
-    CHECK(train_flops_per_token(c, 2, -1, "lora") == doctest::Approx(1120 + 1152 + 256));
+    CHECK(train_flops_per_token(c, 2, -1, TRAIN_LORA) == doctest::Approx(1120 + 1152 + 256));
 }
 
 TEST_CASE("ledger: a memory arm's backward stops at its block and updates only the rows read") {
@@ -43,8 +43,8 @@ TEST_CASE("ledger: a memory arm's backward stops at its block and updates only t
     m.set_trainable(values, true);
     REQUIRE(m.stop_layer() == 1);
     // forward 2 * (416 + 72) + 32 = 1008; activations: head 64 + block 1's MLP 256; rows read 2 * 16
-    CHECK(train_flops_per_token(c, 2, m.stop_layer(), "memory-sparse") == doctest::Approx(1008 + 320 + 32));
-    CHECK(train_flops_per_token(c, 2, m.stop_layer(), "memory") == doctest::Approx(1360));
+    CHECK(train_flops_per_token(c, 2, m.stop_layer(), TRAIN_MEMORY_SPARSE) == doctest::Approx(1008 + 320 + 32));
+    CHECK(train_flops_per_token(c, 2, m.stop_layer(), TRAIN_MEMORY) == doctest::Approx(1360));
 }
 
 TEST_CASE("capacity: slots and ranks needed, and the plan, on a hand-computed case") {

@@ -23,7 +23,7 @@ struct MemFixture {
         params.resize(cfg.num_params());
         p = memory_params_point(cfg, params.data());
         memory_init(cfg, p, seed, zero_values);
-        MemoryRng rng(seed + 1);
+        SplitMix rng(seed + 1);
         x.resize((size_t)BT * cfg.C);
         G.resize((size_t)BT * cfg.C);
         out.resize((size_t)BT * cfg.C);
@@ -162,7 +162,7 @@ TEST_CASE("memory: product-key top-k equals brute force over all N slots") {
 
 TEST_CASE("memory: selection with heavy ties is deterministic and exact") {
     // integer scores in a tiny range: many exact ties; expected order is score desc, slot asc
-    MemoryRng rng(5);
+    SplitMix rng(5);
     std::vector<int> ia, ib;
     std::vector<double> gmax;
     std::vector<std::pair<double, int>> cand;

@@ -220,7 +220,7 @@ static SynthConfig fixture_config() {
 }
 static std::vector<int> fake_replay() {
     std::vector<int> r(400000);
-    SRng g(5);
+    SplitMix g(5);
     for (auto& x : r) x = (int)g.below(256);
     return r;
 }
