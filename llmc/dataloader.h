@@ -6,7 +6,10 @@
 
 enum { SHARD_MAGIC = 20240520 };
 
+// ids must lie in [0, vocab_size): uint16 holds them when vocab_size <= 65536, else uint32
 inline void write_shard(const std::string& path, const std::vector<int>& tokens, int vocab_size) {
+    for (int id : tokens)
+        if (id < 0 || id >= vocab_size) fatal(EXIT_RUNTIME, "%s: token id %d is outside the vocabulary (size %d)", path.c_str(), id, vocab_size);
     int header[256] = {0};
     bool wide = vocab_size > 65536;  // ids up to 65535 fit uint16
     header[0] = SHARD_MAGIC;

@@ -21,9 +21,10 @@
 enum MatmulDtype { MM_FP32, MM_BF16, MM_BF16_EMULATED };
 inline MatmulDtype& matmul_dtype() { static MatmulDtype d = MM_FP32; return d; }
 
-inline uint16_t bf16_bits(float f) {  // round to nearest even; NaN stays NaN (its top bits survive)
+inline uint16_t bf16_bits(float f) {  // round to nearest even; a NaN stays a (quiet) NaN, sign kept
     uint32_t u;
     memcpy(&u, &f, 4);
+    if ((u & 0x7FFFFFFF) > 0x7F800000) return (uint16_t)((u >> 16) | 0x0040);  // rounding would carry into Inf or -0
     u += 0x7FFF + ((u >> 16) & 1);
     return (uint16_t)(u >> 16);
 }

@@ -18,6 +18,17 @@ TEST_CASE("bf16: rounding to nearest, ties to even") {
     CHECK(bf16_bits(1.0f + 3 * 0x1p-8f) == 0x3F82);    // halfway, 0x3F81 is odd: up
     CHECK(bf16_bits(1.0f + 0x1p-8f + 0x1p-20f) == 0x3F81);  // above halfway: up
     CHECK(std::isnan(bf16_float(bf16_bits(NAN))));
+    // NaNs whose payload sits in the low bits: rounding must not carry them into Inf or -0
+    for (uint32_t u : {0x7F800001u, 0x7FFFFFFFu, 0xFF800001u, 0xFFFFFFFFu, 0x7F80FFFFu}) {
+        float f;
+        memcpy(&f, &u, 4);
+        uint16_t h = bf16_bits(f);
+        CHECK(std::isnan(bf16_float(h)));
+        CHECK((h >> 15) == (u >> 31));  // sign kept
+    }
+    CHECK(bf16_bits(INFINITY) == 0x7F80);
+    CHECK(bf16_bits(-INFINITY) == 0xFF80);
+    CHECK(bf16_bits(3.4028235e38f) == 0x7F80);  // FLT_MAX rounds to +Inf, as round-to-nearest says
     CHECK(bf16_float(bf16_bits(3.140625f)) == 3.140625f);  // representable: unchanged
 }
 

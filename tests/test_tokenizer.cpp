@@ -38,31 +38,6 @@ std::vector<std::string> pieces(const std::string& s) {
     return out;
 }
 
-// runs f in a forked child with stderr captured; returns its exit status (-1 if it did not exit)
-int run_child(const std::function<void()>& f, std::string* err) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        dup2(fds[1], 2);
-        f();
-        _exit(0);
-    }
-    close(fds[1]);
-    err->clear();
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0) err->append(buf, (size_t)n);
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 // a child that must fail with `code`, one line on stderr that contains `must_contain`
 void expect_fatal(const std::function<void()>& f, int code, const std::string& must_contain) {
     std::string err;

@@ -1,6 +1,8 @@
 // test_util.h: shared helpers for the test suites.
 #pragma once
 #include <sys/wait.h>
+#include <unistd.h>
+#include <functional>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -30,4 +32,30 @@ inline std::vector<double> log_losses(const std::string& log) {
         p = e + 1;
     }
     return l;
+}
+
+// runs f in a forked child with its stderr captured in *err; returns its exit status (-1 if it did
+// not exit, -2 if the child could not be started)
+inline int run_child(const std::function<void()>& f, std::string* err) {
+    int fds[2];
+    if (pipe(fds) != 0) return -2;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) return -2;
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], 2);
+        f();
+        _exit(0);
+    }
+    close(fds[1]);
+    err->clear();
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fds[0], buf, sizeof buf)) > 0) err->append(buf, (size_t)n);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
