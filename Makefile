@@ -45,6 +45,7 @@ endif
 HEADERS = $(wildcard llmc/*.h data_prep/*.h)
 TEST_SRCS = tests/main.cpp tests/gcc_wide_const.cpp $(wildcard tests/test_*.cpp)
 TEST_OBJS = $(patsubst tests/%.cpp,build/tests$(SAN)/%.o,$(TEST_SRCS))
+TOOLCHAIN_ASM = build/toolchain/gcc_wide_const_v4.s build/toolchain/gcc_wide_const_v4_bare.s
 
 .PHONY: all train test bench 3m clean fuzz
 all: train
@@ -101,7 +102,6 @@ test: train $(TEST_BIN) build/compare_logs $(TOOLCHAIN_ASM) $(if $(SAN),,$(CUDA_
 
 # the GCC 12 reproducer compiled for AVX-512 (x86-64-v4), with the project's flags and without the
 # workaround: tests/test_toolchain.cpp reads both, so CPUs without AVX-512 check the workaround too
-TOOLCHAIN_ASM = build/toolchain/gcc_wide_const_v4.s build/toolchain/gcc_wide_const_v4_bare.s
 build/toolchain/gcc_wide_const_v4.s: tests/gcc_wide_const.cpp Makefile
 	@mkdir -p $(dir $@)
 	$(CXX) $(filter-out -march=% -mtune=%,$(CXXFLAGS)) -march=x86-64-v4 -S $< -o $@
