@@ -403,29 +403,23 @@ static bool load_df(const std::string& path, int L, size_t N, SlotDF& d) {
     return d.batches >= 0;
 }
 
-// slot accesses of the last forward, per block with a memory: counts[l] (N) += hits
-static void count_slot_accesses(GPT2<float>& m, std::vector<std::vector<int>>& counts) {
-    for (int l = 0; l < m.cfg.L; l++)
-        if (m.cfg.has_mem(l)) memory_count_accesses(counts[l].data(), m.mcache[l].idx.data(), m.mcache[l].idx.size());
-}
-
 // df over `batches` batches of general text: how many batches touch each slot. Data parallel: a
 // batch is B sequences from each rank, the same batch one process with B*ranks sequences sees
-static SlotDF compute_df(GPT2<float>& m, GpuTrainer* gpu, const std::vector<int>& tokens, int B, int T, int batches, uint64_t seed, Comm& comm) {
+static SlotDF compute_df(Backend& be, const GPT2Config& cfg, const std::vector<int>& tokens, int B, int T, int batches, uint64_t seed, Comm& comm) {
     SlotDF d;
-    d.N = m.cfg.mem.N();
-    d.df.assign(m.cfg.L, std::vector<int>(d.N, 0));
+    d.N = cfg.mem.N();
+    d.df.assign(cfg.L, std::vector<int>(d.N, 0));
     DataLoader dl;
     dl.init(tokens, B, T, seed + 99, comm.rank, comm.size);
     std::vector<int> x((size_t)B * T), y((size_t)B * T);
     for (int b = 0; b < batches; b++) {
         dl.next(x.data(), y.data());
-        std::vector<std::vector<int>> c(m.cfg.L, std::vector<int>(d.N, 0));
-        if (gpu) { gpu->forward_backward(x.data(), nullptr, B, T, 0.0f); gpu->count_slots(c); }
-        else { m.forward(x.data(), nullptr, B, T); count_slot_accesses(m, c); }
+        std::vector<std::vector<int>> c(cfg.L, std::vector<int>(d.N, 0));
+        be.forward_backward(x.data(), nullptr, B, T, 0.0f);
+        be.count_slots(c);
         for (auto& cl : c) comm.allreduce_sum(cl.data(), cl.size());
-        for (int l = 0; l < m.cfg.L; l++)
-            if (m.cfg.has_mem(l)) memory_df_accumulate(d.df[l].data(), c[l].data(), d.N);
+        for (int l = 0; l < cfg.L; l++)
+            if (cfg.has_mem(l)) memory_df_accumulate(d.df[l].data(), c[l].data(), d.N);
     }
     d.batches = batches;
     return d;
@@ -479,21 +473,70 @@ static uint64_t state_model_hash(const std::string& path) {
     return x;
 }
 
-// Test hook (tests/test_reliability.cpp): LLMC_FAULT="nan@A-B,spike@S" poisons the gradient of
-// steps A..B (1-based; "nan@A" one step, "nan@A-" every step from A on) and multiplies the loss
-// reported at step S by 10. Unset in normal use.
-static void inject_fault(int step, GPT2<float>& m, double& loss) {
+// Test hook (tests/test_reliability.cpp): LLMC_FAULT="nan@A-B,spike@S" makes the gradient norm of
+// steps A..B NaN (1-based; "nan@A" one step, "nan@A-" every step from A on) and multiplies the loss
+// reported at step S by 10. Unset in normal use. Acts on what every backend reports.
+static void inject_fault(int step, double& loss, double& norm) {
     static const char* spec = getenv("LLMC_FAULT");
     for (const char* p = spec; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : nullptr) {
         int a = 0, n = 0;
         if (sscanf(p, "nan@%d%n", &a, &n) == 1) {
             int b = p[n] == '-' ? (p[n + 1] >= '0' && p[n + 1] <= '9' ? atoi(p + n + 1) : 1 << 30) : a;
-            if (step >= a && step <= b) { if (!m.grads.empty()) m.grads[0] = NAN; else loss = NAN; }
+            if (step >= a && step <= b) norm = NAN;
         } else if (sscanf(p, "spike@%d", &a) == 1 && step == a) {
             loss *= 10;
         }
     }
 }
+
+// One optimizer step on any backend: accum micro-batches of (B,T) forward and backward, the
+// gradients' mean over ranks, for sparse memory training the batch's top-t slots by TF-IDF against
+// the background df, then the update, unless the loss or the gradient norm is not finite (the
+// weights and moments then stay as they were; the batch is consumed). pretrain, inject and bench
+// run it.
+struct StepResult { double loss, norm; bool updated; };
+struct Stepper {
+    Backend& be;
+    Comm& comm;
+    GPT2Config c;
+    int B, T, accum, topt;
+    bool sparse;
+    const SlotDF* df;  // sparse only
+    std::vector<int> x, y;  // (B,T)
+    std::vector<std::vector<int>> counts, slots;  // per block: (N) slot accesses, the chosen slots
+    Stepper(Backend& b, Comm& cm, const GPT2Config& cfg, int B_, int T_, int accum_, bool sparse_, const SlotDF* df_, int topt_)
+        : be(b), comm(cm), c(cfg), B(B_), T(T_), accum(accum_), topt(topt_), sparse(sparse_), df(df_),
+          x((size_t)B_ * T_), y((size_t)B_ * T_), counts(cfg.L), slots(cfg.L) {}
+
+    // next(x, y) fills the next micro-batch; t is the 1-based step
+    template <class Next> StepResult run(Next next, const OptConfig& o, double lr, int t) {
+        be.zero_grad();
+        if (sparse) for (int l = 0; l < c.L; l++) counts[l].assign(c.has_mem(l) ? c.mem.N() : 0, 0);
+        double loss = 0;
+        for (int k = 0; k < accum; k++) {
+            next(x.data(), y.data());
+            loss += be.forward_backward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
+            if (sparse) be.count_slots(counts);
+        }
+        be.allreduce_grads();
+        comm.allreduce_sum(&loss, 1);
+        loss /= comm.size;
+        if (sparse) {
+            ProfScope ps(PROF_MEMORY, 0, 0);
+            for (int l = 0; l < c.L; l++) {
+                if (!c.has_mem(l)) continue;
+                comm.allreduce_sum(counts[l].data(), counts[l].size());
+                slots[l].resize(topt);
+                slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df->df[l].data(), c.mem.N(), df->batches, topt));
+            }
+        }
+        double norm = be.grad_norm();
+        inject_fault(t, loss, norm);
+        bool ok = std::isfinite(loss) && std::isfinite(norm);
+        if (ok) be.update(o, lr, o.clip > 0 && norm > o.clip ? (float)(o.clip / norm) : 1.0f, t, slots);
+        return {loss, norm, ok};
+    }
+};
 
 // how many standard deviations x lies above the mean of the last `window` values of hist
 // (0 until there are min_n of them): the loss-spike detector
@@ -506,35 +549,6 @@ static double loss_zscore(const std::vector<double>& hist, double x, int window,
     for (int i = 0; i < n; i++) var += (hist[hist.size() - 1 - i] - mean) * (hist[hist.size() - 1 - i] - mean);
     double sd = std::sqrt(var / (n - 1));
     return sd > 1e-12 ? (x - mean) / sd : 0;
-}
-
-// pretrain (from scratch) and inject (from --init-ckpt) share this loop
-// data parallel: every rank's gradients become their mean over ranks, the same bits on each rank.
-// Dense grads are all-reduced; sparse memory-value grads (touched rows) are gathered in rank order
-// and summed row by row; slot access counts (memory-sparse) are summed so ranks pick the same slots.
-static void sync_grads(GPT2<float>& m, Comm& comm, double& loss, std::vector<std::vector<int>>& counts) {
-    if (comm.size == 1) return;
-    float inv = 1.0f / comm.size;
-    comm.allreduce_sum(m.grads.data(), m.grads.size());
-    for (float& g : m.grads) g *= inv;
-    comm.allreduce_sum(&loss, 1);
-    loss /= comm.size;
-    for (auto& c : counts) comm.allreduce_sum(c.data(), c.size());
-    for (auto& d : m.dvalues) {
-        if (!m.sparse_values) break;
-        std::vector<int> rows = comm.allgather(d.rows);
-        std::vector<float> grads = comm.allgather(d.grad);
-        std::vector<int> uniq = rows;
-        std::sort(uniq.begin(), uniq.end());
-        uniq.erase(std::unique(uniq.begin(), uniq.end()), uniq.end());
-        d.rows = uniq;
-        d.grad.assign(uniq.size() * (size_t)d.C, 0.0f);
-        for (size_t i = 0; i < rows.size(); i++) {
-            float* dst = d.grad.data() + (size_t)(std::lower_bound(uniq.begin(), uniq.end(), rows[i]) - uniq.begin()) * d.C;
-            for (int j = 0; j < d.C; j++) dst[j] += grads[i * d.C + j];
-        }
-        for (float& g : d.grad) g *= inv;
-    }
 }
 
 static int cmd_train(Args& a, bool inject) {
@@ -696,18 +710,15 @@ static int cmd_train(Args& a, bool inject) {
     if (total_batch % rank_batch) fatal(EXIT_USAGE, "--total-batch %ld must be a multiple of batch*context*ranks = %ld", total_batch, rank_batch);
     int accum = (int)(total_batch / rank_batch);
 
-    Optimizer<float> opt;
     TrainState st;
     if (resume) {
         st = load_state(state_path, m.grads.size());
         if (st.seed != seed) fatal(EXIT_USAGE, "--seed %llu differs from the resumed run's %llu", (unsigned long long)seed, (unsigned long long)st.seed);
-        opt.m = st.m; opt.v = st.v;
     } else {
-        opt.init(m);
         st.seed = seed;
     }
 
-    // the backend: a GPU when one is visible (auto) and the model is plain GPT-2 trained in full
+    // the backend: a GPU when one is visible (auto) and it has the mode, else the CPU
     std::string gpu_name, no_gpu;
     GpuBackend cuda;
     bool use_gpu = device != "cpu" && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
@@ -721,8 +732,8 @@ static int cmd_train(Args& a, bool inject) {
     }
     if (use_gpu && recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
     if (device == "cuda" && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
-    std::unique_ptr<GpuTrainer> gpu(use_gpu ? cuda.create(m, mode, comm) : nullptr);
-    if (gpu && resume) gpu->set_moments(opt.m, opt.v);
+    std::unique_ptr<Backend> be(use_gpu ? cuda.create(m, mode, comm) : new CpuBackend(m, comm));
+    if (resume) be->set_moments(st.m, st.v);
 
     // sparse memory finetuning ranks slots against background frequencies from general text
     SlotDF df;
@@ -733,7 +744,7 @@ static int cmd_train(Args& a, bool inject) {
             if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
             printf("computing slot document frequencies over %d batches of %s...\n", df_batches, g.train.c_str());
             fflush(stdout);
-            df = compute_df(m, gpu.get(), read_shard(g.train, tok.vocab_size), B, T, df_batches, seed, comm);
+            df = compute_df(*be, c, read_shard(g.train, tok.vocab_size), B, T, df_batches, seed, comm);
         }
         if (comm.rank == 0) save_df(out + "/df.bin", df);
     }
@@ -747,7 +758,7 @@ static int cmd_train(Args& a, bool inject) {
     for (auto& sp : m.specs) if (sp.group >= G_MEM) dense_params -= sp.size;
     double flops_per_token = 6.0 * dense_params + 6.0 * c.L * c.C * T;
     if (comm.size > 1) printf("data parallel: %s, %d ranks, each %d sequences of every micro-step\n", comm.name(), comm.size, B);
-    std::string backend = gpu ? "cuda, " + gpu_name + ", bf16" : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (device == "auto" ? " (" + no_gpu + ")" : "") + ", " + dtype;
+    std::string backend = use_gpu ? "cuda, " + gpu_name + ", bf16" : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (device == "auto" ? " (" + no_gpu + ")" : "") + ", " + dtype;
     printf("backend: %s\nmodel: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
            backend.c_str(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, row.name);
     if (c.mem_layers) printf("memory: blocks mask 0x%x, %zu slots (%d^2), top-%d, %d heads, dk %d%s\n", c.mem_layers, c.mem.N(), c.mem.n_keys, c.mem.topk, c.mem.heads, c.mem.dk, c.mem.gated ? ", gated" : "");
@@ -782,12 +793,22 @@ static int cmd_train(Args& a, bool inject) {
     if (!log) fatal(EXIT_RUNTIME, "cannot write %s", log_path.c_str());
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    // ...but while training they stay blocked on every thread and are read between steps: a handler
+    // run in the middle of a step corrupted the heap (its frame pushed on a thread inside oneDNN's
+    // JIT kernels: 5 of 30 runs signalled mid-step aborted in free(), none once blocked)
+    sigset_t stop_sigs;
+    sigemptyset(&stop_sigs);
+    sigaddset(&stop_sigs, SIGINT);
+    sigaddset(&stop_sigs, SIGTERM);
+    #pragma omp parallel
+    pthread_sigmask(SIG_BLOCK, &stop_sigs, nullptr);
 
     std::string prev_ckpt = out + "/model.prev.bin";
     int saved_step = resume ? st.step : -1;
     auto save_all = [&](int step) {
         saved_step = step;
-        if (gpu) { gpu->download(m); gpu->get_moments(opt.m, opt.v); }
+        be->download(m);
+        be->get_moments(st.m, st.v);
         if (comm.rank != 0) return;  // the ranks' weights are identical (checked at the end)
         tok.save(out + "/tokenizer.bin");
         // until the new state.bin is in place, model.prev.bin (a hard link, no copy) keeps the model
@@ -796,23 +817,20 @@ static int cmd_train(Args& a, bool inject) {
         if (file_exists(ckpt) && link(ckpt.c_str(), prev_ckpt.c_str()) != 0) { /* no hard links here: no fallback copy */ }
         m.save(ckpt);
         st.step = step; st.epoch = loader.epoch; st.pos = loader.pos;
-        st.m = opt.m; st.v = opt.v;
         st.model_hash = params_hash(m.params);
         save_state(state_path, st);
         unlink(prev_ckpt.c_str());
     };
     auto validate = [&](int step) {
         if (val_tokens.empty() || comm.rank != 0) return;
-        double vloss = gpu ? eval_windows([&](const int* x, const int* y, int b, int t) { return gpu->forward_backward(x, y, b, t, 0.0f); }, val_tokens, B, T, val_batches)
-                           : eval_loss(m, val_tokens, B, T, val_batches);
+        double vloss = eval_windows([&](const int* x, const int* y, int b, int t) { return be->forward_backward(x, y, b, t, 0.0f); }, val_tokens, B, T, val_batches);
         printf("step %d | val loss %.4f\n", step, vloss);
         fprintf(log, "{\"step\": %d, \"val_loss\": %.6f}\n", step, vloss);
         fflush(log);
         vs.push_back(step); vl.push_back(vloss);
     };
 
-    std::vector<int> x((size_t)B * T), y((size_t)B * T);
-    std::vector<std::vector<int>> counts(c.L), slots(c.L);
+    Stepper stepper(*be, comm, c, B, T, accum, row.sparse, &df, topt);
     const int max_bad = 5;
     int bad_streak = 0, last_step = st.step;
     double t_start = now_s(), ema_ms = 0;
@@ -820,33 +838,10 @@ static int cmd_train(Args& a, bool inject) {
     for (int step = st.step; step < steps; step++) {
         if (val_every && step % val_every == 0 && !(resume && step == st.step && step > 0)) validate(step);
         double t0 = now_s();
-        if (gpu) gpu->zero_grad(); else m.zero_grad();
-        if (row.sparse) for (int l = 0; l < c.L; l++) counts[l].assign(c.mem_layers >> l & 1 ? c.mem.N() : 0, 0);
-        double loss = 0;
-        for (int k = 0; k < accum; k++) {
-            loader.next(x.data(), y.data());
-            if (gpu) loss += gpu->forward_backward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
-            else { loss += m.forward(x.data(), y.data(), B, T, 1.0f / accum) / accum; m.backward(); }
-            if (row.sparse) { if (gpu) gpu->count_slots(counts); else count_slot_accesses(m, counts); }
-        }
-        if (gpu) {
-            gpu->allreduce_grads();
-            comm.allreduce_sum(&loss, 1);
-            loss /= comm.size;
-            for (auto& cl : counts) comm.allreduce_sum(cl.data(), cl.size());
-        } else {
-            sync_grads(m, comm, loss, counts);
-        }
-        if (row.sparse)  // the batch's top-t slots by TF-IDF against general text
-            for (int l = 0; l < c.L; l++) {
-                if (!c.has_mem(l)) continue;
-                slots[l].resize(topt);
-                slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df.df[l].data(), c.mem.N(), df.batches, topt));
-            }
-        inject_fault(step + 1, m, loss);
         double lr_t = lr_schedule(step, steps, warmup, o.lr, min_frac);
-        double norm = gpu ? gpu->grad_norm() : Optimizer<float>::grad_norm(m);
-        if (!std::isfinite(loss) || !std::isfinite(norm)) {
+        StepResult r = stepper.run([&](int* x, int* y) { loader.next(x, y); }, o, lr_t, step + 1);
+        double loss = r.loss, norm = r.norm;
+        if (!r.updated) {
             // the weights and moments stay as they were; the batch is consumed
             bad_streak++;
             printf("step %d: loss %g, grad norm %g: not finite, update skipped (%d in a row)\n", step + 1, loss, norm, bad_streak);
@@ -860,8 +855,6 @@ static int cmd_train(Args& a, bool inject) {
             }
         } else {
             bad_streak = 0;
-            if (gpu) gpu->update(o, lr_t, o.clip > 0 && norm > o.clip ? (float)(o.clip / norm) : 1.0f, step + 1, slots);
-            else opt.step(m, o, lr_t, step + 1, slots);
             double ms = (now_s() - t0) * 1000;
             if (step > st.step) { ema_ms = timed ? 0.9 * ema_ms + 0.1 * ms : ms; timed++; }
             double tok_s = total_batch / (ms / 1000);
@@ -881,6 +874,13 @@ static int cmd_train(Args& a, bool inject) {
             ts.push_back(step + 1); tl.push_back(loss);
             last_step = step + 1;
         }
+        timespec no_wait = {0, 0};
+        int got = sigtimedwait(&stop_sigs, nullptr, &no_wait);
+        if (got > 0) {  // a second signal kills at once: default action, unblocked on this thread
+            g_stop_signal = got;
+            signal(got, SIG_DFL);
+            pthread_sigmask(SIG_UNBLOCK, &stop_sigs, nullptr);
+        }
         int stop = g_stop_signal;  // a signal to one rank stops all of them at the same step
         comm.allreduce_max(&stop, 1);
         bool last = step + 1 == steps || (stop_after && step + 1 >= stop_after) || stop;
@@ -890,8 +890,9 @@ static int cmd_train(Args& a, bool inject) {
         if (last) break;
     }
     if (last_step == st.step && st.step >= steps) save_all(st.step);
+    pthread_sigmask(SIG_UNBLOCK, &stop_sigs, nullptr);  // from here a signal goes to on_signal again
     fclose(log);
-    if (gpu) gpu->download(m);
+    be->download(m);
     // in every mode but full the frozen weights must come out bit-identical
     std::vector<float> frozen_after;
     for (size_t i = 0; i < m.specs.size(); i++)
@@ -1058,27 +1059,18 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, boo
     std::vector<int> x((size_t)B * T), y((size_t)B * T);
     for (auto& v : x) v = (int)rng.below(c.V);
     for (auto& v : y) v = (int)rng.below(c.V);
-    Optimizer<float> opt;
-    opt.init(m);
-    OptConfig o;
-    std::vector<std::vector<int>> counts(c.L), slots(c.L);
-    std::vector<int> df(c.mem_layers ? c.mem.N() : 0, 0);
+    Comm one;
+    CpuBackend be(m, one);
+    SlotDF df;  // a background that never touched a slot: ranking by counts alone
+    df.batches = 100;
+    df.df.assign(c.L, std::vector<int>(c.mem_layers ? c.mem.N() : 0, 0));
+    Stepper stepper(be, one, c, B, T, 1, c.mem_layers != 0, &df, topt);
+    auto same_batch = [&](int* xb, int* yb) { std::copy(x.begin(), x.end(), xb); std::copy(y.begin(), y.end(), yb); };
     std::vector<double> times;
     for (int s = 0; s <= steps; s++) {  // step 0 warms up (allocation, JIT kernels)
         if (s == 1) prof_reset();
         double t0 = now_s();
-        m.zero_grad();
-        m.forward(x.data(), y.data(), B, T, 1.f);
-        m.backward();
-        for (int l = 0; l < c.L; l++) {
-            if (!c.has_mem(l)) continue;
-            ProfScope ps(PROF_MEMORY, 0, 0);
-            counts[l].assign(c.mem.N(), 0);
-            memory_count_accesses(counts[l].data(), m.mcache[l].idx.data(), m.mcache[l].idx.size());
-            slots[l].resize(topt);
-            slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df.data(), c.mem.N(), 100, topt));
-        }
-        opt.step(m, o, 1e-4, s + 1, slots);
+        stepper.run(same_batch, OptConfig(), 1e-4, s + 1);
         if (s > 0) times.push_back(now_s() - t0);
     }
     std::sort(times.begin(), times.end());

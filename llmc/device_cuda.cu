@@ -11,7 +11,7 @@
 #include "llmc/comm_nccl.cuh"
 #endif
 
-struct CudaTrainer : GpuTrainer {
+struct CudaTrainer : Backend {
     GPT2Cuda model;
 #ifndef LLMC_CUDA_EMU
     std::unique_ptr<NcclComm> nccl;
@@ -133,4 +133,4 @@ extern "C" bool llmc_cuda_probe(int rank, std::string* name, std::string* why) {
     return true;
 }
 
-extern "C" GpuTrainer* llmc_cuda_trainer(const GPT2<float>& init, TrainMode mode, Comm& comm) { return new CudaTrainer(init, mode, comm); }
+extern "C" Backend* llmc_cuda_trainer(const GPT2<float>& init, TrainMode mode, Comm& comm) { return new CudaTrainer(init, mode, comm); }

@@ -30,7 +30,12 @@ template <class T> struct Optimizer {
     // restrict the sparse memory update; returns the gradient norm before clipping
     double step(GPT2<T>& model, const OptConfig& o, double lr, int t, const std::vector<std::vector<int>>& slots = {}) {
         double norm = grad_norm(model);
-        T scale = (o.clip > 0 && norm > o.clip) ? T(o.clip / norm) : T(1);
+        step_scaled(model, o, lr, (o.clip > 0 && norm > o.clip) ? T(o.clip / norm) : T(1), t, slots);
+        return norm;
+    }
+
+    // the same with the gradients scaled by `scale` (the clipping factor the caller computed)
+    void step_scaled(GPT2<T>& model, const OptConfig& o, double lr, T scale, int t, const std::vector<std::vector<int>>& slots = {}) {
         for (size_t i = 0; i < model.specs.size(); i++) {
             size_t go = model.goffset[i];
             if (go == (size_t)-1) continue;
@@ -45,6 +50,5 @@ template <class T> struct Optimizer {
                 memory_sgd_update_slots(model.p.mem[l].values, model.dvalues[l], s.data(), (int)s.size(), T(slr));
             }
         }
-        return norm;
     }
 };
