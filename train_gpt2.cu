@@ -793,9 +793,9 @@ static int cmd_train(Args& a, bool inject) {
     if (!log) fatal(EXIT_RUNTIME, "cannot write %s", log_path.c_str());
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    // ...but while training they stay blocked on every thread and are read between steps: a handler
-    // run in the middle of a step corrupted the heap (its frame pushed on a thread inside oneDNN's
-    // JIT kernels: 5 of 30 runs signalled mid-step aborted in free(), none once blocked)
+    // ...but while training they stay blocked on every thread and are read between steps: with a
+    // handler that could run mid-step, 6 of 40 tiny runs signalled mid-step aborted in free() inside
+    // oneDNN's sgemm (heap corrupted; the exact mechanism is not pinned down); none of 40 once blocked
     sigset_t stop_sigs;
     sigemptyset(&stop_sigs);
     sigaddset(&stop_sigs, SIGINT);
