@@ -13,12 +13,15 @@
 #include <string>
 #include "tests/test_util.h"
 
+// this process's scratch folder: two suites running at once (a CI run beside a developer's) must not
+// share one
+static const std::string ROOT = "/tmp/test_device_" + std::to_string(getpid());
 
 static const std::string& data() {
     static std::string dir;
     if (dir.empty()) {
-        dir = "/tmp/test_device/data";
-        REQUIRE(sh_out("rm -rf /tmp/test_device && ./train prepare --corpus tests/fixtures/corpus --data " + dir + " --vocab 300 --threads 1") == 0);
+        dir = ROOT + "/data";
+        REQUIRE(sh_out("rm -rf " + ROOT + " && ./train prepare --corpus tests/fixtures/corpus --data " + dir + " --vocab 300 --threads 1") == 0);
     }
     return dir;
 }
@@ -30,24 +33,24 @@ static std::string flags(const std::string& out) {
 
 TEST_CASE("device: auto reports the backend it picked; cuda without a usable GPU is a usage error") {
     std::string out;
-    REQUIRE(sh_out("./train --device auto" + flags("/tmp/test_device/auto"), &out) == 0);
+    REQUIRE(sh_out("./train --device auto" + flags(ROOT + "/auto"), &out) == 0);
     CHECK(out.find("backend: ") != std::string::npos);
     if (out.find("backend: cuda") != std::string::npos) { skip_test("a GPU is visible: the no-GPU error path cannot be shown here"); return; }
     CHECK(out.find("backend: cpu") != std::string::npos);
-    int rc = sh_out("./train --device cuda" + flags("/tmp/test_device/cuda"), &out);
+    int rc = sh_out("./train --device cuda" + flags(ROOT + "/cuda"), &out);
     CHECK(rc == 2);
     CHECK(out.find("error: --device cuda: ") != std::string::npos);
-    CHECK(sh_out("./train --device tpu" + flags("/tmp/test_device/tpu")) == 2);
+    CHECK(sh_out("./train --device tpu" + flags(ROOT + "/tpu")) == 2);
 }
 
 TEST_CASE("device: the GPU trainer (on the CUDA emulator) tracks the CPU's fp32 losses and resumes exactly") {
     const std::string lib = "build/cuda-emu/libllmc_cuda.so", emu = "LLMC_CUDA_LIB=" + lib + " ./train";
     if (!file_exists(lib)) { skip_test("build/cuda-emu/libllmc_cuda.so is not built (needs the CUDA headers and python3)"); return; }
     std::string out;
-    REQUIRE(sh_out("./train --device cpu" + flags("/tmp/test_device/cpu")) == 0);
-    REQUIRE(sh_out(emu + " --device cuda" + flags("/tmp/test_device/gpu"), &out) == 0);
+    REQUIRE(sh_out("./train --device cpu" + flags(ROOT + "/cpu")) == 0);
+    REQUIRE(sh_out(emu + " --device cuda" + flags(ROOT + "/gpu"), &out) == 0);
     CHECK(out.find("backend: cuda") != std::string::npos);
-    std::vector<double> c = log_losses("/tmp/test_device/cpu/log.jsonl"), g = log_losses("/tmp/test_device/gpu/log.jsonl");
+    std::vector<double> c = log_losses(ROOT + "/cpu/log.jsonl"), g = log_losses(ROOT + "/gpu/log.jsonl");
     REQUIRE(c.size() == 6);
     REQUIRE(g.size() == 6);
     double worst = 0;
@@ -56,14 +59,14 @@ TEST_CASE("device: the GPU trainer (on the CUDA emulator) tracks the CPU's fp32 
     CHECK(worst < 0.02);          // bf16 activations and weights
     CHECK(c[0] - c[5] > 0.5);     // and both trained
     // the checkpoint the GPU path wrote is a normal one: the CPU loads and scores it
-    REQUIRE(sh_out("./train eval --threads 1 --ckpt /tmp/test_device/gpu/model.bin --text tests/fixtures/corpus/emma_head.txt", &out) == 0);
+    REQUIRE(sh_out("./train eval --threads 1 --ckpt " + ROOT + "/gpu/model.bin --text tests/fixtures/corpus/emma_head.txt", &out) == 0);
     CHECK(out.find("\"loss\": ") != std::string::npos);
     // resume: 3 steps, stop, 3 more = the 6 steps above, bit for bit
-    REQUIRE(sh_out(emu + " --device cuda --stop-after 3" + flags("/tmp/test_device/gpu_resume")) == 0);
-    REQUIRE(sh_out(emu + " --device cuda --resume" + flags("/tmp/test_device/gpu_resume"), &out) == 0);
+    REQUIRE(sh_out(emu + " --device cuda --stop-after 3" + flags(ROOT + "/gpu_resume")) == 0);
+    REQUIRE(sh_out(emu + " --device cuda --resume" + flags(ROOT + "/gpu_resume"), &out) == 0);
     CHECK(out.find("resuming at step 3") != std::string::npos);
-    CHECK(log_losses("/tmp/test_device/gpu_resume/log.jsonl") == g);
-    CHECK(read_file_if("/tmp/test_device/gpu_resume/model.bin") == read_file_if("/tmp/test_device/gpu/model.bin"));
+    CHECK(log_losses(ROOT + "/gpu_resume/log.jsonl") == g);
+    CHECK(read_file_if(ROOT + "/gpu_resume/model.bin") == read_file_if(ROOT + "/gpu/model.bin"));
 }
 
 // the last n floats of a checkpoint: the memory values when the last tensor is a memory's values
@@ -79,11 +82,11 @@ TEST_CASE("device: memory and memory-sparse on the GPU trainer (on the CUDA emul
     const std::string lib = "build/cuda-emu/libllmc_cuda.so", emu = "LLMC_CUDA_LIB=" + lib + " ./train";
     if (!file_exists(lib)) { skip_test("build/cuda-emu/libllmc_cuda.so is not built (needs the CUDA headers and python3)"); return; }
     std::string out;
-    REQUIRE(sh_out("./train --device cpu" + flags("/tmp/test_device/ms_base")) == 0);
+    REQUIRE(sh_out("./train --device cpu" + flags(ROOT + "/ms_base")) == 0);
     for (std::string mode : {"memory-sparse", "memory"}) {
         CAPTURE(mode);
-        const std::string dir = "/tmp/test_device/" + mode + "_";
-        const std::string f = " inject --init-ckpt /tmp/test_device/ms_base/model.bin --data " + data() + " --df-data " + data() +
+        const std::string dir = ROOT + "/" + mode + "_";
+        const std::string f = " inject --init-ckpt " + ROOT + "/ms_base/model.bin --data " + data() + " --df-data " + data() +
                               " --df-batches 3 --train " + mode + " --mem-layers 1 --mem-keys 8 --mem-topk 4 --mem-heads 2 --mem-dk 8"
                               " --topt 12 --sparse-lr 1000 --lr 1e-2 --threads 1 --steps 4 --warmup 1 --batch 4 --val-every 0 --sample-tokens 0 --out " + dir;
         REQUIRE(sh_out("./train" + f + "cpu --device cpu") == 0);
@@ -138,9 +141,9 @@ TEST_CASE("device: LoRA on the GPU trainer (on the CUDA emulator) tracks the CPU
     const std::string lib = "build/cuda-emu/libllmc_cuda.so", emu = "LLMC_CUDA_LIB=" + lib + " ./train";
     if (!file_exists(lib)) { skip_test("build/cuda-emu/libllmc_cuda.so is not built (needs the CUDA headers and python3)"); return; }
     std::string out;
-    REQUIRE(sh_out("./train --device cpu" + flags("/tmp/test_device/lora_base")) == 0);
-    const std::string dir = "/tmp/test_device/lora_";
-    const std::string f = " inject --init-ckpt /tmp/test_device/lora_base/model.bin --data " + data() +
+    REQUIRE(sh_out("./train --device cpu" + flags(ROOT + "/lora_base")) == 0);
+    const std::string dir = ROOT + "/lora_";
+    const std::string f = " inject --init-ckpt " + ROOT + "/lora_base/model.bin --data " + data() +
                           " --train lora --lora-rank 8 --lr 1e-2 --threads 1 --steps 4 --warmup 1 --batch 4 --val-every 0 --sample-tokens 0 --out " + dir;
     REQUIRE(sh_out("./train" + f + "cpu --device cpu") == 0);
     REQUIRE(sh_out(emu + f + "gpu --device cuda", &out) == 0);
@@ -168,7 +171,7 @@ TEST_CASE("device: LoRA on the GPU trainer (on the CUDA emulator) tracks the CPU
     CHECK(log_losses(dir + "gpu_resume/log.jsonl") == g);
     CHECK(read_file_if(dir + "gpu_resume/model.bin") == read_file_if(dir + "gpu/model.bin"));
     // what the GPU cannot train is refused under --device cuda, with the reason (auto uses the CPU)
-    CHECK(sh_out(emu + " inject --init-ckpt /tmp/test_device/lora_base/model.bin --data " + data() +
+    CHECK(sh_out(emu + " inject --init-ckpt " + ROOT + "/lora_base/model.bin --data " + data() +
                  " --train lora --lora-rank 2 --steps 1 --device cuda --out " + dir + "rank2", &out) == 2);
     CHECK(out.find("rank divisible by 8") != std::string::npos);
 }
