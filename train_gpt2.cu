@@ -270,8 +270,9 @@ static int cmd_prepare(Args& a) {
 // ---------------------------------------------------------------------------------------------
 // pretrain
 
-// SIGINT/SIGTERM: finish the step, save, exit 0. A second signal kills at once (the default
-// action): the atomic writes leave the last complete checkpoint either way.
+// SIGINT/SIGTERM: finish the step, save, exit 0. A second signal, once the end of the step has read
+// the first, kills at once (the default action): the atomic writes leave the last complete
+// checkpoint either way.
 static volatile sig_atomic_t g_stop_signal = 0;
 // data parallel: this process's rank among the trainer's processes. Finalised only when main
 // returns: a rank that exits through fatal() must not wait in MPI_Finalize for ranks that wait on it
