@@ -67,6 +67,14 @@ TEST_CASE("device: the GPU trainer (on the CUDA emulator) tracks the CPU's fp32 
     CHECK(out.find("resuming at step 3") != std::string::npos);
     CHECK(log_losses(ROOT + "/gpu_resume/log.jsonl") == g);
     CHECK(read_file_if(ROOT + "/gpu_resume/model.bin") == read_file_if(ROOT + "/gpu/model.bin"));
+    // the fault hook acts on what the GPU backend reports too: a NaN gradient at step 2 skips that
+    // update (before the one training step, it poisoned CPU gradients the GPU path never read)
+    REQUIRE(sh_out("LLMC_FAULT=nan@2 " + emu + " --device cuda" + flags(ROOT + "/gpu_fault"), &out) == 0);
+    CHECK(out.find("step 2: loss") != std::string::npos);
+    CHECK(out.find("grad norm nan: not finite, update skipped (1 in a row)") != std::string::npos);
+    std::vector<double> f = log_losses(ROOT + "/gpu_fault/log.jsonl");
+    REQUIRE(f.size() == 5);  // step 2 has no loss line
+    CHECK(f[0] == g[0]);
 }
 
 // the last n floats of a checkpoint: the memory values when the last tensor is a memory's values
