@@ -1,5 +1,5 @@
 # Makefile: make train | make test | make bench | make clean
-#   make train        builds ./train from train_gpt2.cu (compiled as C++ with the CPU backend)
+#   make train        builds ./train from train_gpt2.cu and train_3m.cpp (C++ with the CPU backend)
 #   make test         builds ./train and the doctest suites, runs them all (prints "N passed, M failed")
 #   make test SAN=1   the same suites built with AddressSanitizer + UBSan (./train, which the CLI
 #                     suites run, stays the normal build)
@@ -42,7 +42,7 @@ ifeq ($(SAN),1)
 else
   TEST_BIN = tests/run_tests
 endif
-HEADERS = $(wildcard llmc/*.h data_prep/*.h)
+HEADERS = $(wildcard llmc/*.h eval/*.h data_prep/*.h)
 TEST_SRCS = tests/main.cpp tests/gcc_wide_const.cpp $(wildcard tests/test_*.cpp)
 TEST_OBJS = $(patsubst tests/%.cpp,build/tests$(SAN)/%.o,$(TEST_SRCS))
 TOOLCHAIN_ASM = build/toolchain/gcc_wide_const_v4.s build/toolchain/gcc_wide_const_v4_bare.s
@@ -72,17 +72,23 @@ build/tests$(SAN)/cxxflags: FORCE
 	@echo '$(CXX) $(CXXFLAGS) $(SANFLAGS)' | cmp -s - $@ || echo '$(CXX) $(CXXFLAGS) $(SANFLAGS)' > $@
 .PHONY: FORCE
 
-train: train_gpt2.cu train_3m.h $(HEADERS) build/cxxflags | $(CUDA_BACKEND)
-	$(CXX) $(CXXFLAGS) $(MPI_FLAGS) -x c++ train_gpt2.cu -o train $(LDLIBS) $(MPI_LIBS) -ldl
+# ./train: two translation units, train_gpt2.cu (CLI, training loop, model commands) and train_3m.cpp
+# (the 3M experiment, chat, capacity); train.h is what they share
+TRAIN_SRCS = train_gpt2.cu train_3m.cpp
+build/train/%.o: % train.h $(HEADERS) build/cxxflags
+	@mkdir -p build/train
+	$(CXX) $(CXXFLAGS) $(MPI_FLAGS) -x c++ -c $< -o $@
+train: $(patsubst %,build/train/%.o,$(TRAIN_SRCS)) | $(CUDA_BACKEND)
+	$(CXX) $(CXXFLAGS) $^ -o train $(LDLIBS) $(MPI_LIBS) -ldl
 
 # ./train built for a plain x86-64-v2 CPU (no AVX), and without the GCC workaround: dev/march_check.sh
 # compares their outputs with ./train's
-build/train_x86-64-v2: train_gpt2.cu train_3m.h $(HEADERS) build/cxxflags
+build/train_x86-64-v2: $(TRAIN_SRCS) train.h $(HEADERS) build/cxxflags
 	@mkdir -p build
-	$(CXX) $(filter-out -march=% -mtune=%,$(CXXFLAGS)) -march=x86-64-v2 $(MPI_FLAGS) -x c++ train_gpt2.cu -o $@ $(LDLIBS) $(MPI_LIBS) -ldl
-build/train_bare: train_gpt2.cu train_3m.h $(HEADERS) build/cxxflags
+	$(CXX) $(filter-out -march=% -mtune=%,$(CXXFLAGS)) -march=x86-64-v2 $(MPI_FLAGS) -x c++ $(TRAIN_SRCS) -o $@ $(LDLIBS) $(MPI_LIBS) -ldl
+build/train_bare: $(TRAIN_SRCS) train.h $(HEADERS) build/cxxflags
 	@mkdir -p build
-	$(CXX) $(filter-out $(GCC_FIXES),$(CXXFLAGS)) $(MPI_FLAGS) -x c++ train_gpt2.cu -o $@ $(LDLIBS) $(MPI_LIBS) -ldl
+	$(CXX) $(filter-out $(GCC_FIXES),$(CXXFLAGS)) $(MPI_FLAGS) -x c++ $(TRAIN_SRCS) -o $@ $(LDLIBS) $(MPI_LIBS) -ldl
 
 build/tests$(SAN)/%.o: tests/%.cpp $(HEADERS) $(wildcard tests/*.h) build/tests$(SAN)/cxxflags
 	@mkdir -p $(dir $@)

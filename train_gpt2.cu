@@ -1,157 +1,54 @@
-// train_gpt2.cu: the one trainer. Subcommands: pretrain (the default job), inject, prepare, synth,
-// sample, eval, encode, bench, merge, memory; 3m, chat and capacity live in train_3m.h. Build with `make train`, run `./train` (no arguments: prepare the embedded corpus,
-// pretrain a small GPT-2 on it, print samples), `./train --help` for everything else.
-// It always compiles as plain C++; the GPU backend is a library it loads when a GPU is there (llmc/device.h).
+// train_gpt2.cu: the one trainer. A table of subcommands, each declaring its flags once (llmc/flags.h:
+// the same declarations parse the command line and print --help); the training loop that pretrain
+// and inject share (run_train); the model commands prepare, synth, sample, eval, encode, bench, merge
+// and memory. 3m, chat and capacity live in train_3m.cpp. Build with `make train`; `./train` alone
+// prepares the embedded corpus, pretrains a small GPT-2 and prints samples; `./train --help` lists
+// every subcommand and flag. It always compiles as plain C++; the GPU backend is a library it loads
+// when a GPU is there (llmc/device.h).
 #include <omp.h>
 #include <algorithm>
-#include <chrono>
+#include <cmath>
 #include <csignal>
 #include <glob.h>
-#include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
-#include "llmc/args.h"
+#include "train.h"
+#include "data_prep/prepare.h"
+#include "eval/eval.h"
+#include "eval/plot.h"
 #include "llmc/checkpoint.h"
 #include "llmc/comm.h"
 #include "llmc/dataloader.h"
 #include "llmc/device.h"
-#include "llmc/eval.h"
 #include "llmc/json.h"
-#include "llmc/model.h"
-#include "llmc/optimizer.h"
-#include "llmc/plot.h"
 #include "llmc/sampler.h"
-#include "llmc/tokenizer.h"
-#include "llmc/utils.h"
-#include "data_prep/synth.h"
 
-static const char* HELP = R"(usage: ./train [SUBCOMMAND] [--flag value ...]
+static const char* INTRO = R"(usage: ./train [SUBCOMMAND] [--flag value ...]
 
 With no subcommand, runs `pretrain` with its defaults: prepares the embedded corpus (tokenizer and
 shards under out/data if missing), pretrains a small GPT-2 (about 7 minutes on 2 idle cores), writes
 out/pretrain/{model.bin,state.bin,tokenizer.bin,log.jsonl,loss.png} and prints samples.
 
-subcommands:
-  pretrain   train a model from scratch
-      --depth L (4)  --width C (256)  --heads NH (C/64)  --context T (128)   model shape
-      --batch B (16)                  sequences per micro-batch
-      --total-batch N (B*T)           tokens per optimizer step; a multiple of B*T (grad accumulation)
-      --steps N (600)  --lr X (2e-3)  --warmup N (50)  --min-lr-frac X (0.1)
-      --wd X (0.1)  --clip X (1.0)  --seed N (1337)  --threads N (all cores)
-      --device auto|cpu|cuda (auto)   cuda: bf16 on the GPU (--train full of plain GPT-2, lora
-                                      of rank 8k, memory / memory-sparse with ungated memory
-                                      layers); auto picks it when a GPU is visible and says
-                                      which backend it uses
-      --data DIR (out/data)           train.bin or train_*.bin shards, val.bin, tokenizer.bin
-      --out DIR (out/pretrain)        checkpoint, training state, log, plot
-      --val-every N (100)  --val-batches N (20)  --save-every N (0 = only at the end)
-      --sample-tokens N (64)          length of the samples printed at the end (0: none)
-      --resume                        continue from OUT/model.bin + OUT/state.bin, exactly
-      --stop-after N                  stop (and save) after step N of this run's schedule
-      --recompute                     keep only each block's output; the backward recomputes the
-                                      rest (less memory at long contexts, ~1/3 more compute; CPU)
-      --dtype fp32|bf16|bf16-emulated (fp32)   CPU matmul operands: bf16 runs oneDNN's AMX /
-                                      AVX512-BF16 kernels (fp32 accumulation and master weights),
-                                      and falls back to fp32, saying why, on CPUs without them;
-                                      bf16-emulated rounds to bf16 on any CPU (numerics, not speed)
-      --mem-layers L1,L2              product-key memory beside the MLP of these blocks
-      --mem-keys K (128)  --mem-topk k (32)  --mem-heads H (4)  --mem-dk D (64)  --mem-gated
-                                      K^2 slots, k read per head and token, query width D per head
-      --lora-rank R (0; 8 with --train lora)   LoRA adapters (alpha = 2R) on every block's matrices
-      --train full|lora|memory|memory-sparse|memory-keys (full)   what trains; the rest is frozen
-                                      and comes out bit-identical. memory: all memory values
-                                      (AdamW); memory-sparse: values of the top-t slots per step by
-                                      TF-IDF against general text (SGD); memory-keys: the memory's
-                                      query, keys and values
-      --topt N (10000)  --sparse-lr X (= --lr)   memory-sparse: slots per step, SGD learning rate
-      --df-data DIR (out/data)  --df-batches N (200)   background text for slot frequencies (df.bin)
-  inject     continue training a checkpoint: as pretrain, plus
-      --init-ckpt PATH (required)     the base; memories/adapters named by the flags are attached
-                                      (zero memory values, zero LoRA B: outputs unchanged at step 0)
-      defaults differ: --train memory-sparse --steps 200 --lr 1e-3 --warmup 10 --wd 0
-      --data DIR (required)           e.g. the output of `synth`
-  prepare    tokenize the corpus into shards
-      --corpus DIR (data/corpus beside the binary)  --data DIR (out/data)  --vocab N (8192)
-      --tokenizer gpt2|bpe (bpe: train a byte-level BPE of --vocab tokens on the corpus)
-      --val-frac X (0.02)             share of each file (its end) held out for validation
-  synth      turn one document into a synthetic corpus (entity passages, restatements, QA, cloze)
-      --doc FILE (.txt or .pdf; required)  --out DIR (required)
-      --ckpt PATH | --tokenizer gpt2|PATH (gpt2)   whose tokenizer writes the shards
-      --tokens N | --expansion X (60)  --multiplicity M (5)  --replay X (0.1)  --context T (1024)
-      --replay-data DIR (default: the embedded corpus)  --seed N
-      last line: {"tokens", "expansion", "coverage", ...}; DIR gets train_*.bin, preview.jsonl, report.json
-  3m         the 3M 10-K experiment: base, synthetic data, five trained arms and rag (the base with
-             retrieved 10-K chunks, no training), the cost ledger and capacity plan, report card in out/3m/
-      --base PATH (default: pretrain one, cached in out/3m/base)  --out DIR (out/3m)
-      --size cpu|tiny  --steps N (600 per arm)  --batch B (16)  --qa FILE
-      --doc FILE (data/3m/3M_2022_10K.txt: memorisation loss, naive arm)
-      --synth-doc FILE (the 10-K's PDF, or --doc when given: the generator's input)
-      --qa-heldout FILE  --general-data DIR (out/data)  --general-tokens N (100000)
-      --mem-layer L (2)  --topt N (1000)  --sparse-lr X (1e5)  --threads N
-  capacity   how many bits a document adds to a model, against what its trainable regions hold
-      --ckpt BASE (required)  --doc FILE (required)  --memory-slots N (65536, a square n_keys^2)
-      --lora-rank R (16)      prints the base's NLL of FILE in bits (an upper bound on what is new),
-                              the capacity of memory values, LoRA adapters and the whole model at 3.6
-                              and 2 bits/parameter, whether FILE fits, and the memory slots and LoRA
-                              rank that would hold it; the last line is one JSON object
-  chat       answer questions read from stdin, one per line, as the synthetic QA data taught:
-             the prompt is "Question: Q\nAnswer:", the answer is the generated line (one per question)
-      --ckpt PATH (required)  --rag DOC (.txt or .pdf: the best BM25 chunks of DOC go before each question)
-      --max-tokens N (64)  --temperature X (0: greedy)  --seed N (1337)
-  merge      fold a checkpoint's LoRA adapters into its weights: a plain GPT-2 checkpoint
-      --ckpt PATH (required)  --out PATH (required)
-  memory     browse a memory layer: which slots a text reads, how many rows two checkpoints differ in
-      --ckpt PATH (required)  --text TEXT  --top N (3)  --diff OTHER_CKPT
-  sample     generate text
-      --ckpt PATH (required)  --prompt TEXT ("")  --max-tokens N (128)  --temperature X (0.8)
-      --top-k N (40)  --seed N (1337)
-  eval       score a checkpoint; the last line of output is one JSON object
-      --ckpt PATH (required) and one of:
-      --text FILE     mean next-token cross-entropy (nats) over FILE: {"loss", "tokens"}
-      --qa FILE       multiple choice, JSONL lines {"question", "choices", "answer"}; each choice
-                      scored by its mean per-token log-likelihood after "Question: Q\nAnswer:":
-                      {"accuracy", "n"}
-  encode     print a file's token ids, one per line
-      --tokenizer gpt2|PATH (a tokenizer.bin)   FILE
-  bench      time training steps; the last line is one JSON object with tokens_per_s and mfu
-      --depth --width --heads --context --batch --vocab (one config; default: the suite)
-      --steps N (5)  --threads N  --recompute  --dtype fp32|bf16|bf16-emulated (fp32)
-      (the suite adds a bf16 run of the d6 config where the CPU has bf16 kernels)
-data parallel (CPU): mpirun --allow-run-as-root -np R ./train pretrain|inject ... --batch B: R processes,
-  each B sequences of every micro-step; trains like one process with --batch R*B (gradients averaged)
+subcommands (flag, value, (default), what it does):
+)";
+static const char* OUTRO = R"(data parallel (CPU): mpirun --allow-run-as-root -np R ./train pretrain|inject ... --batch B: R
+  processes, each B sequences of every micro-step; trains like one process with --batch R*B
+  (gradients averaged)
 common: --help prints this. Exit status: 0 ok, 1 runtime error, 2 usage error.
 )";
 
 // ---------------------------------------------------------------------------------------------
-// where the repo's data lives: beside the binary, so ./train works from any directory
+// shared by the subcommands
 
-static std::string home_dir() {
-    char buf[4096];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return ".";
-    std::string p(buf, n);
-    return p.substr(0, p.rfind('/'));
-}
-
-static std::string dirname_of(const std::string& path) {
-    size_t s = path.rfind('/');
-    return s == std::string::npos ? "." : path.substr(0, s);
-}
-
-static double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-static std::string fmt_duration(double s) {
-    char b[32];
-    if (s >= 3600) snprintf(b, sizeof b, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
-    else snprintf(b, sizeof b, "%dm%02ds", (int)(s / 60), (int)s % 60);
-    return b;
-}
+// data parallel: this process's rank among the trainer's processes. Finalised only when main
+// returns: a rank that exits through fatal() must not wait in MPI_Finalize for ranks that wait on it
+// (mpirun ends the job when a rank exits non-zero)
+static Comm* g_comm;
 
 // A checkpoint names its tokenizer by what sits beside it: DIR/tokenizer.bin, or GPT-2's files
 // for a 50257-token vocabulary (e.g. llm.c's gpt2_124M.bin).
-static Tokenizer tokenizer_for_checkpoint(const std::string& ckpt, int V) {
+Tokenizer tokenizer_for_checkpoint(const std::string& ckpt, int V) {
     std::string beside = dirname_of(ckpt) + "/tokenizer.bin";
     Tokenizer tok;
     if (file_exists(beside)) tok = Tokenizer::load(beside);
@@ -168,18 +65,16 @@ static Tokenizer tokenizer_by_name(const std::string& name) {
     return Tokenizer::load(name);
 }
 
-static void set_threads(Args& a) {
-    int n = (int)a.integer("threads", 0, 0, 1024);
+void set_threads(int n) {
     if (n > 0) omp_set_num_threads(n);
 }
 
-// --dtype: the precision of the CPU matmuls' operands (llmc/matmul_bf16.h); returns what runs and why
-static std::string set_dtype(Args& a) {
-    std::string d = a.choice("dtype", "fp32", {"fp32", "bf16", "bf16-emulated"});
+// the precision of the CPU matmuls' operands (llmc/matmul_bf16.h); returns what runs and why
+static std::string set_dtype(MatmulDtype d) {
     std::string why;
     matmul_dtype() = MM_FP32;
-    if (d == "fp32") return "fp32 matmuls";
-    if (d == "bf16-emulated") {
+    if (d == MM_FP32) return "fp32 matmuls";
+    if (d == MM_BF16_EMULATED) {
         matmul_dtype() = MM_BF16_EMULATED;
         return "bf16-emulated matmuls (operands rounded to bf16, fp32 sgemm: bf16's numerics, not its speed)";
     }
@@ -188,97 +83,83 @@ static std::string set_dtype(Args& a) {
     return "bf16 matmuls (" + why + "), fp32 accumulation and master weights";
 }
 
+static GPT2<float> load_model(const std::string& ckpt, Tokenizer* tok) {
+    GPT2<float> m;
+    m.load(ckpt);
+    if (tok) *tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    return m;
+}
+
+std::vector<char> trainable_for(const GPT2<float>& m, TrainMode mode) {
+    std::vector<char> t(m.specs.size(), 0);
+    for (size_t i = 0; i < m.specs.size(); i++) t[i] = (mode_row(mode).groups >> m.specs[i].group) & 1;
+    return t;
+}
+
+// training FLOPs per token, llm.c's 6N + 6LCT over the dense weights: the memory's values and keys
+// do O(k) work per token, not O(N)
+static double dense_flops_per_token(const GPT2<float>& m) {
+    size_t dense = m.num_params();
+    for (auto& sp : m.specs) if (sp.group >= G_MEM) dense -= sp.size;
+    return 6.0 * dense + 6.0 * m.cfg.L * m.cfg.C * m.cfg.maxT;
+}
+
 // ---------------------------------------------------------------------------------------------
-// prepare: corpus -> tokenizer + train/val shards
+// prepare: corpus -> tokenizer + train/val shards (data_prep/prepare.h)
 
-struct DataPaths {
-    std::string dir, train, val, tokenizer, stamp;
-    explicit DataPaths(const std::string& d) : dir(d), train(d + "/train.bin"), val(d + "/val.bin"), tokenizer(d + "/tokenizer.bin"), stamp(d + "/stamp.txt") {}
-};
-
-static std::vector<std::string> list_txt(const std::string& dir) {
-    std::vector<std::string> files;
-    FILE* p = popen(("ls -1 '" + dir + "' 2>/dev/null").c_str(), "r");
-    if (!p) return files;
-    char line[4096];
-    while (fgets(line, sizeof line, p)) {
-        std::string f = line;
-        while (!f.empty() && (f.back() == '\n' || f.back() == '\r')) f.pop_back();
-        if (f.size() > 4 && f.substr(f.size() - 4) == ".txt") files.push_back(dir + "/" + f);
-    }
-    pclose(p);
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-// makes DATA/{tokenizer.bin,train.bin,val.bin} unless the stamp says they are current
-static void prepare_data(const std::string& corpus, const DataPaths& dp, const std::string& tokname, int vocab, double val_frac) {
-    std::vector<std::string> files = list_txt(corpus);
-    if (files.empty()) fatal(EXIT_RUNTIME, "no .txt files in corpus directory %s", corpus.c_str());
-    std::string stamp = "tokenizer " + tokname + " vocab " + std::to_string(vocab) + " val " + std::to_string(val_frac) + "\n";
-    for (auto& f : files) stamp += f.substr(f.rfind('/') + 1) + " " + std::to_string(file_size(f)) + "\n";
-    if (file_exists(dp.stamp) && read_file(dp.stamp) == stamp && file_exists(dp.train) && file_exists(dp.val) && file_exists(dp.tokenizer)) {
-        printf("prepare: %s is current, skipping\n", dp.dir.c_str());
-        return;
-    }
-    mkdir_p(dp.dir);
-    double t0 = now_s();
-    std::vector<std::string> texts;
-    size_t total = 0;
-    for (auto& f : files) { texts.push_back(read_file(f)); total += texts.back().size(); }
-    Tokenizer tok;
-    if (tokname == "gpt2") {
-        tok = Tokenizer::gpt2(home_dir() + "/data/gpt2");
-    } else {
-        // train on a slice of every file: the merges settle long before the whole corpus is read
-        std::string sample;
-        size_t per_file = 12000000 / files.size();
-        for (auto& t : texts) sample += t.substr(0, per_file) + "\n";
-        printf("prepare: training a %d-token BPE on %.1f MB...\n", vocab, sample.size() / 1e6);
-        fflush(stdout);
-        tok = Tokenizer::train(sample, vocab);
-    }
-    std::vector<int> train, val;
-    for (size_t i = 0; i < texts.size(); i++) {
-        std::vector<int> ids = tok.encode(texts[i], false);
-        size_t cut = ids.size() - (size_t)(ids.size() * val_frac);
-        train.insert(train.end(), ids.begin(), ids.begin() + cut);
-        train.push_back(tok.eot);
-        val.insert(val.end(), ids.begin() + cut, ids.end());
-        val.push_back(tok.eot);
-    }
-    tok.save(dp.tokenizer);
-    write_shard(dp.train, train, tok.vocab_size);
-    write_shard(dp.val, val, tok.vocab_size);
-    write_file_atomic(dp.stamp, stamp);
-    printf("prepare: %zu files, %.1f MB -> %zu train + %zu val tokens (vocab %d) in %.1fs\n", files.size(), total / 1e6,
-           train.size(), val.size(), tok.vocab_size, now_s() - t0);
-}
-
-static int cmd_prepare(Args& a) {
-    std::string corpus = a.str("corpus", home_dir() + "/data/corpus");
-    DataPaths dp(a.str("data", "out/data"));
-    std::string tokname = a.choice("tokenizer", "bpe", {"bpe", "gpt2"});
-    int vocab = (int)a.integer("vocab", 8192, 257, 65536);
-    double val_frac = a.real("val-frac", 0.02, 0.001, 0.5);
-    set_threads(a);
-    a.finish("prepare");
-    prepare_data(corpus, dp, tokname, vocab, val_frac);
+static int cmd_prepare(Flags& f) {
+    std::string corpus = home_dir() + "/data/corpus", data = "out/data";
+    enum TokName { TOK_BPE, TOK_GPT2 } tokname = TOK_BPE;
+    int vocab = 8192, threads = 0;
+    double val_frac = 0.02;
+    f.text("corpus", corpus, "DIR", "folder of .txt files (the embedded corpus beside the binary)");
+    f.text("data", data, "DIR", "where tokenizer.bin, train.bin and val.bin go");
+    f.choice("tokenizer", tokname, {"bpe", "gpt2"}, "bpe: train a byte-level BPE of --vocab tokens on the corpus; gpt2: GPT-2's");
+    f.integer("vocab", vocab, 257, 65536, "N", "BPE vocabulary size");
+    f.real("val-frac", val_frac, 0.001, 0.5, "X", "share of each file (its end) held out for validation");
+    f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+    if (!f.finish("prepare")) return 0;
+    set_threads(threads);
+    prepare_data(corpus, DataPaths(data), tokname == TOK_GPT2 ? "gpt2" : "bpe", vocab, val_frac, home_dir() + "/data/gpt2");
     return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
-// pretrain
+// the training step, and what the loop around it needs
 
 // SIGINT/SIGTERM: finish the step, save, exit 0. A second signal, once the end of the step has read
 // the first, kills at once (the default action): the atomic writes leave the last complete
 // checkpoint either way.
-static volatile sig_atomic_t g_stop_signal = 0;
-// data parallel: this process's rank among the trainer's processes. Finalised only when main
-// returns: a rank that exits through fatal() must not wait in MPI_Finalize for ranks that wait on it
-// (mpirun ends the job when a rank exits non-zero)
-static Comm* g_comm;
+volatile sig_atomic_t g_stop_signal = 0;
 static void on_signal(int sig) { g_stop_signal = sig; signal(sig, SIG_DFL); }
+
+// While training, SIGINT/SIGTERM stay blocked on every thread and are read between steps: with a
+// handler that could run mid-step, 6 of 40 tiny runs signalled mid-step aborted in free() inside
+// oneDNN's sgemm (heap corrupted; the exact mechanism is not pinned down); none of 40 once blocked.
+struct StopSignals {
+    sigset_t set;
+    StopSignals() {
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        #pragma omp parallel
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    }
+    // the signal that arrived since the last poll (or before), else 0
+    int poll() {
+        timespec no_wait = {0, 0};
+        int got = sigtimedwait(&set, nullptr, &no_wait);
+        if (got > 0) {  // a second signal kills at once: default action, unblocked on this thread
+            g_stop_signal = got;
+            signal(got, SIG_DFL);
+            pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+        }
+        return g_stop_signal;
+    }
+    void release() { pthread_sigmask(SIG_UNBLOCK, &set, nullptr); }  // from here a signal goes to on_signal again
+};
 
 static void plot_losses(const std::string& png, const std::vector<double>& ts, const std::vector<double>& tl,
                         const std::vector<double>& vs, const std::vector<double>& vl, double unigram) {
@@ -292,9 +173,14 @@ static void plot_losses(const std::string& png, const std::vector<double>& ts, c
 }
 
 // entropy of the unigram distribution of tokens, in nats: the loss of a model that ignores context
-static double unigram_entropy(const std::vector<int>& train, const std::vector<int>& val, int V) {
+static double unigram_entropy(const TokenStream& train, const std::vector<int>& val, int V) {
     std::vector<double> c(V, 1.0);  // add-one so unseen val tokens have finite cost
-    for (int t : train) c[t] += 1;
+    std::vector<int> chunk(1 << 16);
+    for (size_t i = 0; i < train.size(); i += chunk.size()) {
+        size_t n = std::min(chunk.size(), train.size() - i);
+        train.read(i, n, chunk.data());
+        for (size_t k = 0; k < n; k++) c[chunk[k]] += 1;
+    }
     double n = 0;
     for (double x : c) n += x;
     double h = 0;
@@ -302,26 +188,14 @@ static double unigram_entropy(const std::vector<int>& train, const std::vector<i
     return h / val.size();
 }
 
-// the shards a training run reads: DIR/train.bin or DIR/train_*.bin (synth output), concatenated
-static std::vector<int> read_train_shards(const std::string& dir, int V) {
-    std::vector<int> all;
-    std::vector<std::string> files;
-    if (file_exists(dir + "/train.bin")) files.push_back(dir + "/train.bin");
-    for (int i = 0; file_exists(dir + "/train_" + (i < 10 ? "00" : i < 100 ? "0" : "") + std::to_string(i) + ".bin"); i++)
-        files.push_back(dir + "/train_" + (i < 10 ? "00" : i < 100 ? "0" : "") + std::to_string(i) + ".bin");
-    if (files.empty()) fatal(EXIT_RUNTIME, "%s has no train.bin or train_000.bin shards (run ./train prepare or ./train synth)", dir.c_str());
-    for (auto& f : files) { std::vector<int> t = read_shard(f, V); all.insert(all.end(), t.begin(), t.end()); }
-    return all;
-}
-
 // df over `batches` batches of general text: how many batches touch each slot. Data parallel: a
 // batch is B sequences from each rank, the same batch one process with B*ranks sequences sees
-static SlotDF compute_df(Backend& be, const GPT2Config& cfg, const std::vector<int>& tokens, int B, int T, int batches, uint64_t seed, Comm& comm) {
+static SlotDF compute_df(Backend& be, const GPT2Config& cfg, TokenStream tokens, int B, int T, int batches, uint64_t seed, Comm& comm) {
     SlotDF d;
     d.N = cfg.mem.N();
     d.df.assign(cfg.L, std::vector<int>(d.N, 0));
     DataLoader dl;
-    dl.init(tokens, B, T, seed + 99, comm.rank, comm.size);
+    dl.init(std::move(tokens), B, T, seed + 99, comm.rank, comm.size);
     std::vector<int> x((size_t)B * T), y((size_t)B * T);
     for (int b = 0; b < batches; b++) {
         dl.next(x.data(), y.data());
@@ -334,12 +208,6 @@ static SlotDF compute_df(Backend& be, const GPT2Config& cfg, const std::vector<i
     }
     d.batches = batches;
     return d;
-}
-
-static std::vector<char> trainable_for(const GPT2<float>& m, TrainMode mode) {
-    std::vector<char> t(m.specs.size(), 0);
-    for (size_t i = 0; i < m.specs.size(); i++) t[i] = (mode_row(mode).groups >> m.specs[i].group) & 1;
-    return t;
 }
 
 // parses "1,3" into a bitmask of blocks
@@ -450,124 +318,123 @@ static double loss_zscore(const std::vector<double>& hist, double x, int window,
     return sd > 1e-12 ? (x - mean) / sd : 0;
 }
 
-static int cmd_train(Args& a, bool inject) {
-    DataPaths dp(a.str("data", inject ? "" : "out/data"));
-    std::string out = a.str("out", inject ? "out/inject" : "out/pretrain");
-    std::string init_ckpt = a.str("init-ckpt", "");
-    bool resume = a.flag("resume");
-    TrainMode mode = TRAIN_FULL;  // a.choice has checked the name
-    parse_train_mode(a.choice("train", mode_row(inject ? TRAIN_MEMORY_SPARSE : TRAIN_FULL).name, train_mode_names()), &mode);
-    const ModeRow& row = mode_row(mode);
-    std::string device = a.choice("device", "auto", {"auto", "cpu", "cuda"});
-    GPT2Config c;
-    c.L = (int)a.integer("depth", 4, 1, 31);
-    c.C = (int)a.integer("width", 256, 8, 16384);
-    c.NH = (int)a.integer("heads", std::max(1, c.C / 64), 1, 1024);
-    c.maxT = (int)a.integer("context", 128, 2, 65536);
-    bool has_depth = a.has("depth"), has_width = a.has("width"), has_heads = a.has("heads"), has_context = a.has("context"), has_lora = a.has("lora-rank");
-    std::string mem_layers = a.str("mem-layers", "");
-    int mem_keys = (int)a.integer("mem-keys", 128, 2, 4096);
-    int mem_topk = (int)a.integer("mem-topk", 32, 1, 4096);
-    int mem_heads = (int)a.integer("mem-heads", 4, 1, 64);
-    int mem_dk = (int)a.integer("mem-dk", 64, 2, 4096);
-    bool mem_gated = a.flag("mem-gated");
-    int lora_rank = (int)a.integer("lora-rank", row.needs_lora ? 8 : 0, 0, 4096);
-    int B = (int)a.integer("batch", 16, 1, 65536);
-    long total_batch = a.integer("total-batch", 0, 0, 1L << 40);
-    int steps = (int)a.integer("steps", inject ? 200 : 600, 1, 100000000);
-    OptConfig o;
-    o.lr = a.real("lr", inject ? 1e-3 : 2e-3, 0, 10);
-    o.sparse_lr = a.real("sparse-lr", 0, 0, 1e6);
-    int topt = (int)a.integer("topt", 10000, 1, 1 << 30);
-    int df_batches = (int)a.integer("df-batches", 200, 1, 1000000);
-    std::string df_data = a.str("df-data", "out/data");
-    int warmup = (int)a.integer("warmup", inject ? 10 : 50, 0, 100000000);
-    double min_frac = a.real("min-lr-frac", 0.1, 0, 1);
-    o.wd = a.real("wd", inject ? 0.0 : 0.1, 0, 10);
-    o.clip = a.real("clip", 1.0, 0, 1e9);
-    uint64_t seed = (uint64_t)a.integer("seed", 1337, 0, 1L << 40);
-    int val_every = (int)a.integer("val-every", 100, 0, 100000000);
-    int val_batches = (int)a.integer("val-batches", 20, 1, 1000000);
-    int save_every = (int)a.integer("save-every", 0, 0, 100000000);
-    int sample_tokens = (int)a.integer("sample-tokens", 64, 0, 100000);
-    int stop_after = (int)a.integer("stop-after", 0, 0, 100000000);
-    bool recompute = a.flag("recompute");
-    std::string dtype = set_dtype(a);
-    set_threads(a);
-    Comm& comm = *g_comm;
-    // mpirun binds each rank to its share of the cores: one OpenMP thread per core of that share
-    if (comm.size > 1 && !a.has("threads")) omp_set_num_threads(std::max(1, omp_get_num_procs()));
-    a.finish(inject ? "inject" : "pretrain");
-    if (comm.rank != 0 && !freopen("/dev/null", "w", stdout)) fatal(EXIT_RUNTIME, "cannot silence rank %d", comm.rank);
-    if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
-    if (inject && init_ckpt.empty() && !resume) fatal(EXIT_USAGE, "inject needs --init-ckpt PATH (the base model)");
-    if (inject && dp.dir.empty()) fatal(EXIT_USAGE, "inject needs --data DIR (e.g. the output of ./train synth)");
-    if (mem_dk % 2) fatal(EXIT_USAGE, "--mem-dk must be even (two query halves)");
-    if (mem_topk > mem_keys) fatal(EXIT_USAGE, "--mem-topk %d exceeds --mem-keys %d", mem_topk, mem_keys);
+// model.bin (the previous one kept as model.prev.bin, a hard link, until the new state.bin is in
+// place: a crash between the renames resumes from it), tokenizer.bin and state.bin, each atomic
+static void save_run(const std::string& out, const GPT2<float>& m, const Tokenizer& tok, TrainState& st) {
+    std::string ckpt = out + "/model.bin", prev = out + "/model.prev.bin";
+    tok.save(out + "/tokenizer.bin");
+    unlink(prev.c_str());
+    if (file_exists(ckpt) && link(ckpt.c_str(), prev.c_str()) != 0) { /* no hard links here: no fallback copy */ }
+    m.save(ckpt);
+    st.model_hash = params_hash(m.params);
+    save_state(out + "/state.bin", st);
+    unlink(prev.c_str());
+}
 
-    // the tokenizer: the base checkpoint's when there is one, else the data's
-    Tokenizer tok;
-    if (!init_ckpt.empty() || resume) {
-        std::string from = resume ? out + "/model.bin" : init_ckpt;
-        GPT2Config hc;
-        {
-            GPT2<float> probe;
-            probe.load(from);
-            hc = probe.cfg;
-        }
-        tok = tokenizer_for_checkpoint(from, hc.V);
-    } else {
-        if (!file_exists(dp.train) || !file_exists(dp.tokenizer)) {
-            if (dp.dir != "out/data") fatal(EXIT_RUNTIME, "%s has no train.bin/tokenizer.bin (run ./train prepare --data %s)", dp.dir.c_str(), dp.dir.c_str());
-            prepare_data(home_dir() + "/data/corpus", dp, "bpe", 8192, 0.02);
-        }
-        tok = Tokenizer::load(dp.tokenizer);
+// ---------------------------------------------------------------------------------------------
+// pretrain and inject
+
+void train_flags(Flags& f, TrainConfig& c) {
+    f.text("data", c.data, "DIR", "train.bin or train_*.bin shards, val.bin, tokenizer.bin (inject: required, e.g. the output of ./train synth)");
+    f.text("out", c.out, "DIR", "checkpoint, training state, log, plot");
+    f.text("init-ckpt", c.init_ckpt, "PATH", "inject: the base (required). Memories and adapters the flags name are attached (zero memory values, zero LoRA B: outputs unchanged at step 0)");
+    f.flag("resume", c.resume, "continue from OUT/model.bin + OUT/state.bin, exactly");
+    f.choice("train", c.mode, train_mode_names(), "what trains; the rest is frozen and comes out bit-identical. memory: all memory values (AdamW); memory-sparse: the values of the top-t slots per step by TF-IDF against general text (SGD); memory-keys: the memory's query, keys and values");
+    f.integer("depth", c.L, 0, 31, "L", "blocks (0: the checkpoint's, or 4 for a new model)");
+    f.integer("width", c.C, 0, 16384, "C", "channels (0: the checkpoint's, or 256)");
+    f.integer("heads", c.NH, 0, 1024, "NH", "attention heads (0: the checkpoint's, or C/64)");
+    f.integer("context", c.T, 0, 65536, "T", "tokens per sequence (0: the checkpoint's, or 128)");
+    f.integer("batch", c.B, 1, 65536, "B", "sequences per micro-batch (per rank)");
+    f.integer("total-batch", c.total_batch, 0, 1L << 40, "N", "tokens per optimizer step, a multiple of B*T*ranks: gradient accumulation (0: B*T*ranks)");
+    f.integer("steps", c.steps, 1, 100000000, "N", "optimizer steps");
+    f.real("lr", c.opt.lr, 0, 10, "X", "peak learning rate: linear warmup, then cosine decay");
+    f.integer("warmup", c.warmup, 0, 100000000, "N", "warmup steps");
+    f.real("min-lr-frac", c.min_lr_frac, 0, 1, "X", "the rate at the last step, as a fraction of --lr");
+    f.real("wd", c.opt.wd, 0, 10, "X", "AdamW weight decay (matrices only)");
+    f.real("clip", c.opt.clip, 0, 1e9, "X", "clip the global gradient norm to X (0: no clipping)");
+    f.integer("seed", c.seed, 0, 1L << 40, "N", "initialisation and data order");
+    f.integer("threads", c.threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+    f.choice("device", c.device, {"auto", "cpu", "cuda"}, "cuda: bf16 on the GPU (--train full of plain GPT-2, lora of rank 8k, memory / memory-sparse with ungated memory layers); auto picks it when a GPU is visible and says which backend it uses");
+    f.choice("dtype", c.dtype, {"fp32", "bf16", "bf16-emulated"}, "CPU matmul operands: bf16 runs oneDNN's AMX / AVX512-BF16 kernels (fp32 accumulation and master weights) and falls back to fp32, saying why, on CPUs without them; bf16-emulated rounds to bf16 on any CPU (numerics, not speed)");
+    f.flag("recompute", c.recompute, "keep only each block's output; the backward recomputes the rest (less memory at long contexts, ~1/3 more compute; CPU)");
+    f.integer("val-every", c.val_every, 0, 100000000, "N", "validation loss every N steps and at the end (0: never)");
+    f.integer("val-batches", c.val_batches, 1, 1000000, "N", "batches of val.bin per validation");
+    f.integer("save-every", c.save_every, 0, 100000000, "N", "save every N steps (0: only at the end)");
+    f.integer("stop-after", c.stop_after, 0, 100000000, "N", "stop (and save) after step N of this run's schedule (0: run it all)");
+    f.integer("sample-tokens", c.sample_tokens, 0, 100000, "N", "length of the samples printed at the end (0: none)");
+    f.text("mem-layers", c.mem_layers, "L1,L2", "product-key memory beside the MLP of these blocks");
+    f.integer("mem-keys", c.mem_keys, 2, 4096, "K", "sub-keys per half: K^2 slots");
+    f.integer("mem-topk", c.mem_topk, 1, 4096, "k", "slots read per head and token");
+    f.integer("mem-heads", c.mem_heads, 1, 64, "H", "memory heads");
+    f.integer("mem-dk", c.mem_dk, 2, 4096, "D", "query width per head (even)");
+    f.flag("mem-gated", c.mem_gated, "Memory+ gating (silu gate on the memory's output)");
+    f.integer("lora-rank", c.lora_rank, -1, 4096, "R", "LoRA adapters (alpha = 2R) on every block's matrices (-1: 8 with --train lora, else none)");
+    f.integer("topt", c.topt, 1, 1 << 30, "N", "memory-sparse: slots updated per step");
+    f.real("sparse-lr", c.opt.sparse_lr, 0, 1e6, "X", "memory-sparse: SGD learning rate (0: --lr), on --lr's schedule");
+    f.text("df-data", c.df_data, "DIR", "memory-sparse: background text for slot frequencies (df.bin)");
+    f.integer("df-batches", c.df_batches, 1, 1000000, "N", "memory-sparse: batches of it");
+}
+
+// the tokenizer of a run: the base checkpoint's when there is one, else the data's (prepared from
+// the embedded corpus when the default data folder is empty)
+static Tokenizer train_tokenizer(const TrainConfig& c, const DataPaths& dp) {
+    if (!c.init_ckpt.empty() || c.resume) {
+        std::string from = c.resume ? c.out + "/model.bin" : c.init_ckpt;
+        GPT2<float> probe;
+        probe.load(from);
+        return tokenizer_for_checkpoint(from, probe.cfg.V);
     }
-    std::vector<int> train_tokens = read_train_shards(dp.dir, tok.vocab_size);
-    std::vector<int> val_tokens = file_exists(dp.val) ? read_shard(dp.val, tok.vocab_size) : std::vector<int>();
+    if (!file_exists(dp.train) || !file_exists(dp.tokenizer)) {
+        if (dp.dir != "out/data") fatal(EXIT_RUNTIME, "%s has no train.bin/tokenizer.bin (run ./train prepare --data %s)", dp.dir.c_str(), dp.dir.c_str());
+        prepare_data(home_dir() + "/data/corpus", dp, "bpe", 8192, 0.02, home_dir() + "/data/gpt2");
+    }
+    return Tokenizer::load(dp.tokenizer);
+}
 
-    mkdir_p(out);
-    remove_stale_tmp(out);
-    std::string ckpt = out + "/model.bin", state_path = out + "/state.bin", log_path = out + "/log.jsonl";
-    GPT2<float> m;
-    // a checkpoint against the shape flags that were given (those not given follow the checkpoint)
+// the model a run starts from: the resumed checkpoint, the base with what the flags attach, or a
+// new one. Shape flags that were given must agree with a checkpoint; those not given follow it.
+static void train_model(GPT2<float>& m, const TrainConfig& tc, int V) {
+    const ModeRow& row = mode_row(tc.mode);
+    int lora_rank = tc.lora_rank >= 0 ? tc.lora_rank : row.needs_lora ? 8 : 0;
     auto check_shape = [&](const GPT2Config& k, const std::string& from) {
-        if ((has_depth && k.L != c.L) || (has_width && k.C != c.C) || (has_heads && k.NH != c.NH) || (has_context && k.maxT != c.maxT))
+        if ((tc.L && k.L != tc.L) || (tc.C && k.C != tc.C) || (tc.NH && k.NH != tc.NH) || (tc.T && k.maxT != tc.T))
             fatal(EXIT_USAGE, "the checkpoint %s's shape (depth %d width %d heads %d context %d) disagrees with the flags", from.c_str(), k.L, k.C, k.NH, k.maxT);
-        if (!mem_layers.empty() && k.mem_layers && parse_layers(mem_layers, k.L) != k.mem_layers)
-            fatal(EXIT_USAGE, "--mem-layers %s disagrees with the memory the checkpoint %s already has (blocks mask 0x%x)", mem_layers.c_str(), from.c_str(), k.mem_layers);
-        if (has_lora && k.lora_rank && k.lora_rank != lora_rank)
+        if (!tc.mem_layers.empty() && k.mem_layers && parse_layers(tc.mem_layers, k.L) != k.mem_layers)
+            fatal(EXIT_USAGE, "--mem-layers %s disagrees with the memory the checkpoint %s already has (blocks mask 0x%x)", tc.mem_layers.c_str(), from.c_str(), k.mem_layers);
+        if (tc.lora_rank >= 0 && k.lora_rank && k.lora_rank != lora_rank)
             fatal(EXIT_USAGE, "--lora-rank %d disagrees with the checkpoint %s's adapters (rank %d)", lora_rank, from.c_str(), k.lora_rank);
     };
-    if (resume) {
+    auto add_memory = [&](GPT2Config& k) {
+        k.mem_layers = parse_layers(tc.mem_layers, k.L);
+        k.mem.n_keys = tc.mem_keys; k.mem.topk = tc.mem_topk; k.mem.heads = tc.mem_heads; k.mem.dk = tc.mem_dk; k.mem.gated = tc.mem_gated;
+    };
+    if (tc.resume) {
+        std::string ckpt = tc.out + "/model.bin", state_path = tc.out + "/state.bin";
         m.load(ckpt);
         check_shape(m.cfg, ckpt);
-        if (!mem_layers.empty() && !m.cfg.mem_layers)
-            fatal(EXIT_USAGE, "--mem-layers %s: the checkpoint %s being resumed has no memory layer", mem_layers.c_str(), ckpt.c_str());
-        if (has_lora && lora_rank && !m.cfg.lora_rank)
+        if (!tc.mem_layers.empty() && !m.cfg.mem_layers)
+            fatal(EXIT_USAGE, "--mem-layers %s: the checkpoint %s being resumed has no memory layer", tc.mem_layers.c_str(), ckpt.c_str());
+        if (tc.lora_rank > 0 && !m.cfg.lora_rank)
             fatal(EXIT_USAGE, "--lora-rank %d: the checkpoint %s being resumed has no adapters", lora_rank, ckpt.c_str());
         // model.bin is renamed into place before state.bin: a crash between the two leaves the model
         // one save ahead of the state, and the model the state belongs to in model.prev.bin
         uint64_t want = state_model_hash(state_path);
         if (want && params_hash(m.params) != want) {
-            std::string prev = out + "/model.prev.bin";
+            std::string prev = tc.out + "/model.prev.bin";
             bool ok = file_exists(prev);
             if (ok) { m.load(prev); ok = params_hash(m.params) == want; }
             if (!ok) fatal(EXIT_RUNTIME, "%s and %s are from different saves and no %s matches (cannot resume exactly)", ckpt.c_str(), state_path.c_str(), prev.c_str());
             printf("resume: %s is newer than %s (a save was interrupted): resuming from %s\n", ckpt.c_str(), state_path.c_str(), prev.c_str());
         }
-    } else if (!init_ckpt.empty()) {
+    } else if (!tc.init_ckpt.empty()) {
         GPT2<float> base;
-        base.load(init_ckpt);
+        base.load(tc.init_ckpt);
         GPT2Config k = base.cfg;
-        check_shape(k, init_ckpt);
+        check_shape(k, tc.init_ckpt);
         // attach what the flags ask for and the checkpoint lacks: adapters, memories
-        bool attach_lora = lora_rank && !k.lora_rank, attach_mem = !mem_layers.empty() && !k.mem_layers;
+        bool attach_lora = lora_rank && !k.lora_rank, attach_mem = !tc.mem_layers.empty() && !k.mem_layers;
         if (attach_lora) { k.lora_rank = lora_rank; k.lora_alpha = 2 * lora_rank; }
-        if (attach_mem) {
-            k.mem_layers = parse_layers(mem_layers, k.L);
-            k.mem.n_keys = mem_keys; k.mem.topk = mem_topk; k.mem.heads = mem_heads; k.mem.dk = mem_dk; k.mem.gated = mem_gated;
-        }
+        if (attach_mem) add_memory(k);
         m.build(k);
         for (size_t i = 0; i < base.specs.size(); i++) std::copy_n(base.params.data() + base.offset[i], base.specs[i].size, m.tensor(base.specs[i].name));
         if (attach_lora || attach_mem) {
@@ -575,52 +442,39 @@ static int cmd_train(Args& a, bool inject) {
             // they were (the memory-keys warm-up starts them random so keys get gradient)
             GPT2<float> fresh;
             fresh.build(k);
-            fresh.init_extensions(seed, !row.random_mem_values);
+            fresh.init_extensions(tc.seed, !row.random_mem_values);
             for (size_t i = 0; i < m.specs.size(); i++)
                 if ((attach_lora && m.specs[i].group == G_LORA) || (attach_mem && m.specs[i].group >= G_MEM))
                     std::copy_n(fresh.params.data() + fresh.offset[i], m.specs[i].size, m.params.data() + m.offset[i]);
             printf("attached:%s%s\n", attach_lora ? " LoRA adapters" : "", attach_mem ? " memory layers" : "");
         }
     } else {
-        if (!mem_layers.empty()) {
-            c.mem_layers = parse_layers(mem_layers, c.L);
-            c.mem.n_keys = mem_keys; c.mem.topk = mem_topk; c.mem.heads = mem_heads; c.mem.dk = mem_dk; c.mem.gated = mem_gated;
-        }
+        GPT2Config c;
+        c.L = tc.L ? tc.L : 4;
+        c.C = tc.C ? tc.C : 256;
+        c.NH = tc.NH ? tc.NH : std::max(1, c.C / 64);  // run_train checked C % NH
+        c.maxT = tc.T ? tc.T : 128;
+        if (!tc.mem_layers.empty()) add_memory(c);
         if (lora_rank) { c.lora_rank = lora_rank; c.lora_alpha = 2 * lora_rank; }
-        c.V = tok.vocab_size;
+        c.V = V;
         c.Vp = pad_vocab(c.V);
-        m.init_random(c, seed);
+        m.init_random(c, tc.seed);
     }
-    if (m.cfg.V != tok.vocab_size) fatal(EXIT_RUNTIME, "checkpoint vocab %d does not match the tokenizer's %d", m.cfg.V, tok.vocab_size);
-    c = m.cfg;
-    if (row.needs_lora && !c.lora_rank) fatal(EXIT_USAGE, "--train %s needs adapters (--lora-rank R)", row.name);
-    if (row.needs_memory && !c.mem_layers) fatal(EXIT_USAGE, "--train %s needs a memory layer (--mem-layers L or a checkpoint with one)", row.name);
-    m.set_trainable(trainable_for(m, mode), row.sparse);
-    m.recompute = recompute;
+    if (m.cfg.V != V) fatal(EXIT_RUNTIME, "checkpoint vocab %d does not match the tokenizer's %d", m.cfg.V, V);
+    if (row.needs_lora && !m.cfg.lora_rank) fatal(EXIT_USAGE, "--train %s needs adapters (--lora-rank R)", row.name);
+    if (row.needs_memory && !m.cfg.mem_layers) fatal(EXIT_USAGE, "--train %s needs a memory layer (--mem-layers L or a checkpoint with one)", row.name);
+    m.set_trainable(trainable_for(m, tc.mode), row.sparse);
+    m.recompute = tc.recompute;
     if (m.num_trainable() == 0) fatal(EXIT_USAGE, "--train %s leaves nothing to train in this model", row.name);
-    // the frozen tensors as they start, to prove afterwards that they did not move
-    std::vector<float> frozen_before;
-    for (size_t i = 0; i < m.specs.size(); i++)
-        if (!m.trainable[i]) frozen_before.insert(frozen_before.end(), m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size);
+}
 
-    int T = c.maxT;
-    long rank_batch = (long)B * T * comm.size;  // tokens of one micro-step over all ranks
-    if (total_batch == 0) total_batch = rank_batch;
-    if (total_batch % rank_batch) fatal(EXIT_USAGE, "--total-batch %ld must be a multiple of batch*context*ranks = %ld", total_batch, rank_batch);
-    int accum = (int)(total_batch / rank_batch);
-
-    TrainState st;
-    if (resume) {
-        st = load_state(state_path, m.grads.size());
-        if (st.seed != seed) fatal(EXIT_USAGE, "--seed %llu differs from the resumed run's %llu", (unsigned long long)seed, (unsigned long long)st.seed);
-    } else {
-        st.seed = seed;
-    }
-
-    // the backend: a GPU when one is visible (auto) and it has the mode, else the CPU
+// the backend: a GPU when one is visible (auto) and it has the mode, else the CPU; *desc says which
+static std::unique_ptr<Backend> train_backend(GPT2<float>& m, const TrainConfig& tc, const std::string& dtype, Comm& comm, std::string* desc) {
+    const ModeRow& row = mode_row(tc.mode);
+    const GPT2Config& c = m.cfg;
     std::string gpu_name, no_gpu;
     GpuBackend cuda;
-    bool use_gpu = device != "cpu" && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
+    bool use_gpu = tc.device != DEVICE_CPU && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
     // the GPU model holds at most one kind of extension, the one its mode trains: plain GPT-2 in full,
     // LoRA adapters of rank 8k alone, or ungated memory layers alone
     bool gpu_mode = row.gpu && (row.needs_lora ? c.lora_rank % 8 == 0 && !c.mem_layers
@@ -629,124 +483,162 @@ static int cmd_train(Args& a, bool inject) {
         use_gpu = false;
         no_gpu = "the GPU backend trains --train full (plain GPT-2), lora (rank divisible by 8), memory and memory-sparse (ungated memory layers) only";
     }
-    if (use_gpu && recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
-    if (device == "cuda" && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
-    std::unique_ptr<Backend> be(use_gpu ? cuda.create(m, mode, comm) : new CpuBackend(m, comm));
-    if (resume) be->set_moments(st.m, st.v);
+    if (use_gpu && tc.recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
+    if (tc.device == DEVICE_CUDA && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
+    *desc = use_gpu ? "cuda, " + gpu_name + ", bf16"
+                    : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (tc.device == DEVICE_AUTO ? " (" + no_gpu + ")" : "") + ", " + dtype;
+    return std::unique_ptr<Backend>(use_gpu ? cuda.create(m, tc.mode, comm) : new CpuBackend(m, comm));
+}
 
-    // sparse memory finetuning ranks slots against background frequencies from general text
+// sparse memory finetuning ranks slots against background frequencies from general text: df.bin
+// beside the base, or in OUT, or computed now
+static SlotDF train_slot_df(Backend& be, const GPT2Config& c, const TrainConfig& tc, int V, Comm& comm) {
     SlotDF df;
-    if (row.sparse) {
-        std::string beside = (init_ckpt.empty() ? out : dirname_of(init_ckpt)) + "/df.bin";
-        if (!load_df(beside, c.L, c.mem.N(), df) && !load_df(out + "/df.bin", c.L, c.mem.N(), df)) {
-            DataPaths g(df_data);
-            if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
-            printf("computing slot document frequencies over %d batches of %s...\n", df_batches, g.train.c_str());
-            fflush(stdout);
-            df = compute_df(*be, c, read_shard(g.train, tok.vocab_size), B, T, df_batches, seed, comm);
-        }
-        if (comm.rank == 0) save_df(out + "/df.bin", df);
+    std::string beside = (tc.init_ckpt.empty() ? tc.out : dirname_of(tc.init_ckpt)) + "/df.bin";
+    if (!load_df(beside, c.L, c.mem.N(), df) && !load_df(tc.out + "/df.bin", c.L, c.mem.N(), df)) {
+        DataPaths g(tc.df_data);
+        if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
+        printf("computing slot document frequencies over %d batches of %s...\n", tc.df_batches, g.train.c_str());
+        fflush(stdout);
+        df = compute_df(be, c, TokenStream(g.train, V), tc.B, c.maxT, tc.df_batches, tc.seed, comm);
     }
+    if (comm.rank == 0) save_df(tc.out + "/df.bin", df);
+    return df;
+}
 
+// log.jsonl and the curves of loss.png. On resume the plot covers the whole run: what the log holds
+// up to the checkpoint's step is read back; lines past it (a run killed after its last save) are
+// dropped, as is a torn last line
+struct TrainLog {
+    FILE* f = nullptr;
+    std::vector<double> ts, tl, vs, vl;  // steps and losses: train, val
+    TrainLog(const std::string& path, int resume_step, bool rank0) {
+        if (resume_step >= 0 && file_exists(path)) {
+            std::string text = read_file(path), kept;
+            for (size_t p0 = 0, e; p0 < text.size(); p0 = e + 1) {
+                e = std::min(text.find('\n', p0), text.size());
+                std::string line = text.substr(p0, e - p0);
+                Json j; std::string err;
+                if (!json_parse(line, j, err) || !j.get("step") || j.get("step")->num > resume_step) continue;
+                kept += line + "\n";
+                if (j.get("loss")) { ts.push_back(j.get("step")->num); tl.push_back(j.get("loss")->num); }
+                if (j.get("val_loss")) { vs.push_back(j.get("step")->num); vl.push_back(j.get("val_loss")->num); }
+            }
+            if (kept != text) write_file_atomic(path, kept);
+        }
+        f = rank0 ? fopen(path.c_str(), resume_step >= 0 ? "a" : "w") : fopen("/dev/null", "w");
+        if (!f) fatal(EXIT_RUNTIME, "cannot write %s", path.c_str());
+    }
+    ~TrainLog() { if (f) fclose(f); }
+    void line(const char* fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vfprintf(f, fmt, ap);
+        va_end(ap);
+        fflush(f);
+    }
+};
+
+// the frozen tensors' values, to prove at the end that they did not move
+static std::vector<float> frozen_values(const GPT2<float>& m) {
+    std::vector<float> v;
+    for (size_t i = 0; i < m.specs.size(); i++)
+        if (!m.trainable[i]) v.insert(v.end(), m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size);
+    return v;
+}
+
+int run_train(const TrainConfig& tc) {
+    Comm& comm = *g_comm;
+    set_threads(tc.threads);
+    // mpirun binds each rank to its share of the cores: one OpenMP thread per core of that share
+    if (comm.size > 1 && !tc.threads) omp_set_num_threads(std::max(1, omp_get_num_procs()));
+    if (comm.rank != 0 && !freopen("/dev/null", "w", stdout)) fatal(EXIT_RUNTIME, "cannot silence rank %d", comm.rank);
+    if (tc.inject && tc.init_ckpt.empty() && !tc.resume) fatal(EXIT_USAGE, "inject needs --init-ckpt PATH (the base model)");
+    if (tc.inject && tc.data.empty()) fatal(EXIT_USAGE, "inject needs --data DIR (e.g. the output of ./train synth)");
+    // 0 stands for the checkpoint's shape; what is given must make a model
+    if (tc.C && tc.C < 8) fatal(EXIT_USAGE, "--width must be in [8, 16384] or 0 (got %d)", tc.C);
+    if (tc.T == 1) fatal(EXIT_USAGE, "--context must be in [2, 65536] or 0 (got 1)");
+    int new_C = tc.C ? tc.C : 256, new_NH = tc.NH ? tc.NH : std::max(1, new_C / 64);
+    if (tc.init_ckpt.empty() && !tc.resume && new_C % new_NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", new_C, new_NH);
+    if (tc.mem_dk % 2) fatal(EXIT_USAGE, "--mem-dk must be even (two query halves)");
+    if (tc.mem_topk > tc.mem_keys) fatal(EXIT_USAGE, "--mem-topk %d exceeds --mem-keys %d", tc.mem_topk, tc.mem_keys);
+    const ModeRow& row = mode_row(tc.mode);
+    DataPaths dp(tc.data);
+    Tokenizer tok = train_tokenizer(tc, dp);
+    TokenStream train_tokens = train_shards(dp.dir, tok.vocab_size);
+    std::vector<int> val_tokens = file_exists(dp.val) ? read_shard(dp.val, tok.vocab_size) : std::vector<int>();
+    mkdir_p(tc.out);
+    remove_stale_tmp(tc.out);
+    std::string ckpt = tc.out + "/model.bin", state_path = tc.out + "/state.bin";
+    GPT2<float> m;
+    train_model(m, tc, tok.vocab_size);
+    const GPT2Config c = m.cfg;
+    std::vector<float> frozen_before = frozen_values(m);
+
+    int B = tc.B, T = c.maxT, steps = tc.steps;
+    long rank_batch = (long)B * T * comm.size, total_batch = tc.total_batch ? tc.total_batch : rank_batch;  // tokens of one micro-step over all ranks
+    if (total_batch % rank_batch) fatal(EXIT_USAGE, "--total-batch %ld must be a multiple of batch*context*ranks = %ld", total_batch, rank_batch);
+    int accum = (int)(total_batch / rank_batch);
+    TrainState st;
+    st.seed = tc.seed;
+    if (tc.resume) {
+        st = load_state(state_path, m.grads.size());
+        if (st.seed != tc.seed) fatal(EXIT_USAGE, "--seed %llu differs from the resumed run's %llu", (unsigned long long)tc.seed, (unsigned long long)st.seed);
+    }
+    std::string backend;
+    std::string dtype = set_dtype(tc.dtype);
+    std::unique_ptr<Backend> be = train_backend(m, tc, dtype, comm, &backend);
+    if (tc.resume) be->set_moments(st.m, st.v);
+    SlotDF df;
+    if (row.sparse) df = train_slot_df(*be, c, tc, tok.vocab_size, comm);
     DataLoader loader;
-    loader.init(std::move(train_tokens), B, T, seed, comm.rank, comm.size);
+    loader.init(std::move(train_tokens), B, T, tc.seed, comm.rank, comm.size);
     loader.set_position(st.epoch, st.pos);
     double unigram = val_tokens.empty() ? NAN : unigram_entropy(loader.tokens, val_tokens, c.V);
+    double flops_per_token = dense_flops_per_token(m);
 
-    size_t dense_params = m.num_params();  // the memory's values and keys do O(k) work per token, not O(N)
-    for (auto& sp : m.specs) if (sp.group >= G_MEM) dense_params -= sp.size;
-    double flops_per_token = 6.0 * dense_params + 6.0 * c.L * c.C * T;
     if (comm.size > 1) printf("data parallel: %s, %d ranks, each %d sequences of every micro-step\n", comm.name(), comm.size, B);
-    std::string backend = use_gpu ? "cuda, " + gpu_name + ", bf16" : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (device == "auto" ? " (" + no_gpu + ")" : "") + ", " + dtype;
     printf("backend: %s\nmodel: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
            backend.c_str(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, row.name);
     if (c.mem_layers) printf("memory: blocks mask 0x%x, %zu slots (%d^2), top-%d, %d heads, dk %d%s\n", c.mem_layers, c.mem.N(), c.mem.n_keys, c.mem.topk, c.mem.heads, c.mem.dk, c.mem.gated ? ", gated" : "");
     printf("batch %d x %d tokens x %d ranks, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu | unigram val loss %.3f\n",
            B, T, comm.size, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
-    if (resume) printf("resuming at step %d\n", st.step);
+    if (tc.resume) printf("resuming at step %d\n", st.step);
+    TrainLog log(tc.out + "/log.jsonl", tc.resume ? st.step : -1, comm.rank == 0);
+    StopSignals stop_signals;
 
-    std::vector<double> ts, tl, vs, vl;
-    if (resume && file_exists(log_path)) {
-        // the plot covers the whole run: read back what the log holds up to the checkpoint's step;
-        // lines past it (a run killed after its last save) are dropped, as is a torn last line
-        std::string text = read_file(log_path), kept;
-        size_t p0 = 0;
-        while (p0 < text.size()) {
-            size_t e = text.find('\n', p0);
-            if (e == std::string::npos) e = text.size();
-            std::string line = text.substr(p0, e - p0);
-            Json j; std::string err;
-            if (json_parse(line, j, err) && j.get("step")) {
-                double s = j.get("step")->num;
-                if (s <= st.step) {
-                    kept += line + "\n";
-                    if (j.get("loss")) { ts.push_back(s); tl.push_back(j.get("loss")->num); }
-                    if (j.get("val_loss")) { vs.push_back(s); vl.push_back(j.get("val_loss")->num); }
-                }
-            }
-            p0 = e + 1;
-        }
-        if (kept != text) write_file_atomic(log_path, kept);
-    }
-    FILE* log = comm.rank == 0 ? fopen(log_path.c_str(), resume ? "a" : "w") : fopen("/dev/null", "w");
-    if (!log) fatal(EXIT_RUNTIME, "cannot write %s", log_path.c_str());
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    // ...but while training they stay blocked on every thread and are read between steps: with a
-    // handler that could run mid-step, 6 of 40 tiny runs signalled mid-step aborted in free() inside
-    // oneDNN's sgemm (heap corrupted; the exact mechanism is not pinned down); none of 40 once blocked
-    sigset_t stop_sigs;
-    sigemptyset(&stop_sigs);
-    sigaddset(&stop_sigs, SIGINT);
-    sigaddset(&stop_sigs, SIGTERM);
-    #pragma omp parallel
-    pthread_sigmask(SIG_BLOCK, &stop_sigs, nullptr);
-
-    std::string prev_ckpt = out + "/model.prev.bin";
-    int saved_step = resume ? st.step : -1;
+    int saved_step = tc.resume ? st.step : -1;
     auto save_all = [&](int step) {
         saved_step = step;
         be->download(m);
         be->get_moments(st.m, st.v);
         if (comm.rank != 0) return;  // the ranks' weights are identical (checked at the end)
-        tok.save(out + "/tokenizer.bin");
-        // until the new state.bin is in place, model.prev.bin (a hard link, no copy) keeps the model
-        // the old state.bin belongs to: a crash between the renames resumes from it
-        unlink(prev_ckpt.c_str());
-        if (file_exists(ckpt) && link(ckpt.c_str(), prev_ckpt.c_str()) != 0) { /* no hard links here: no fallback copy */ }
-        m.save(ckpt);
         st.step = step; st.epoch = loader.epoch; st.pos = loader.pos;
-        st.model_hash = params_hash(m.params);
-        save_state(state_path, st);
-        unlink(prev_ckpt.c_str());
+        save_run(tc.out, m, tok, st);
     };
     auto validate = [&](int step) {
         if (val_tokens.empty() || comm.rank != 0) return;
-        double vloss = eval_windows([&](const int* x, const int* y, int b, int t) { return be->forward_backward(x, y, b, t, 0.0f); }, val_tokens, B, T, val_batches);
+        double vloss = eval_windows([&](const int* x, const int* y, int b, int t) { return be->forward_backward(x, y, b, t, 0.0f); }, val_tokens, B, T, tc.val_batches);
         printf("step %d | val loss %.4f\n", step, vloss);
-        fprintf(log, "{\"step\": %d, \"val_loss\": %.6f}\n", step, vloss);
-        fflush(log);
-        vs.push_back(step); vl.push_back(vloss);
+        log.line("{\"step\": %d, \"val_loss\": %.6f}\n", step, vloss);
+        log.vs.push_back(step); log.vl.push_back(vloss);
     };
 
-    Stepper stepper(*be, comm, c, B, T, accum, row.sparse, &df, topt);
+    // the loop: validate, one step (skipped when not finite), log, stop on a signal, save
+    Stepper stepper(*be, comm, c, B, T, accum, row.sparse, &df, tc.topt);
     const int max_bad = 5;
-    int bad_streak = 0, last_step = st.step;
+    int bad_streak = 0, last_step = st.step, timed = 0;
     double t_start = now_s(), ema_ms = 0;
-    int timed = 0;
     for (int step = st.step; step < steps; step++) {
-        if (val_every && step % val_every == 0 && !(resume && step == st.step && step > 0)) validate(step);
+        if (tc.val_every && step % tc.val_every == 0 && !(tc.resume && step == st.step && step > 0)) validate(step);
         double t0 = now_s();
-        double lr_t = lr_schedule(step, steps, warmup, o.lr, min_frac);
-        StepResult r = stepper.run([&](int* x, int* y) { loader.next(x, y); }, o, lr_t, step + 1);
-        double loss = r.loss, norm = r.norm;
-        if (!r.updated) {
-            // the weights and moments stay as they were; the batch is consumed
+        double lr = lr_schedule(step, steps, tc.warmup, tc.opt.lr, tc.min_lr_frac);
+        StepResult r = stepper.run([&](int* x, int* y) { loader.next(x, y); }, tc.opt, lr, step + 1);
+        if (!r.updated) {  // the weights and moments stay as they were; the batch is consumed
             bad_streak++;
-            printf("step %d: loss %g, grad norm %g: not finite, update skipped (%d in a row)\n", step + 1, loss, norm, bad_streak);
+            printf("step %d: loss %g, grad norm %g: not finite, update skipped (%d in a row)\n", step + 1, r.loss, r.norm, bad_streak);
             fflush(stdout);
-            fprintf(log, "{\"step\": %d, \"skipped\": \"non-finite loss or gradient norm\"}\n", step + 1);
-            fflush(log);
+            log.line("{\"step\": %d, \"skipped\": \"non-finite loss or gradient norm\"}\n", step + 1);
             if (bad_streak >= max_bad) {
                 std::string where = saved_step >= 0 ? "the last good checkpoint is " + ckpt + " (step " + std::to_string(saved_step) + ")"
                                                     : std::string("no checkpoint was saved by this run (--save-every N saves periodically)");
@@ -756,46 +648,35 @@ static int cmd_train(Args& a, bool inject) {
             bad_streak = 0;
             double ms = (now_s() - t0) * 1000;
             if (step > st.step) { ema_ms = timed ? 0.9 * ema_ms + 0.1 * ms : ms; timed++; }
-            double tok_s = total_batch / (ms / 1000);
-            double eta = (timed ? ema_ms : ms) / 1000 * (steps - step - 1);
+            double tok_s = total_batch / (ms / 1000), eta = (timed ? ema_ms : ms) / 1000 * (steps - step - 1);
             printf("step %5d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.0f ms | %.1f GFLOP/s | ETA %s\n",
-                   step + 1, steps, loss, lr_t, norm, tok_s, ms, flops_per_token * total_batch / (ms / 1000) / 1e9, fmt_duration(eta).c_str());
+                   step + 1, steps, r.loss, lr, r.norm, tok_s, ms, flops_per_token * total_batch / (ms / 1000) / 1e9, fmt_duration(eta).c_str());
             // a loss spike: more than 4 standard deviations above the last 50 steps' mean (logged, not acted on)
-            double z = loss_zscore(tl, loss, 50, 10);
+            double z = loss_zscore(log.tl, r.loss, 50, 10);
             char spike[64] = "";
             if (z > 4) {
-                printf("step %d: loss spike: %.4f is %.1f standard deviations above the mean of the last %d steps\n", step + 1, loss, z, (int)std::min<size_t>(tl.size(), 50));
+                printf("step %d: loss spike: %.4f is %.1f standard deviations above the mean of the last %d steps\n", step + 1, r.loss, z, (int)std::min<size_t>(log.tl.size(), 50));
                 snprintf(spike, sizeof spike, ", \"spike_z\": %.2f", z);
             }
             fflush(stdout);
-            fprintf(log, "{\"step\": %d, \"loss\": %.6f, \"lr\": %.6g, \"norm\": %.6f, \"ms\": %.1f, \"tok_s\": %.1f%s}\n", step + 1, loss, lr_t, norm, ms, tok_s, spike);
-            fflush(log);
-            ts.push_back(step + 1); tl.push_back(loss);
+            log.line("{\"step\": %d, \"loss\": %.6f, \"lr\": %.6g, \"norm\": %.6f, \"ms\": %.1f, \"tok_s\": %.1f%s}\n", step + 1, r.loss, lr, r.norm, ms, tok_s, spike);
+            log.ts.push_back(step + 1); log.tl.push_back(r.loss);
             last_step = step + 1;
         }
-        timespec no_wait = {0, 0};
-        int got = sigtimedwait(&stop_sigs, nullptr, &no_wait);
-        if (got > 0) {  // a second signal kills at once: default action, unblocked on this thread
-            g_stop_signal = got;
-            signal(got, SIG_DFL);
-            pthread_sigmask(SIG_UNBLOCK, &stop_sigs, nullptr);
-        }
-        int stop = g_stop_signal;  // a signal to one rank stops all of them at the same step
-        comm.allreduce_max(&stop, 1);
-        bool last = step + 1 == steps || (stop_after && step + 1 >= stop_after) || stop;
-        if (last && step + 1 == steps && val_every) validate(step + 1);
-        if ((save_every && (step + 1) % save_every == 0) || last) save_all(step + 1);
+        int stop = stop_signals.poll();
+        comm.allreduce_max(&stop, 1);  // a signal to one rank stops all of them at the same step
+        bool last = step + 1 == steps || (tc.stop_after && step + 1 >= tc.stop_after) || stop;
+        if (last && step + 1 == steps && tc.val_every) validate(step + 1);
+        if ((tc.save_every && (step + 1) % tc.save_every == 0) || last) save_all(step + 1);
         if (stop) { printf("signal %d: saved step %d to %s, exiting\n", stop, step + 1, ckpt.c_str()); g_stop_signal = stop; break; }
         if (last) break;
     }
     if (last_step == st.step && st.step >= steps) save_all(st.step);
-    pthread_sigmask(SIG_UNBLOCK, &stop_sigs, nullptr);  // from here a signal goes to on_signal again
-    fclose(log);
+    stop_signals.release();
     be->download(m);
+
     // in every mode but full the frozen weights must come out bit-identical
-    std::vector<float> frozen_after;
-    for (size_t i = 0; i < m.specs.size(); i++)
-        if (!m.trainable[i]) frozen_after.insert(frozen_after.end(), m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size);
+    std::vector<float> frozen_after = frozen_values(m);
     if (frozen_after != frozen_before) fatal(EXIT_RUNTIME, "internal error: frozen weights changed during --train %s", row.name);
     if (!frozen_before.empty()) printf("frozen weights: %zu values, bit-identical to the start\n", frozen_before.size());
     if (comm.size > 1) {
@@ -806,114 +687,137 @@ static int cmd_train(Args& a, bool inject) {
         printf("data parallel: the %d ranks' weights are bit-identical\n", comm.size);
         if (comm.rank != 0) return 0;
     }
-    plot_losses(out + "/loss.png", ts, tl, vs, vl, unigram);
-    printf("done: %d steps in %s; checkpoint %s, log %s, plot %s/loss.png\n", last_step, fmt_duration(now_s() - t_start).c_str(),
-           ckpt.c_str(), log_path.c_str(), out.c_str());
-    if (sample_tokens > 0 && !g_stop_signal) {
-        for (const char* prompt : {"The ", "It was a truth", "The economy of the United States"}) {
-            std::string s = generate(m, tok, prompt, sample_tokens, 0.8, 40, seed);
-            printf("--- sample: %s%s\n", prompt, s.c_str());
-        }
-    }
+    plot_losses(tc.out + "/loss.png", log.ts, log.tl, log.vs, log.vl, unigram);
+    printf("done: %d steps in %s; checkpoint %s, log %s/log.jsonl, plot %s/loss.png\n", last_step, fmt_duration(now_s() - t_start).c_str(),
+           ckpt.c_str(), tc.out.c_str(), tc.out.c_str());
+    if (tc.sample_tokens > 0 && !g_stop_signal)
+        for (const char* prompt : {"The ", "It was a truth", "The economy of the United States"})
+            printf("--- sample: %s%s\n", prompt, generate(m, tok, prompt, tc.sample_tokens, 0.8, 40, tc.seed).c_str());
     return 0;
+}
+
+static int cmd_pretrain(Flags& f) {
+    TrainConfig c = TrainConfig::for_pretrain();
+    train_flags(f, c);
+    return f.finish("pretrain") ? run_train(c) : 0;
+}
+
+static int cmd_inject(Flags& f) {
+    TrainConfig c = TrainConfig::for_inject();
+    train_flags(f, c);
+    return f.finish("inject") ? run_train(c) : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 // synth: one document -> a large, diverse synthetic corpus (data_prep/synth.h)
 
-static int cmd_synth(Args& a) {
-    std::string doc = a.str("doc", ""), out = a.str("out", "");
-    std::string ckpt = a.str("ckpt", ""), tokname = a.str("tokenizer", "gpt2");
-    synth::SynthConfig sc;
-    sc.seed = (uint64_t)a.integer("seed", 1337, 0, 1L << 40);
-    sc.multiplicity = (int)a.integer("multiplicity", sc.multiplicity, 1, 1000);
-    sc.replay = a.real("replay", sc.replay, 0, 0.9);
-    sc.context = (int)a.integer("context", sc.context, 16, 1 << 20);
-    sc.target_expansion = a.real("expansion", sc.target_expansion, 1, 100000);
-    sc.target_tokens = a.integer("tokens", 0, 0, 1L << 40);
-    std::string replay_dir = a.str("replay-data", "");
-    set_threads(a);
-    a.finish("synth");
-    if (doc.empty() || out.empty()) fatal(EXIT_USAGE, "synth needs --doc FILE (.txt or .pdf) and --out DIR");
-    if (!file_exists(doc)) fatal(EXIT_RUNTIME, "document %s does not exist", doc.c_str());
+void synth_flags(Flags& f, SynthStage& s) {
+    f.text("doc", s.doc, "FILE", ".txt or .pdf (required)");
+    f.text("out", s.out, "DIR", "train_*.bin shards, preview.jsonl, report.json (required)");
+    f.text("ckpt", s.ckpt, "PATH", "write the shards in this checkpoint's tokenizer (else --tokenizer)");
+    f.text("tokenizer", s.tokenizer, "gpt2|PATH", "GPT-2's, or a tokenizer.bin");
+    f.integer("tokens", s.sc.target_tokens, 0, 1L << 40, "N", "synthetic tokens to write (0: --expansion times the document's)");
+    f.real("expansion", s.sc.target_expansion, 1, 100000, "X", "synthetic tokens per document token");
+    f.integer("multiplicity", s.sc.multiplicity, 1, 1000, "M", "restatements of each fact");
+    f.real("replay", s.sc.replay, 0, 0.9, "X", "share of general text mixed in");
+    f.text("replay-data", s.replay_data, "DIR", "its train.bin (default: the embedded corpus)");
+    f.integer("context", s.sc.context, 16, 1 << 20, "T", "tokens per packed sequence");
+    f.integer("seed", s.sc.seed, 0, 1L << 40, "N", "generator seed");
+    f.integer("threads", s.threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+}
+
+int run_synth(const SynthStage& s) {
+    set_threads(s.threads);
+    if (s.doc.empty() || s.out.empty()) fatal(EXIT_USAGE, "synth needs --doc FILE (.txt or .pdf) and --out DIR");
+    if (!file_exists(s.doc)) fatal(EXIT_RUNTIME, "document %s does not exist", s.doc.c_str());
     Tokenizer tok;
-    if (!ckpt.empty()) {
-        GPT2<float> probe;
-        probe.load(ckpt);
-        tok = tokenizer_for_checkpoint(ckpt, probe.cfg.V);
-    } else {
-        tok = tokenizer_by_name(tokname);
-    }
+    if (!s.ckpt.empty()) load_model(s.ckpt, &tok);
+    else tok = tokenizer_by_name(s.tokenizer);
     // replay: general text in the same tokenizer, from --replay-data's train.bin or the embedded corpus
     std::vector<int> replay;
-    if (sc.replay > 0) {
-        if (!replay_dir.empty()) {
-            replay = read_shard(replay_dir + "/train.bin", tok.vocab_size);
+    if (s.sc.replay > 0) {
+        if (!s.replay_data.empty()) {
+            replay = read_shard(s.replay_data + "/train.bin", tok.vocab_size);
         } else {
             std::string text;
             for (auto& f : list_txt(home_dir() + "/data/corpus")) text += read_file(f).substr(0, 1500000) + "\n";
             replay = tok.encode(text, false);
         }
     }
-    mkdir_p(out);
+    mkdir_p(s.out);
     auto encode = [&](const std::string& t) { return tok.encode(t, false); };
-    synth::SynthReport rep = synth::synth_run(doc, out, sc, encode, tok.eot, tok.vocab_size, replay);
+    synth::SynthReport rep = synth::synth_run(s.doc, s.out, s.sc, encode, tok.eot, tok.vocab_size, replay);
     puts(rep.json().c_str());
     return 0;
+}
+
+static int cmd_synth(Flags& f) {
+    SynthStage s;
+    synth_flags(f, s);
+    return f.finish("synth") ? run_synth(s) : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
 // sample, eval, encode
 
-static int cmd_sample(Args& a) {
-    std::string ckpt = a.str("ckpt", "");
-    std::string prompt = a.str("prompt", "");
-    int max_tokens = (int)a.integer("max-tokens", 128, 1, 1000000);
-    double temperature = a.real("temperature", 0.8, 0, 100);
-    int top_k = (int)a.integer("top-k", 40, 0, 1 << 24);
-    uint64_t seed = (uint64_t)a.integer("seed", 1337, 0, 1L << 40);
-    set_threads(a);
-    a.finish("sample");
+static int cmd_sample(Flags& f) {
+    std::string ckpt, prompt;
+    int max_tokens = 128, top_k = 40, threads = 0;
+    double temperature = 0.8;
+    uint64_t seed = 1337;
+    f.text("ckpt", ckpt, "PATH", "the model (required)");
+    f.text("prompt", prompt, "TEXT", "what to continue");
+    f.integer("max-tokens", max_tokens, 1, 1000000, "N", "tokens to generate");
+    f.real("temperature", temperature, 0, 100, "X", "0: greedy");
+    f.integer("top-k", top_k, 0, 1 << 24, "N", "sample from the k most likely tokens (0: all)");
+    f.integer("seed", seed, 0, 1L << 40, "N", "sampling seed");
+    f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+    if (!f.finish("sample")) return 0;
+    set_threads(threads);
     if (ckpt.empty()) fatal(EXIT_USAGE, "sample needs --ckpt PATH");
-    GPT2<float> m;
-    m.load(ckpt);
-    Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    Tokenizer tok;
+    GPT2<float> m = load_model(ckpt, &tok);
     printf("%s%s\n", prompt.c_str(), generate(m, tok, prompt, max_tokens, temperature, top_k, seed).c_str());
     return 0;
 }
 
-static int cmd_eval(Args& a) {
-    std::string ckpt = a.str("ckpt", ""), text = a.str("text", ""), qa = a.str("qa", "");
-    int B = (int)a.integer("batch", 8, 1, 65536);
-    set_threads(a);
-    a.finish("eval");
+static int cmd_eval(Flags& f) {
+    std::string ckpt, text, qa;
+    int B = 8, threads = 0;
+    f.text("ckpt", ckpt, "PATH", "the model (required), and one of --text or --qa");
+    f.text("text", text, "FILE", "mean next-token cross-entropy (nats) over FILE: {\"loss\", \"tokens\"}");
+    f.text("qa", qa, "FILE", "multiple choice, JSONL lines {\"question\", \"choices\", \"answer\"}; each choice scored by its mean per-token log-likelihood after \"Question: Q\\nAnswer:\": {\"accuracy\", \"n\"}");
+    f.integer("batch", B, 1, 65536, "B", "--text: sequences per forward");
+    f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+    if (!f.finish("eval")) return 0;
+    set_threads(threads);
     if (ckpt.empty()) fatal(EXIT_USAGE, "eval needs --ckpt PATH");
     if (text.empty() == qa.empty()) fatal(EXIT_USAGE, "eval needs exactly one of --text FILE or --qa FILE");
-    GPT2<float> m;
-    m.load(ckpt);
-    Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    Tokenizer tok;
+    GPT2<float> m = load_model(ckpt, &tok);
     if (!text.empty()) {
         if (!file_exists(text)) fatal(EXIT_RUNTIME, "text file %s does not exist", text.c_str());
         std::vector<int> ids = tok.encode(read_file(text), false);
         if (ids.size() < 2) fatal(EXIT_RUNTIME, "%s holds fewer than 2 tokens", text.c_str());
         long n = 0;
-        double loss = text_loss(m, ids, B, &n);
+        double loss = text_loss(m, ids, B, m.cfg.maxT, &n);
         printf("{\"loss\": %.6f, \"tokens\": %ld}\n", loss, n);
         return 0;
     }
     std::vector<QAItem> items = read_qa(qa);
-    int correct = qa_correct(m, tok, items);
+    int correct = qa_run(m, tok, items, nullptr).correct;
     printf("{\"accuracy\": %.6f, \"n\": %zu, \"correct\": %d}\n", (double)correct / items.size(), items.size(), correct);
     return 0;
 }
 
-static int cmd_encode(Args& a) {
-    std::string name = a.str("tokenizer", "gpt2");
-    a.finish("encode", 1);
-    if (a.positional.empty()) fatal(EXIT_USAGE, "encode needs a FILE");
-    if (!file_exists(a.positional[0])) fatal(EXIT_RUNTIME, "file %s does not exist", a.positional[0].c_str());
+static int cmd_encode(Flags& f) {
+    std::string name = "gpt2";
+    f.text("tokenizer", name, "gpt2|PATH", "GPT-2's, or a tokenizer.bin; then FILE: prints its ids, one per line");
+    if (!f.finish("encode", 1)) return 0;
+    if (f.positional.empty()) fatal(EXIT_USAGE, "encode needs a FILE");
+    if (!file_exists(f.positional[0])) fatal(EXIT_RUNTIME, "file %s does not exist", f.positional[0].c_str());
     Tokenizer tok = tokenizer_by_name(name);
-    std::vector<int> ids = tok.encode(read_file(a.positional[0]), false);
+    std::vector<int> ids = tok.encode(read_file(f.positional[0]), false);
     std::string out;
     for (int id : ids) { out += std::to_string(id); out += '\n'; }
     fwrite(out.data(), 1, out.size(), stdout);
@@ -974,9 +878,7 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, boo
     }
     std::sort(times.begin(), times.end());
     double med = times[times.size() / 2];
-    size_t dense = m.num_params();
-    for (size_t i = 0; i < m.specs.size(); i++) if (m.specs[i].group >= G_MEM) dense -= m.specs[i].size;
-    double flops = (6.0 * dense + 6.0 * c.L * c.C * T) * B * T;
+    double flops = dense_flops_per_token(m) * B * T;
     std::string mem = c.mem_layers ? " | memory " + std::to_string(c.mem.N()) + " slots, top-" + std::to_string(topt) + " SGD" : "";
     double rss = peak_rss_mib();
     if (recompute) mem += " | --recompute";
@@ -989,21 +891,32 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, boo
     return {med * 1000, B * T / med, flops / med / peak, rss};
 }
 
-static int cmd_bench(Args& a) {
-    bool one = a.has("depth") || a.has("width") || a.has("context") || a.has("batch") || a.has("vocab") || a.has("heads");
+static int cmd_bench(Flags& f) {
+    int L = 0, C = 0, NH = 0, T = 0, V = 0, B = 0, steps = 5, threads = 0;
+    bool recompute = false;
+    MatmulDtype dt = MM_FP32;
+    f.integer("depth", L, 0, 128, "L", "one config of this shape (each 0: the suite's d6 config: depth 6, width 384, heads C/64, context 256, vocab 8192, batch 8); all 0: the suite (the tokenizer, d6 in fp32 and bf16, memory layers, --recompute, GPT-2 124M's shape)");
+    f.integer("width", C, 0, 16384, "C", "");
+    f.integer("heads", NH, 0, 1024, "NH", "");
+    f.integer("context", T, 0, 65536, "T", "");
+    f.integer("vocab", V, 0, 1 << 24, "V", "");
+    f.integer("batch", B, 0, 65536, "B", "");
+    f.integer("steps", steps, 1, 100000, "N", "timed steps (the median is reported)");
+    f.flag("recompute", recompute, "activation recomputation (one config)");
+    f.choice("dtype", dt, {"fp32", "bf16", "bf16-emulated"}, "CPU matmul operands, as pretrain's");
+    f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+    if (!f.finish("bench")) return 0;
+    bool one = L || C || NH || T || V || B;
     GPT2Config c;
-    c.L = (int)a.integer("depth", 6, 1, 128);
-    c.C = (int)a.integer("width", 384, 8, 16384);
-    c.NH = (int)a.integer("heads", std::max(1, c.C / 64), 1, 1024);
-    c.maxT = (int)a.integer("context", 256, 2, 65536);
-    c.V = (int)a.integer("vocab", 8192, 2, 1 << 24);
+    c.L = L ? L : 6;
+    c.C = C ? C : 384;
+    c.NH = NH ? NH : std::max(1, c.C / 64);
+    c.maxT = T ? T : 256;
+    c.V = V ? V : 8192;
     c.Vp = pad_vocab(c.V);
-    int B = (int)a.integer("batch", 8, 1, 65536);
-    int steps = (int)a.integer("steps", 5, 1, 100000);
-    bool recompute = a.flag("recompute");
-    std::string dtype = set_dtype(a);
-    set_threads(a);
-    a.finish("bench");
+    if (!B) B = 8;
+    std::string dtype = set_dtype(dt);
+    set_threads(threads);
     if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
     std::string how;
     double peak = cpu_peak_flops(&how);
@@ -1064,12 +977,13 @@ static int cmd_bench(Args& a) {
 // ---------------------------------------------------------------------------------------------
 // merge and memory: fold LoRA into the weights; browse what a memory layer holds
 
-static int cmd_merge(Args& a) {
-    std::string ckpt = a.str("ckpt", ""), out = a.str("out", "");
-    a.finish("merge");
+static int cmd_merge(Flags& f) {
+    std::string ckpt, out;
+    f.text("ckpt", ckpt, "PATH", "a checkpoint with LoRA adapters (required)");
+    f.text("out", out, "PATH", "the merged plain GPT-2 checkpoint (required)");
+    if (!f.finish("merge")) return 0;
     if (ckpt.empty() || out.empty()) fatal(EXIT_USAGE, "merge needs --ckpt PATH and --out PATH");
-    GPT2<float> m;
-    m.load(ckpt);
+    GPT2<float> m = load_model(ckpt, nullptr);
     if (!m.cfg.lora_rank) fatal(EXIT_RUNTIME, "%s has no LoRA adapters to merge", ckpt.c_str());
     Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
     int r = m.cfg.lora_rank;
@@ -1081,11 +995,16 @@ static int cmd_merge(Args& a) {
     return 0;
 }
 
-static int cmd_memory(Args& a) {
-    std::string ckpt = a.str("ckpt", ""), text = a.str("text", ""), other = a.str("diff", "");
-    int top = (int)a.integer("top", 3, 1, 64);
-    set_threads(a);
-    a.finish("memory");
+static int cmd_memory(Flags& f) {
+    std::string ckpt, text, other;
+    int top = 3, threads = 0;
+    f.text("ckpt", ckpt, "PATH", "a checkpoint with a memory layer (required)");
+    f.text("text", text, "TEXT", "per token, the slots it reads with the largest weights");
+    f.integer("top", top, 1, 64, "N", "slots shown per token");
+    f.text("diff", other, "OTHER_CKPT", "how many value rows differ from this checkpoint's");
+    f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+    if (!f.finish("memory")) return 0;
+    set_threads(threads);
     if (ckpt.empty()) fatal(EXIT_USAGE, "memory needs --ckpt PATH");
     GPT2<float> m;
     m.load(ckpt);
@@ -1142,36 +1061,61 @@ static int cmd_memory(Args& a) {
     return 0;
 }
 
-#include "train_3m.h"  // ./train 3m, chat, capacity: the experiment and knowledge in context vs weights
-
 // ---------------------------------------------------------------------------------------------
+// the subcommands: --help lists each with the flags it declares
 
-static int dispatch(const std::string& cmd, Args& a) {
-    if (cmd == "pretrain") return cmd_train(a, false);
-    if (cmd == "inject") return cmd_train(a, true);
-    if (cmd == "prepare") return cmd_prepare(a);
-    if (cmd == "sample") return cmd_sample(a);
-    if (cmd == "eval") return cmd_eval(a);
-    if (cmd == "encode") return cmd_encode(a);
-    if (cmd == "bench") return cmd_bench(a);
-    if (cmd == "synth") return cmd_synth(a);
-    if (cmd == "3m") return cmd_3m(a);
-    if (cmd == "merge") return cmd_merge(a);
-    if (cmd == "memory") return cmd_memory(a);
-    if (cmd == "capacity") return cmd_capacity(a);
-    if (cmd == "chat") return cmd_chat(a);
-    fatal(EXIT_USAGE, "unknown subcommand '%s' (see ./train --help)", cmd.c_str());
+struct Command {
+    const char* name;
+    const char* about;
+    int (*run)(Flags&);  // declares its flags; runs when the flags were parsed (Flags::PARSE)
+    const char* like;    // --help lists only the flags whose defaults differ from this command's
+};
+static const Command COMMANDS[] = {
+    {"pretrain", "train a model from scratch", cmd_pretrain, nullptr},
+    {"inject", "continue training a checkpoint (--init-ckpt) with the base frozen: pretrain's flags, with these defaults", cmd_inject, "pretrain"},
+    {"prepare", "tokenize the corpus into shards", cmd_prepare, nullptr},
+    {"synth", "turn one document into a synthetic corpus (entity passages, restatements, QA, cloze); last line: {\"tokens\", \"expansion\", \"coverage\", ...}", cmd_synth, nullptr},
+    {"3m", "the 3M 10-K experiment: base, synthetic data, five trained arms and rag (the base with retrieved 10-K chunks, no training), the cost ledger and capacity plan, report card in out/3m/", cmd_3m, nullptr},
+    {"capacity", "how many bits a document adds to a model, against what its trainable regions hold: the base's NLL of FILE in bits, the capacity of memory values, LoRA and the whole model at 3.6 and 2 bits/parameter, and the memory slots and LoRA rank that would hold it; last line: one JSON object", cmd_capacity, nullptr},
+    {"chat", "answer questions read from stdin, one per line, as the synthetic QA data taught: the prompt is \"Question: Q\\nAnswer:\", the answer is the generated line", cmd_chat, nullptr},
+    {"merge", "fold a checkpoint's LoRA adapters into its weights: a plain GPT-2 checkpoint", cmd_merge, nullptr},
+    {"memory", "browse a memory layer: which slots a text reads, how many rows two checkpoints differ in", cmd_memory, nullptr},
+    {"sample", "generate text", cmd_sample, nullptr},
+    {"eval", "score a checkpoint; the last line of output is one JSON object", cmd_eval, nullptr},
+    {"encode", "print a FILE's token ids, one per line: ./train encode [--tokenizer T] FILE", cmd_encode, nullptr},
+    {"bench", "time training steps; the last line is one JSON object with tokens_per_s and mfu", cmd_bench, nullptr},
+};
+
+static const Command& find_command(const std::string& name) {
+    for (auto& c : COMMANDS)
+        if (name == c.name) return c;
+    fatal(EXIT_USAGE, "unknown subcommand '%s' (see ./train --help)", name.c_str());
+}
+
+static std::string help_text() {
+    std::string s = INTRO;
+    for (auto& c : COMMANDS) {
+        Flags h(Flags::HELP);
+        c.run(h);
+        if (c.like) {  // only what differs from the command it is like
+            Flags base(Flags::HELP);
+            find_command(c.like).run(base);
+            auto& it = h.items;
+            it.erase(std::remove_if(it.begin(), it.end(), [&](auto& x) { return std::count(base.items.begin(), base.items.end(), x) > 0; }), it.end());
+        }
+        s += Flags::wrap("  " + std::string(c.name), c.about, 13) + h.help_text();
+    }
+    return s + OUTRO;
 }
 
 int main(int argc, char** argv) {
-    std::string cmd = argc > 1 ? argv[1] : "pretrain";
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(HELP, stdout); return 0; }
-    int start = 2;
-    if (cmd.rfind("--", 0) == 0) { cmd = "pretrain"; start = 1; }  // ./train --steps 10 ...
-    Args a(argc, argv, start);
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(help_text().c_str(), stdout); return 0; }
+    bool named = argc > 1 && strncmp(argv[1], "--", 2) != 0;  // ./train --steps 10 runs pretrain
+    const Command& cmd = find_command(named ? argv[1] : "pretrain");
+    Flags f = Flags::parse(argc, argv, named ? 2 : 1);
     g_comm = comm_open().release();
-    int rc = dispatch(cmd, a);
+    int rc = cmd.run(f);
     delete g_comm;
     return rc;
 }

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <map>
 #include "llmc/json.h"
-#include "llmc/plot.h"
+#include "eval/plot.h"
 
 struct Run { std::map<int, double> train, val; };
 

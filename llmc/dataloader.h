@@ -1,10 +1,20 @@
-// dataloader.h: token shards in llm.c's format and a shuffled, seeded batch loader.
+// dataloader.h: token shards in llm.c's format, streams of them mapped from disk, and a shuffled,
+// seeded batch loader.
 // Shard: 256 int32 header (magic 20240520, version 1 = uint16 tokens / version 2 = uint32 tokens,
 // [2] = token count), then the tokens. The reader checks the file size against the count.
 #pragma once
+#include <sys/mman.h>
 #include "utils.h"
 
 enum { SHARD_MAGIC = 20240520 };
+
+// token i of a shard's data (past the header), stored in `width` bytes
+inline uint32_t shard_token(const unsigned char* src, int width, long long i) {
+    if (width == 2) { uint16_t h; memcpy(&h, src + 2 * i, 2); return h; }
+    uint32_t t;
+    memcpy(&t, src + 4 * i, 4);
+    return t;
+}
 
 // ids must lie in [0, vocab_size): uint16 holds them when vocab_size <= 65536, else uint32
 inline void write_shard(const std::string& path, const std::vector<int>& tokens, int vocab_size) {
@@ -28,12 +38,11 @@ inline void write_shard(const std::string& path, const std::vector<int>& tokens,
     af.commit();
 }
 
-// Parses a shard held in memory; vocab_size > 0 checks every id against it. Never exits: on bad
-// input returns false with `err` saying what is wrong (read_shard puts the path in front). The
-// fuzz target tests/fuzz/fuzz_shard.cpp drives this directly.
-inline bool parse_shard(const void* data, size_t size, int vocab_size, std::vector<int>& tokens, std::string& err) {
+// Checks a shard held in memory: the header, the size, and every id against vocab_size (when > 0);
+// *n and *width (2 or 4 bytes) say what it holds. Never exits: on bad input returns false with `err`
+// saying what is wrong (the readers put the path in front).
+inline bool check_shard(const void* data, size_t size, int vocab_size, long long* n_out, int* width_out, std::string& err) {
     char b[256];
-    tokens.clear();
     if (size < 1024) {
         snprintf(b, sizeof b, "is %s (%zu bytes, header needs 1024)", size ? "truncated" : "empty", size);
         err = b;
@@ -51,19 +60,27 @@ inline bool parse_shard(const void* data, size_t size, int vocab_size, std::vect
         return false;
     }
     const unsigned char* src = (const unsigned char*)data + 1024;
-    tokens.resize(n);
     for (long long i = 0; i < n; i++) {
-        uint32_t t;
-        if (width == 2) { uint16_t h; memcpy(&h, src + 2 * i, 2); t = h; }
-        else memcpy(&t, src + 4 * i, 4);
+        uint32_t t = shard_token(src, (int)width, i);
         if ((vocab_size > 0 && t >= (uint32_t)vocab_size) || t > 0x7fffffffu) {
             snprintf(b, sizeof b, "has token %u at position %lld, outside the vocabulary (size %d)", t, i, vocab_size);
             err = b;
-            tokens.clear();
             return false;
         }
-        tokens[i] = (int)t;
     }
+    *n_out = n;
+    *width_out = (int)width;
+    return true;
+}
+
+// the shard's tokens as a vector; the fuzz target tests/fuzz/fuzz_shard.cpp drives this directly
+inline bool parse_shard(const void* data, size_t size, int vocab_size, std::vector<int>& tokens, std::string& err) {
+    long long n;
+    int width;
+    tokens.clear();
+    if (!check_shard(data, size, vocab_size, &n, &width, err)) return false;
+    tokens.resize(n);
+    for (long long i = 0; i < n; i++) tokens[i] = (int)shard_token((const unsigned char*)data + 1024, width, i);
     return true;
 }
 
@@ -77,19 +94,80 @@ inline std::vector<int> read_shard(const std::string& path, int vocab_size) {
     return tokens;
 }
 
+// Shards concatenated into one stream of tokens, mapped from disk rather than read into memory: a
+// corpus larger than RAM is paged in as the loader walks it. Each shard is checked when it is added
+// (one pass over it, nothing kept). A stream can also hold its tokens in memory (tests, fuzzing).
+struct TokenStream {
+    struct Part { const unsigned char* data; size_t start, n; int width; void* map; size_t map_size; };  // width 0: `owned`
+    std::vector<Part> parts;
+    std::vector<int> owned;
+    size_t n = 0;
+
+    TokenStream() {}
+    TokenStream(std::vector<int> t) : owned(std::move(t)), n(owned.size()) { parts.push_back({nullptr, 0, n, 0, nullptr, 0}); }
+    TokenStream(const std::string& path, int vocab_size) { add(path, vocab_size); }
+    TokenStream(TokenStream&& o) noexcept { *this = std::move(o); }
+    TokenStream& operator=(TokenStream&& o) noexcept {
+        std::swap(parts, o.parts); std::swap(owned, o.owned); std::swap(n, o.n);
+        return *this;
+    }
+    TokenStream(const TokenStream&) = delete;
+    ~TokenStream() { for (auto& p : parts) if (p.map) munmap(p.map, p.map_size); }
+
+    void add(const std::string& path, int vocab_size) {
+        long size = file_size(path);
+        if (size < 0) fatal(EXIT_RUNTIME, "shard %s does not exist", path.c_str());
+        int fd = open(path.c_str(), O_RDONLY);
+        void* map = size > 0 && fd >= 0 ? mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
+        if (fd >= 0) close(fd);
+        if (size > 0 && (!map || map == MAP_FAILED)) fatal(EXIT_RUNTIME, "cannot map shard %s", path.c_str());
+        long long cnt = 0;
+        int width = 0;
+        std::string err;
+        if (!check_shard(map, size, vocab_size, &cnt, &width, err)) {
+            if (map) munmap(map, size);
+            fatal(EXIT_RUNTIME, "shard %s %s", path.c_str(), err.c_str());
+        }
+        parts.push_back({(const unsigned char*)map + 1024, n, (size_t)cnt, width, map, (size_t)size});
+        n += cnt;
+    }
+    size_t size() const { return n; }
+    // out[0..count) = tokens i..i+count-1 of the stream
+    void read(size_t i, size_t count, int* out) const {
+        size_t k = 0;
+        while (k + 1 < parts.size() && parts[k + 1].start <= i) k++;
+        for (; count > 0; k++) {
+            const Part& p = parts[k];
+            for (size_t j = i - p.start; j < p.n && count > 0; j++, i++, count--)
+                *out++ = p.width ? (int)shard_token(p.data, p.width, j) : owned[j];
+        }
+    }
+};
+
+// DIR/train.bin or DIR/train_000.bin, train_001.bin, ... (synth's output), as one stream
+inline TokenStream train_shards(const std::string& dir, int vocab_size) {
+    TokenStream s;
+    char name[32];
+    if (file_exists(dir + "/train.bin")) s.add(dir + "/train.bin", vocab_size);
+    for (int i = 0; snprintf(name, sizeof name, "/train_%03d.bin", i), file_exists(dir + name); i++) s.add(dir + name, vocab_size);
+    if (s.parts.empty()) fatal(EXIT_RUNTIME, "%s has no train.bin or train_000.bin shards (run ./train prepare or ./train synth)", dir.c_str());
+    return s;
+}
+
 // Serves (B,T) input/target batches from a token stream. The stream is cut into windows of T+1
 // tokens (stride T); each epoch visits every window once in an order shuffled by (seed, epoch).
 // Its position is two integers (epoch, next window), which is all a resume needs. With several
 // data-parallel ranks, rank r of R takes windows r, r+R, r+2R... of the same permutation.
 #include "rand.h"
 struct DataLoader {
-    std::vector<int> tokens;
+    TokenStream tokens;
     int B = 0, T = 0, rank = 0, world = 1;
     uint64_t seed = 0;
     long epoch = 0, pos = 0;  // pos: index of the next window in this epoch's permutation
     std::vector<long> order;
+    std::vector<int> window;  // (T+1) tokens
 
-    void init(std::vector<int> toks, int b, int t, uint64_t s, int r = 0, int w = 1) {
+    void init(TokenStream toks, int b, int t, uint64_t s, int r = 0, int w = 1) {
         tokens = std::move(toks); B = b; T = t; seed = s; rank = r; world = w;
         if (num_windows() < (long)B * world)
             fatal(EXIT_RUNTIME, "too little data: %zu tokens make %ld windows of %d, a batch needs %ld", tokens.size(), num_windows(), T + 1, (long)B * world);
@@ -109,8 +187,9 @@ struct DataLoader {
             if (pos + world > (long)order.size()) set_position(epoch + 1, 0);
             long w = order[pos + rank];
             pos += world;
-            const int* src = tokens.data() + (size_t)w * T;
-            for (int t = 0; t < T; t++) { x[b * T + t] = src[t]; y[b * T + t] = src[t + 1]; }
+            window.resize(T + 1);
+            tokens.read((size_t)w * T, T + 1, window.data());
+            for (int t = 0; t < T; t++) { x[b * T + t] = window[t]; y[b * T + t] = window[t + 1]; }
         }
     }
 };

@@ -1,7 +1,8 @@
 // json.h: a minimal JSON reader (objects, arrays, strings, numbers, true/false/null) for the QA
-// files, and string escaping for the JSON lines we print. Errors carry a message, not an exit,
-// so callers can name the file and line.
+// files, and a writer for the reports: build a Json (Json::number, Json::string, set, push), then
+// json_dump it. Errors carry a message, not an exit, so callers can name the file and line.
 #pragma once
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -16,6 +17,15 @@ struct Json {
     std::vector<Json> arr;
     std::map<std::string, Json> obj;
     const Json* get(const std::string& k) const { auto it = obj.find(k); return it == obj.end() ? nullptr : &it->second; }
+
+    static Json number(double x) { Json j; j.kind = NUM; j.num = x; return j; }
+    static Json string(const std::string& s) { Json j; j.kind = STR; j.str = s; return j; }
+    static Json boolean(bool x) { Json j; j.kind = BOOL; j.b = x; return j; }
+    Json& set(const std::string& k, Json v) { kind = OBJ; obj[k] = std::move(v); return *this; }
+    Json& set(const std::string& k, double x) { return set(k, number(x)); }
+    Json& set(const std::string& k, const std::string& x) { return set(k, string(x)); }
+    Json& set(const std::string& k, const char* x) { return set(k, string(x)); }
+    Json& push(Json v) { kind = ARR; arr.push_back(std::move(v)); return *this; }
 };
 
 struct JsonParser {
@@ -130,6 +140,27 @@ inline bool json_parse(const std::string& text, Json& out, std::string& err) {
     p.ws();
     if (p.i != text.size()) { err = "trailing characters at column " + std::to_string(p.i + 1); return false; }
     return true;
+}
+
+std::string json_escape(const std::string& s);
+
+// one line of JSON, keys in sorted order; numbers to 10 significant digits (whole numbers whole)
+inline std::string json_dump(const Json& j) {
+    char b[40];
+    std::string s;
+    switch (j.kind) {
+        case Json::NUL: return "null";
+        case Json::BOOL: return j.b ? "true" : "false";
+        case Json::NUM: snprintf(b, sizeof b, j.num == j.num && std::fabs(j.num) < 1e300 ? "%.10g" : "null", j.num); return b;
+        case Json::STR: return json_escape(j.str);
+        case Json::ARR:
+            for (auto& x : j.arr) s += (s.empty() ? "" : ", ") + json_dump(x);
+            return "[" + s + "]";
+        case Json::OBJ:
+            for (auto& kv : j.obj) s += (s.empty() ? "" : ", ") + json_escape(kv.first) + ": " + json_dump(kv.second);
+            return "{" + s + "}";
+    }
+    return "null";
 }
 
 inline std::string json_escape(const std::string& s) {

@@ -13,7 +13,7 @@ constexpr unsigned group_bit(TensorGroup g) { return 1u << g; }
 
 enum TrainMode { TRAIN_FULL, TRAIN_LORA, TRAIN_MEMORY, TRAIN_MEMORY_SPARSE, TRAIN_MEMORY_KEYS, NUM_TRAIN_MODES };
 
-// the weight gradients a training token pays for (llmc/ledger.h)
+// the weight gradients a training token pays for (eval/ledger.h)
 enum LedgerWeights { LEDGER_ALL, LEDGER_ADAPTERS, LEDGER_MEMORY_READS, LEDGER_NONE };
 
 struct ModeRow {

@@ -1,8 +1,9 @@
-// utils.h: checked file I/O, allocation, fatal errors and atomic writes.
+// utils.h: checked file I/O, fatal errors, atomic writes, paths and wall-clock time.
 // Every user-facing failure goes through fatal(): one line on stderr, then exit(code).
 // Exit codes: 2 = usage (bad flag or value), 1 = runtime (bad file, NaN, I/O failure).
 #pragma once
 #include <cerrno>
+#include <chrono>
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
@@ -112,4 +113,29 @@ inline std::string read_file_if(const std::string& path) {
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
     fclose(f);
     return s;
+}
+
+// the folder of the running binary: the repo's data/ lies beside ./train, so it works from any directory
+inline std::string home_dir() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return ".";
+    std::string p(buf, n);
+    return p.substr(0, p.rfind('/'));
+}
+
+inline std::string dirname_of(const std::string& path) {
+    size_t s = path.rfind('/');
+    return s == std::string::npos ? "." : path.substr(0, s);
+}
+
+inline double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+inline std::string fmt_duration(double s) {
+    char b[32];
+    if (s >= 3600) snprintf(b, sizeof b, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
+    else snprintf(b, sizeof b, "%dm%02ds", (int)(s / 60), (int)s % 60);
+    return b;
 }

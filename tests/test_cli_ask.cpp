@@ -4,7 +4,7 @@
 #include <sys/wait.h>
 #include <cmath>
 #include <string>
-#include "llmc/capacity.h"
+#include "eval/capacity.h"
 #include "llmc/json.h"
 #include "llmc/utils.h"
 

@@ -1,9 +1,9 @@
-// test_costs.cpp: the cost ledger's FLOP counts (llmc/ledger.h) and the capacity planner's
-// arithmetic (llmc/capacity.h), each against numbers computed by hand for a toy shape:
+// test_costs.cpp: the cost ledger's FLOP counts (eval/ledger.h) and the capacity planner's
+// arithmetic (eval/capacity.h), each against numbers computed by hand for a toy shape:
 // C = 4, L = 2, Vp = 8: the head multiplies 32 weights per token, a block 64 (attention) + 128 (MLP).
 #include <doctest/doctest.h>
-#include "llmc/capacity.h"
-#include "llmc/ledger.h"
+#include "eval/capacity.h"
+#include "eval/ledger.h"
 
 static GPT2Config toy() {
     GPT2Config c;
@@ -58,8 +58,9 @@ TEST_CASE("capacity: slots and ranks needed, and the plan, on a hand-computed ca
     CHECK(lora_rank_needed(1000, 2.0, 2, 4) == 4);
     CHECK(lora_rank_needed(1000, 3.6, 2, 4) == 3);
 
-    std::string js;
-    std::string text = capacity_report(1000, 250, 2, 4, 300, 144, 1, &js);
+    Json out;
+    std::string text = capacity_report(1000, 250, 2, 4, 300, 144, 1, &out);
+    std::string js = json_dump(out);  // through the writer and back
     CHECK(text.find("4.000 bits/token") != std::string::npos);
     CHECK(text.find("N = 12^2 = 144 slots, or LoRA rank 4") != std::string::npos);
     Json j; std::string err;

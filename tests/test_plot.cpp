@@ -3,7 +3,7 @@
 #include <cmath>
 #include <ostream>
 #include <set>
-#include "llmc/plot.h"
+#include "eval/plot.h"
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_ONLY_PNG

@@ -1,8 +1,8 @@
-// test_rag.cpp: retrieval (llmc/bm25.h) and retrieval-augmented prompts (llmc/rag.h): terms, BM25's
+// test_rag.cpp: retrieval (eval/bm25.h) and retrieval-augmented prompts (eval/rag.h): terms, BM25's
 // idf and scores hand-computed on a three-passage corpus, ranking, chunking by token counts with
 // overlap, packing chunks into a token budget, and the evidence check of the rag arm.
 #include <doctest/doctest.h>
-#include "llmc/rag.h"
+#include "eval/rag.h"
 
 TEST_CASE("bm25: terms are lowercased words and numbers, minus stop words") {
     CHECK(bm25_terms("3M's sales were $63.3 billion in 2022, up 1,234.") ==

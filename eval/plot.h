@@ -16,7 +16,7 @@
 #include <cstdio>
 #include <string>
 #include <vector>
-#include "utils.h"
+#include "llmc/utils.h"
 
 #define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION

@@ -6,12 +6,14 @@
 #include <cmath>
 #include <string>
 #include <vector>
-#include "json.h"
-#include "model.h"
-#include "rand.h"
-#include "sampler.h"
-#include "tokenizer.h"
-#include "utils.h"
+#include "llmc/json.h"
+#include "llmc/model.h"
+#include "llmc/rand.h"
+#include "llmc/sampler.h"
+#include "llmc/tokenizer.h"
+#include "llmc/utils.h"
+#include "ledger.h"
+#include "rag.h"
 
 // mean loss over up to max_batches sequential (B,T) windows of tokens; fwd(x, y, b, T) is one
 // model's mean loss on a (b,T) batch (the CPU model's, or the GPU trainer's)
@@ -35,22 +37,30 @@ inline double eval_loss(GPT2<float>& m, const std::vector<int>& tokens, int B, i
     return eval_windows([&](const int* x, const int* y, int b, int t) { return (double)m.forward(x, y, b, t); }, tokens, B, T, max_batches, ntok);
 }
 
-inline std::string generate(GPT2<float>& m, const Tokenizer& tok, const std::string& prompt, int max_tokens, double temperature, int top_k, uint64_t seed) {
-    std::vector<int> ids = tok.encode(prompt);
-    if (ids.empty()) ids.push_back(tok.eot);
-    Rng rng(seed);
+// the continuation of ids, one token at a time (the whole forward each time), until eot, max_tokens
+// or, with `line`, the end of the first line
+inline std::string continue_ids(GPT2<float>& m, const Tokenizer& tok, std::vector<int> ids, int max_tokens, double temperature, int top_k, Rng& rng, bool line) {
     std::string out;
     for (int i = 0; i < max_tokens; i++) {
         int n = (int)std::min<size_t>(ids.size(), m.cfg.maxT);
         m.forward(ids.data() + ids.size() - n, nullptr, 1, n);
         int next = sample_token(m.logits_at(0, n - 1), m.cfg.V, temperature, top_k, rng);
         if (next == tok.eot) break;
+        std::string piece = tok.decode_token(next);
+        size_t nl = line ? piece.find('\n') : std::string::npos;
+        out += piece.substr(0, nl);
+        if (nl != std::string::npos) break;
         ids.push_back(next);
-        out += tok.decode_token(next);
     }
     return out;
 }
 
+inline std::string generate(GPT2<float>& m, const Tokenizer& tok, const std::string& prompt, int max_tokens, double temperature, int top_k, uint64_t seed) {
+    std::vector<int> ids = tok.encode(prompt);
+    if (ids.empty()) ids.push_back(tok.eot);
+    Rng rng(seed);
+    return continue_ids(m, tok, ids, max_tokens, temperature, top_k, rng, false);
+}
 
 // QAItem and the line parser live in llmc/json.h (parse_qa_jsonl)
 inline std::vector<QAItem> read_qa(const std::string& path) {
@@ -87,9 +97,9 @@ inline double continuation_logprob(GPT2<float>& m, const std::vector<int>& ctx, 
 // the prompt format used for multiple-choice scoring; the synthetic QA data uses the same one
 inline std::string qa_prompt(const std::string& q) { return "Question: " + q + "\nAnswer:"; }
 
-// mean next-token loss over all of ids: windows of the full context, then the tail
-inline double text_loss(GPT2<float>& m, const std::vector<int>& ids, int B, long* ntok) {
-    int T = std::min<int>(m.cfg.maxT, (int)ids.size() - 1);
+// mean next-token loss over all of ids: windows of T tokens (at most the context), then the tail
+inline double text_loss(GPT2<float>& m, const std::vector<int>& ids, int B, int T, long* ntok) {
+    T = std::min<int>(std::min(T, m.cfg.maxT), (int)ids.size() - 1);
     long n = 0;
     double loss = eval_loss(m, ids, B, T, 0, &n);
     size_t tail_start = (size_t)(n / T) * T;
@@ -104,18 +114,35 @@ inline double text_loss(GPT2<float>& m, const std::vector<int>& ids, int B, long
     return loss;
 }
 
-// multiple choice: the choice with the highest mean per-token log-likelihood after the question
-inline int qa_correct(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAItem>& items) {
-    int correct = 0;
+// Multiple choice: the choice with the highest mean per-token log-likelihood after the question,
+// optionally with the best BM25 chunks of a document before it (the 3m rag arm), and what that cost.
+// The chunks are trimmed, never the question: the question and the longest choice always fit.
+struct QARun {
+    int correct = 0, with_evidence = 0, hits = 0;  // hits: contexts that hold the item's evidence
+    double prompt_tokens = 0, flops = 0;           // sums over items: context + question tokens; FLOPs of every choice's forward
+};
+inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAItem>& items, const RagIndex* rag) {
+    QARun r;
     for (auto& it : items) {
-        std::vector<int> ctx = tok.encode(qa_prompt(it.question));
+        std::vector<int> q = tok.encode(qa_prompt(it.question)), ctx;
+        std::vector<std::vector<int>> conts;
+        int longest = 0;
+        for (auto& c : it.choices) { conts.push_back(tok.encode(" " + c)); longest = std::max(longest, (int)conts.back().size()); }
+        if (rag) {
+            std::string text;
+            ctx = rag_context(*rag, tok, it.question, m.cfg.maxT + 1 - longest - (int)q.size(), 3, &text);
+            if (!it.evidence.empty()) { r.with_evidence++; r.hits += holds_evidence(text, it.evidence); }
+        }
+        ctx.insert(ctx.end(), q.begin(), q.end());
         int best = 0;
         double best_lp = -1e300;
-        for (size_t c = 0; c < it.choices.size(); c++) {
-            double lp = continuation_logprob(m, ctx, tok.encode(" " + it.choices[c]));
+        for (size_t c = 0; c < conts.size(); c++) {
+            double lp = continuation_logprob(m, ctx, conts[c]);
             if (lp > best_lp) { best_lp = lp; best = (int)c; }
+            r.flops += forward_flops(m.cfg, (int)std::min(ctx.size() + conts[c].size(), (size_t)m.cfg.maxT + 1) - 1);
         }
-        correct += best == it.answer;
+        r.correct += best == it.answer;
+        r.prompt_tokens += ctx.size();
     }
-    return correct;
+    return r;
 }

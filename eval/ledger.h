@@ -16,7 +16,7 @@
 // Tests: tests/test_costs.cpp.
 #pragma once
 #include <string>
-#include "model.h"
+#include "llmc/model.h"
 
 // multiply-adds per token in one block's attention branch (qkv, attproj) and MLP (fc, fcproj),
 // adapters included

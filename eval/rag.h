@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 #include "bm25.h"
-#include "tokenizer.h"
+#include "llmc/tokenizer.h"
 
 // [begin, end) word spans of the chunks: each takes as many whole words as fit in max_tokens (a
 // longer single word is a chunk by itself), and the next one starts so that up to overlap_tokens

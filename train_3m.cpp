@@ -1,0 +1,492 @@
+// train_3m.cpp: the 3M 10-K experiment and knowledge in context vs in weights; the trainer's second
+// translation unit (train.h says what it shares with train_gpt2.cu).
+//   ./train 3m        base, synthetic data, the arms, measurements, the report card (out/3m/)
+//   ./train chat      answer questions from stdin, optionally with retrieved chunks (--rag DOC)
+//   ./train capacity  the bits a document adds against what a model's trainable regions hold
+// The pipeline runs the trainer's stages through typed configs (run_train, run_synth); measuring
+// the arms and writing the report are separate steps after it.
+#include <omp.h>
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+#include "train.h"
+#include "eval/capacity.h"
+#include "eval/eval.h"
+#include "eval/ledger.h"
+#include "eval/plot.h"
+#include "eval/rag.h"
+#include "llmc/dataloader.h"
+#include "llmc/json.h"
+#include "llmc/sampler.h"
+
+// ---------------------------------------------------------------------------------------------
+// knowledge in context: multiple choice with retrieved chunks (the rag arm), answering questions
+// (chat), and the bits a document adds against what parameters hold (capacity)
+
+// a document's text: a .pdf through pdftotext, anything else as it is
+static std::string document_text(const std::string& path) {
+    if (!file_exists(path)) fatal(EXIT_RUNTIME, "document %s does not exist", path.c_str());
+    bool pdf = path.size() > 4 && path.compare(path.size() - 4, 4, ".pdf") == 0;
+    return pdf ? synth::run_pdftotext(path, false) : read_file(path);
+}
+
+// the generated continuation of ids up to the end of its first line, without surrounding spaces
+static std::string answer_line(GPT2<float>& m, const Tokenizer& tok, const std::vector<int>& ids, int max_tokens, double temperature, Rng& rng) {
+    std::string out = continue_ids(m, tok, ids, max_tokens, temperature, 40, rng, true);
+    size_t a = out.find_first_not_of(' '), b = out.find_last_not_of(' ');
+    return a == std::string::npos ? "" : out.substr(a, b - a + 1);
+}
+
+int cmd_chat(Flags& f) {
+    std::string ckpt, doc;
+    int max_tokens = 64, threads = 0;
+    double temperature = 0;
+    uint64_t seed = 1337;
+    f.text("ckpt", ckpt, "PATH", "the model (required)");
+    f.text("rag", doc, "DOC", ".txt or .pdf: the best BM25 chunks of DOC go before each question");
+    f.integer("max-tokens", max_tokens, 1, 1000000, "N", "longest answer");
+    f.real("temperature", temperature, 0, 100, "X", "0: greedy");
+    f.integer("seed", seed, 0, 1L << 40, "N", "sampling seed");
+    f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+    if (!f.finish("chat")) return 0;
+    set_threads(threads);
+    if (ckpt.empty()) fatal(EXIT_USAGE, "chat needs --ckpt PATH");
+    std::string doc_text = doc.empty() ? "" : document_text(doc);
+    GPT2<float> m;
+    m.load(ckpt);
+    Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    RagIndex rag;
+    if (!doc.empty()) rag = rag_index(doc_text, tok, rag_chunk_tokens(m.cfg.maxT));
+    bool tty = isatty(STDIN_FILENO);
+    Rng rng(seed);
+    while (true) {
+        if (tty) { printf("> "); fflush(stdout); }
+        std::string line;
+        int ch;
+        while ((ch = getchar()) != EOF && ch != '\n') line += (char)ch;
+        if (ch == EOF && line.empty()) break;
+        size_t s = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
+        if (s == std::string::npos) continue;
+        line = line.substr(s, e - s + 1);
+        std::vector<int> q = tok.encode(qa_prompt(line)), ids;
+        // retrieved text fills what the question and (up to a quarter of the context of) answer leave
+        if (!doc.empty()) ids = rag_context(rag, tok, line, m.cfg.maxT - (int)q.size() - std::min(max_tokens, m.cfg.maxT / 4), 3, nullptr);
+        ids.insert(ids.end(), q.begin(), q.end());
+        printf("%s\n", answer_line(m, tok, ids, max_tokens, temperature, rng).c_str());
+        fflush(stdout);
+    }
+    if (tty) printf("\n");
+    return 0;
+}
+
+int cmd_capacity(Flags& f) {
+    std::string ckpt, doc;
+    long slots = 65536;
+    int rank = 16, threads = 0;
+    f.text("ckpt", ckpt, "BASE", "the model (required)");
+    f.text("doc", doc, "FILE", ".txt or .pdf (required)");
+    f.integer("memory-slots", slots, 1, 1L << 40, "N", "a memory of N = n_keys^2 slots");
+    f.integer("lora-rank", rank, 1, 1 << 20, "R", "LoRA adapters of rank R");
+    f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+    if (!f.finish("capacity")) return 0;
+    set_threads(threads);
+    if (ckpt.empty() || doc.empty()) fatal(EXIT_USAGE, "capacity needs --ckpt BASE and --doc FILE");
+    long keys = std::lround(std::sqrt((double)slots));
+    if (keys * keys != slots) fatal(EXIT_USAGE, "--memory-slots must be a square n_keys^2, as the product-key memory's slots are (got %ld)", slots);
+    std::string text = document_text(doc);
+    GPT2<float> m;
+    m.load(ckpt);
+    Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
+    std::vector<int> ids = tok.encode(text, false);
+    if (ids.size() < 2) fatal(EXIT_RUNTIME, "%s holds fewer than 2 tokens", doc.c_str());
+    long n = 0;
+    double bits = text_loss(m, ids, 8, m.cfg.maxT, &n) * n / std::log(2.0);
+    Json json;
+    fputs(capacity_report(bits, n, m.cfg.L, m.cfg.C, (double)m.num_params(), slots, rank, &json).c_str(), stdout);
+    printf("%s\n", json_dump(json).c_str());
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3m: the talk's experiment. One base model; five ways to put the 10-K into it; what each learned
+// (10-K loss, QA accuracy) and what each lost (general held-out loss). Writes out/3m/report.md.
+
+struct ThreeMConfig {
+    std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general = "out/data", mem_layer;
+    enum Size { CPU, TINY } size = CPU;
+    int steps = 0, batch = 0, general_tokens = 0, topt = 0, threads = 0;  // 0: by --size
+    // the value gradient of a loss averaged over B*T tokens is ~1e-5 per slot row: SGD needs a large
+    // rate (a 40-step probe on the synthetic data's training loss chose 1e5 among 10..1e5)
+    double sparse_lr = 1e5;
+};
+
+static void three_m_flags(Flags& f, ThreeMConfig& c) {
+    f.text("out", c.out, "DIR", "the stages' folders, report.md, results.json, plots");
+    f.text("base", c.base, "PATH", "the base model (default: pretrain one, cached in OUT/base)");
+    f.choice("size", c.size, {"cpu", "tiny"}, "cpu: the experiment; tiny: a minute-long check of the pipeline");
+    f.integer("steps", c.steps, 0, 10000000, "N", "steps per arm (0: 600; tiny 6)");
+    f.integer("batch", c.batch, 0, 65536, "B", "sequences per step (0: 16; tiny 4)");
+    f.text("doc", c.doc, "FILE", "the 10-K as text: memorisation loss, the naive arm (default: data/3m/3M_2022_10K.txt)");
+    f.text("synth-doc", c.synth_doc, "FILE", "the generator's input (default: the 10-K's PDF, or --doc when given)");
+    f.text("qa", c.qa, "FILE", "questions about the 10-K (default: data/3m/qa.jsonl)");
+    f.text("qa-heldout", c.qa_heldout, "FILE", "held-out questions (default: data/3m/qa_heldout.jsonl)");
+    f.text("general-data", c.general, "DIR", "general text: the base's corpus, replay, forgetting, df.bin");
+    f.integer("general-tokens", c.general_tokens, 0, 1 << 30, "N", "general held-out tokens scored (0: 100000; tiny 2000)");
+    f.text("mem-layer", c.mem_layer, "L", "the block the memory arms attach to (default: 2; tiny 1)");
+    f.integer("topt", c.topt, 0, 1 << 30, "N", "memory-sparse: slots per step (0: 1000; tiny 8)");
+    f.real("sparse-lr", c.sparse_lr, 0, 1e6, "X", "memory-sparse: SGD learning rate");
+    f.integer("threads", c.threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+}
+
+// a stage is current when its directory holds done.txt with the same command line; a stage that a
+// signal cut short (it saved and returned) ends the pipeline, unmarked, so the next run redoes it
+template <class Run> static void run_stage(const std::string& dir, const std::string& key, Run run) {
+    if (file_exists(dir + "/done.txt") && read_file(dir + "/done.txt") == key) { printf("3m: %s is current\n", dir.c_str()); return; }
+    printf("\n$ ./train %s\n", key.c_str());
+    fflush(stdout);
+    if (run()) exit(1);
+    if (g_stop_signal) { printf("3m: stopped by signal %d; rerun ./train 3m to continue\n", (int)g_stop_signal); exit(0); }
+    write_file_atomic(dir + "/done.txt", key);
+}
+
+struct ArmResult {
+    std::string name, data;
+    int mode = -1;  // the TrainMode of a trained arm; -1 for the base and rag (no training)
+    double trainable = 0, tokens = 0, wall_s = 0, doc_loss = 0, general_loss = 0, qa = 0, qa_heldout = 0;
+    int qa_n = 0, qa_heldout_n = 0;
+    // the cost ledger: up front (training FLOPs; wall time incl. the synthetic data or the index),
+    // bytes stored beyond the base, and per question asked (tokens in context, FLOPs, seconds)
+    double train_flops = 0, upfront_wall_s = 0, bytes = 0, prompt_tokens = 0, flops_per_q = 0, seconds_per_q = 0;
+    double hit = 0, hit_heldout = 0;  // rag: share of items whose evidence was in the context
+    std::vector<std::pair<std::string, std::string>> samples;
+    std::vector<double> steps, losses;
+    const char* mode_label() const { return mode >= 0 ? mode_row((TrainMode)mode).name : "-"; }
+};
+
+// what the pipeline made and the measurements read
+struct Experiment {
+    ThreeMConfig cfg;
+    std::string base;         // OUT/base/model.bin
+    GPT2Config base_cfg;
+    size_t base_params = 0;
+    Tokenizer tok;
+    int T = 0;
+    long budget = 0;          // tokens each arm trains on
+    std::vector<int> doc_ids;  // the 10-K's body, + eot
+    RagIndex rag;
+    double synth_wall = 0, rag_wall = 0;
+    std::vector<ArmResult> arms;  // base, rag, then the trained arms
+    std::vector<QAItem> qa, held;
+    int evidence_n = 0, evidence_heldout_n = 0;
+    long mem_slots = 0;
+    int lora_rank = 0;
+};
+
+// 1-3: the base, the data (the raw 10-K as one shard, the synthetic corpus of the same size), the
+// trained arms on the same token budget
+static void three_m_pipeline(Experiment& E) {
+    const ThreeMConfig& c = E.cfg;
+    bool tiny = c.size == ThreeMConfig::TINY;
+    std::string base_dir = c.out + "/base";
+    if (c.base.empty()) {
+        TrainConfig b = TrainConfig::for_pretrain();
+        b.data = c.general; b.out = base_dir; b.threads = c.threads; b.sample_tokens = 0;
+        if (tiny) { b.L = 2; b.C = 64; b.NH = 2; b.T = 64; b.B = 4; b.steps = 20; b.val_every = 10; }
+        else { b.L = 4; b.C = 256; b.NH = 4; b.T = 128; b.B = 16; b.steps = 1500; b.val_every = 250; }
+        run_stage(base_dir, command_line("pretrain", b, TrainConfig::for_pretrain(), train_flags), [&] { return run_train(b); });
+    } else {
+        mkdir_p(base_dir);
+        GPT2<float> b;
+        b.load(c.base);
+        if (b.cfg.lora_rank || b.cfg.mem_layers) fatal(EXIT_USAGE, "--base must be a plain GPT-2 checkpoint (%s has LoRA or memory)", c.base.c_str());
+        b.save(base_dir + "/model.bin");
+        tokenizer_for_checkpoint(c.base, b.cfg.V).save(base_dir + "/tokenizer.bin");
+    }
+    E.base = base_dir + "/model.bin";
+    {
+        GPT2<float> bm;
+        bm.load(E.base);
+        E.base_cfg = bm.cfg;
+        E.base_params = bm.num_params();
+    }
+    E.tok = tokenizer_for_checkpoint(E.base, E.base_cfg.V);
+    E.T = E.base_cfg.maxT;
+    E.budget = (long)c.steps * c.batch * E.T;
+
+    std::string doc_dir = c.out + "/doc", synth_dir = c.out + "/synth";
+    mkdir_p(doc_dir);
+    // the report's body: the exhibit index after the last "PART IV" line is lists of filings
+    std::string doc_text = read_file(c.doc);
+    size_t part4 = doc_text.rfind("\nPART IV\n");
+    if (part4 != std::string::npos && part4 > doc_text.size() / 3) doc_text.resize(part4 + 1);
+    E.doc_ids = E.tok.encode(doc_text, false);
+    E.doc_ids.push_back(E.tok.eot);
+    write_shard(doc_dir + "/train.bin", E.doc_ids, E.tok.vocab_size);
+    SynthStage s;
+    s.doc = c.synth_doc; s.out = synth_dir; s.ckpt = E.base; s.sc.target_tokens = E.budget; s.sc.context = E.T;
+    if (file_exists(c.general + "/train.bin")) s.replay_data = c.general;
+    run_stage(synth_dir, command_line("synth", s, SynthStage(), synth_flags), [&] { return run_synth(s); });
+    Json j; std::string err;  // the generator's own timing: CPU string work, no model FLOPs
+    if (json_parse(read_file_if(synth_dir + "/report.json"), j, err) && j.get("seconds") && j.get("seconds")->get("total"))
+        E.synth_wall = j.get("seconds")->get("total")->num;
+    // the rag arm's index: the same body, in half-overlapping chunks of the base's tokens
+    double t_rag = now_s();
+    E.rag = rag_index(doc_text, E.tok, rag_chunk_tokens(E.T));
+    E.rag_wall = now_s() - t_rag;
+
+    struct Arm { const char* name; TrainMode mode; bool raw; double lr; };
+    const Arm arms[] = {
+        {"naive", TRAIN_FULL, true, 2e-3},
+        {"synth-full", TRAIN_FULL, false, 1e-3},
+        {"synth-lora", TRAIN_LORA, false, 2e-3},
+        {"synth-memory", TRAIN_MEMORY, false, 1e-2},
+        {"synth-memory-sparse", TRAIN_MEMORY_SPARSE, false, 1e-2},
+    };
+    for (auto& arm : arms) {
+        std::string dir = c.out + "/" + arm.name;
+        TrainConfig t = TrainConfig::for_inject();
+        t.init_ckpt = E.base; t.data = arm.raw ? doc_dir : synth_dir; t.out = dir; t.mode = arm.mode;
+        t.steps = c.steps; t.B = c.batch; t.threads = c.threads; t.val_every = 0; t.sample_tokens = 0; t.df_data = c.general;
+        t.opt.lr = arm.lr;
+        if (arm.mode == TRAIN_LORA) t.lora_rank = 16;
+        if (mode_row(arm.mode).needs_memory) {
+            t.mem_layers = c.mem_layer;
+            if (tiny) { t.mem_keys = 8; t.mem_topk = 4; t.mem_heads = 2; t.mem_dk = 8; t.df_batches = 4; }
+            else { t.mem_keys = 256; t.mem_topk = 32; t.mem_heads = 4; t.mem_dk = 128; t.df_batches = 200; }
+        }
+        if (mode_row(arm.mode).sparse) { t.opt.sparse_lr = c.sparse_lr; t.topt = c.topt; }
+        double t0 = now_s();
+        run_stage(dir, command_line("inject", t, TrainConfig::for_inject(), train_flags), [&] {
+            int rc = run_train(t);
+            if (!rc && !g_stop_signal) write_file_atomic(dir + "/wall_s.txt", std::to_string(now_s() - t0));
+            return rc;
+        });
+        ArmResult r;
+        r.name = arm.name; r.mode = arm.mode; r.data = arm.raw ? "raw 10-K" : "synthetic";
+        r.tokens = (double)E.budget;
+        r.wall_s = atof(read_file_if(dir + "/wall_s.txt").c_str());
+        std::string text = read_file(dir + "/log.jsonl");
+        for (size_t p0 = 0; p0 < text.size();) {
+            size_t e = text.find('\n', p0);
+            Json l;
+            if (json_parse(text.substr(p0, e - p0), l, err) && l.get("loss")) { r.steps.push_back(l.get("step")->num); r.losses.push_back(l.get("loss")->num); }
+            p0 = e + 1;
+        }
+        E.arms.push_back(r);
+    }
+}
+
+// 4: every arm measured, and the base as the reference point: 10-K loss, general held-out loss, QA
+// with and without retrieval, the ledger's costs, samples
+static void three_m_measure(Experiment& E) {
+    const ThreeMConfig& c = E.cfg;
+    std::vector<int> general_ids = read_shard(c.general + "/val.bin", E.tok.vocab_size);
+    if ((int)general_ids.size() > c.general_tokens) general_ids.resize(c.general_tokens);
+    E.qa = read_qa(c.qa);
+    E.held = read_qa(c.qa_heldout);
+    const std::vector<std::string> prompts = {"Write a poem about 3M in fiscal year 2022.\n", "Question: What were 3M's total net sales in 2022?\nAnswer:",
+                                              "The history of the United States"};
+    ArmResult base_r, rag_r;
+    base_r.name = "base"; base_r.data = "-";
+    rag_r.name = "rag"; rag_r.data = "retrieved 10-K chunks";
+    E.arms.insert(E.arms.begin(), {base_r, rag_r});
+    for (auto& r : E.arms) {
+        bool is_rag = r.name == "rag";
+        const RagIndex* ctx = is_rag ? &E.rag : nullptr;
+        GPT2<float> m;
+        m.load(c.out + "/" + (is_rag ? "base" : r.name) + "/model.bin");
+        bool trained = r.mode >= 0;
+        m.set_trainable(trainable_for(m, trained ? (TrainMode)r.mode : TRAIN_FULL), false);
+        r.trainable = trained ? (double)m.num_trainable() : 0;
+        if (m.cfg.mem_layers) E.mem_slots = (long)m.cfg.mem.N();
+        if (m.cfg.lora_rank) E.lora_rank = m.cfg.lora_rank;
+        // rag changes no weight: its 10-K and general loss are the base's (measured just before)
+        r.doc_loss = is_rag ? E.arms[0].doc_loss : text_loss(m, E.doc_ids, 8, m.cfg.maxT, nullptr);
+        r.general_loss = is_rag ? E.arms[0].general_loss : text_loss(m, general_ids, 8, m.cfg.maxT, nullptr);
+        r.qa_n = (int)E.qa.size(); r.qa_heldout_n = (int)E.held.size();
+        double t0 = now_s();
+        QARun dev = qa_run(m, E.tok, E.qa, ctx), held = qa_run(m, E.tok, E.held, ctx);
+        int nq = r.qa_n + r.qa_heldout_n;
+        r.seconds_per_q = (now_s() - t0) / nq;
+        r.qa = (double)dev.correct / r.qa_n;
+        r.qa_heldout = (double)held.correct / r.qa_heldout_n;
+        r.hit = (double)dev.hits / std::max(1, dev.with_evidence);
+        r.hit_heldout = (double)held.hits / std::max(1, held.with_evidence);
+        E.evidence_n = dev.with_evidence; E.evidence_heldout_n = held.with_evidence;
+        r.prompt_tokens = (dev.prompt_tokens + held.prompt_tokens) / nq;
+        r.flops_per_q = (dev.flops + held.flops) / nq;
+        r.train_flops = trained ? r.tokens * train_flops_per_token(m.cfg, E.T, m.stop_layer(), (TrainMode)r.mode) : 0;
+        r.upfront_wall_s = is_rag ? E.rag_wall : r.wall_s + (r.data == "synthetic" ? E.synth_wall : 0);
+        r.bytes = is_rag ? (double)E.rag.bytes() : 4 * r.trainable;
+        for (auto& pr : prompts) {
+            std::string pre;  // rag: the chunks retrieved for the prompt, as much as fits before it
+            if (is_rag) rag_context(E.rag, E.tok, pr, E.T - (int)E.tok.encode(pr).size() - 1, 3, &pre);
+            r.samples.push_back({pr, generate(m, E.tok, pre + pr, c.size == ThreeMConfig::TINY ? 16 : 80, 0.7, 40, 1337)});
+        }
+        printf("3m: %-20s 10-K loss %.3f | general loss %.4f | QA %.3f | held-out QA %.3f", r.name.c_str(), r.doc_loss, r.general_loss, r.qa, r.qa_heldout);
+        if (is_rag) printf(" | evidence in context %.3f, held out %.3f", r.hit, r.hit_heldout);
+        printf("\n");
+        fflush(stdout);
+    }
+}
+
+static std::string fmt_num(double x, const char* f) { char b[64]; snprintf(b, sizeof b, f, x); return b; }
+static std::string pct(double x) { return fmt_num(100 * x, "%.1f%%"); }
+
+// 5-7: results.json, report.md (the arms, rag, the cost ledger, the capacity plan, samples) and plots
+static void three_m_report(const Experiment& E, double t_all) {
+    const ThreeMConfig& c = E.cfg;
+    const std::vector<ArmResult>& results = E.arms;
+    const RagIndex& rag = E.rag;
+    const int T = E.T;
+    double g0 = results[0].general_loss;
+    const double qs[3] = {10, 1000, 100000};
+    auto total = [](const ArmResult& r, double q) { return r.train_flops + q * r.flops_per_q; };
+    Json js, arms_js;
+    js.set("budget_tokens", (double)E.budget).set("doc_tokens", (double)E.doc_ids.size());
+    std::string md = "# The 3M 10-K experiment\n\nBase model: `" + E.base + "` (depth " + std::to_string(E.base_cfg.L) + ", width " + std::to_string(E.base_cfg.C) +
+                     ", context " + std::to_string(T) + ", " + std::to_string(E.base_params) + " parameters). Document: `" + c.doc + "` (" +
+                     std::to_string(E.doc_ids.size()) + " tokens of its body, up to Part IV's exhibit index). Every arm trains on " + std::to_string(E.budget) + " tokens. QA: " +
+                     std::to_string(E.qa.size()) + " questions (`" + c.qa + "`) and " + std::to_string(E.held.size()) +
+                     " held out (`" + c.qa_heldout + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token.\n\n"
+                     "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | wall |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    std::vector<double> fx, fy;
+    std::vector<std::string> names;
+    std::vector<Series> curves;
+    for (size_t i = 0; i < results.size(); i++) {
+        auto& r = results[i];
+        char row[512];
+        snprintf(row, sizeof row, "| %s | %s | %s | %.0f | %.3f | %.4f | %+.4f | %.1f%% | %.1f%% | %.0fs |\n", r.name.c_str(), r.mode_label(), r.data.c_str(),
+                 r.trainable, r.doc_loss, r.general_loss, r.general_loss - g0, 100 * r.qa, 100 * r.qa_heldout, r.wall_s);
+        md += row;
+        Json a, samples;
+        a.set("arm", r.name).set("mode", r.mode_label()).set("data", r.data).set("trainable_params", r.trainable).set("tokens", i ? r.tokens : 0)
+         .set("wall_s", r.wall_s).set("doc_loss", r.doc_loss).set("general_loss", r.general_loss).set("forgetting", r.general_loss - g0)
+         .set("qa_accuracy", r.qa).set("qa_n", r.qa_n).set("qa_heldout_accuracy", r.qa_heldout).set("qa_heldout_n", r.qa_heldout_n)
+         .set("train_flops", r.train_flops).set("upfront_wall_s", r.upfront_wall_s).set("extra_params", r.trainable).set("bytes_stored", r.bytes)
+         .set("prompt_tokens_per_question", r.prompt_tokens).set("flops_per_question", r.flops_per_q).set("seconds_per_question", r.seconds_per_q);
+        for (double q : qs) a.set("total_flops_q" + fmt_num(q, "%.0f"), total(r, q));
+        if (r.name == "rag") a.set("retrieval_hit_rate", r.hit).set("retrieval_hit_rate_heldout", r.hit_heldout);
+        for (auto& s : r.samples) samples.set(s.first, s.second);
+        arms_js.push(a.set("samples", samples));
+        fx.push_back(r.general_loss - g0); fy.push_back(100 * r.qa_heldout); names.push_back(r.name);
+        if (!r.steps.empty()) curves.push_back({r.name, r.steps, r.losses});
+    }
+    // the most a perfect ranking of single chunks could reach: evidence that lies whole in some chunk
+    auto in_some_chunk = [&](const std::vector<QAItem>& items) {
+        int n = 0;
+        for (auto& it : items)
+            for (auto& ch : rag.chunks)
+                if (holds_evidence(ch, it.evidence)) { n++; break; }
+        return n;
+    };
+    double whole_dev = (double)in_some_chunk(E.qa) / std::max(1, E.evidence_n), whole_held = (double)in_some_chunk(E.held) / std::max(1, E.evidence_heldout_n);
+    md += "\nrag trains nothing: the base answers with the best BM25 chunks of the 10-K's body before the question (" + std::to_string(rag.chunks.size()) +
+          " chunks of up to " + std::to_string(rag.chunk_tokens) + " tokens, each half repeated in the next; the chunks are trimmed, never the question, to fit the context "
+          "with the longest choice). Its 10-K and general loss are the base's: no weight changes. The evidence passage of a question was in its context for " +
+          pct(results[1].hit) + " of " + std::to_string(E.evidence_n) + " questions (" + pct(results[1].hit_heldout) + " of " + std::to_string(E.evidence_heldout_n) +
+          " held out); it lies whole in some chunk for " + pct(whole_dev) + " (" + pct(whole_held) + "), the most a perfect ranking could retrieve.\n";
+
+    // 6. the cost ledger: what each arm spends up front, and per question asked
+    md += "\n## Cost ledger\n\nUp front: the training FLOPs and the wall time an arm spends before its first question (the base's pretraining, shared by every arm, "
+          "is not counted; the synthetic arms' wall time includes the generator's " + fmt_num(E.synth_wall, "%.1f") + " s on the CPU, which costs no model FLOPs; rag's is "
+          "building its index). Stored: what an arm keeps beside the base, 4 bytes (fp32) per trainable parameter; rag: its chunks' text and BM25 index. Per question "
+          "(averaged over both QA splits): tokens in context (retrieved text and question), and the FLOPs of scoring it as done here, one forward of context + choice "
+          "for each of its choices; LoRA's adapters are counted unmerged, as scored here (merged by `./train merge` they cost nothing per question). "
+          "Total = up front + Q x per question.\n\nFLOPs (eval/ledger.h; 2 per multiply-add): a forward of n tokens costs 2 x (weights a token "
+          "multiplies: the tied head V*C, 12C^2 per block, r(in+out) per LoRA matrix, a memory's query, sub-keys and the top-k value rows it reads) x n, plus causal "
+          "attention 2*L*C*n^2. A training token costs its forward at T = " + std::to_string(T) + ", plus the backward's activation gradients (the head's, 2x the "
+          "weights of every block the backward passes through, attention 2x its forward; model.h stops below the lowest trainable block, so the memory arms skip "
+          "the blocks under their memory), plus weight gradients (2x the trainable weights a token meets: everything for full training, the adapters for LoRA, the "
+          "value rows read for the memory). Full training comes to llm.c's 6N + 6LCT per token. Not counted: layernorms, GELU, softmax, the optimizer step.\n\n"
+          "| arm | training FLOPs | wall up front | stored | tokens in context / question | FLOPs / question | s / question | total FLOPs, 10 questions | 1,000 questions | 100,000 questions | held-out QA |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (auto& r : results) {
+        char row[1024];
+        snprintf(row, sizeof row, "| %s | %.3g | %.0f s | %.2f MB | %.1f | %.3g | %.3f | %.3g | %.3g | %.3g | %.1f%% |\n", r.name.c_str(), r.train_flops, r.upfront_wall_s,
+                 r.bytes / 1e6, r.prompt_tokens, r.flops_per_q, r.seconds_per_q, total(r, qs[0]), total(r, qs[1]), total(r, qs[2]), 100 * r.qa_heldout);
+        md += row;
+    }
+    md += "\n";
+    for (auto& r : results)  // where answering with retrieval stops being cheaper than training once
+        if (r.train_flops > 0)
+            md += "- rag costs fewer FLOPs than " + r.name + (results[1].flops_per_q > r.flops_per_q
+                  ? " up to " + fmt_num(r.train_flops / (results[1].flops_per_q - r.flops_per_q), "%.0f") + " questions\n"
+                  : " at any number of questions (" + r.name + " costs as much or more per question)\n");
+    std::vector<Series> cost_curves, qa_cost;
+    for (auto& r : results) {
+        Series c{r.name, {}, {}}, q{r.name, {}, {}};
+        for (int k = 0; k <= 60; k++) { double n = std::pow(10.0, k / 10.0); c.x.push_back(n); c.y.push_back(total(r, n)); }
+        for (double n : qs) { q.x.push_back(total(r, n)); q.y.push_back(100 * r.qa_heldout); }
+        cost_curves.push_back(c);
+        qa_cost.push_back(q);
+    }
+    PlotSpec pq;
+    pq.title = "total cost of answering Q questions: up front + Q x per question";
+    pq.xlabel = "questions asked";
+    pq.ylabel = "total FLOPs";
+    pq.logx = pq.logy = true;
+    plot_lines(c.out + "/cost_vs_questions.png", pq, cost_curves);
+    PlotSpec pa;
+    pa.title = "held-out QA vs total FLOPs at 10, 1,000 and 100,000 questions";
+    pa.xlabel = "total FLOPs (markers: 10, 1,000, 100,000 questions)";
+    pa.ylabel = "held-out QA accuracy (%)";
+    pa.logx = true;
+    plot_lines(c.out + "/qa_vs_cost.png", pa, qa_cost);
+    md += "\n![total cost vs questions](cost_vs_questions.png)\n\n![QA vs total cost](qa_vs_cost.png)\n";
+
+    // 7. the capacity plan for the 10-K (./train capacity): the base's NLL of the body in bits
+    Json cap, rag_js;
+    md += "\n## Capacity plan (`./train capacity`)\n\n" +
+          capacity_report(results[0].doc_loss * (E.doc_ids.size() - 1) / std::log(2.0), (long)E.doc_ids.size() - 1, E.base_cfg.L, E.base_cfg.C, (double)E.base_params,
+                          E.mem_slots ? E.mem_slots : 65536, E.lora_rank ? E.lora_rank : 16, &cap);
+    rag_js.set("chunks", (double)rag.chunks.size()).set("chunk_tokens", rag.chunk_tokens).set("index_bytes", (double)rag.bytes())
+          .set("evidence_items", E.evidence_n).set("evidence_items_heldout", E.evidence_heldout_n)
+          .set("evidence_in_some_chunk", whole_dev).set("evidence_in_some_chunk_heldout", whole_held);
+    js.set("arms", arms_js).set("rag", rag_js).set("synth_wall_s", E.synth_wall).set("capacity", cap).set("seconds", now_s() - t_all);
+    PlotSpec ps;
+    ps.title = "what each arm learned (held-out QA) vs what it forgot";
+    ps.xlabel = "forgetting: general held-out loss minus the base's (nats)";
+    ps.ylabel = "held-out QA accuracy (%)";
+    plot_scatter(c.out + "/qa_vs_forgetting.png", ps, fx, fy, names);
+    PlotSpec pc;
+    pc.title = "training loss per arm";
+    pc.xlabel = "step";
+    pc.ylabel = "loss on the arm's training data (nats)";
+    plot_lines(c.out + "/loss_curves.png", pc, curves);
+    md += "\n## What each arm learned and lost\n\n![QA vs forgetting](qa_vs_forgetting.png)\n\n![loss curves](loss_curves.png)\n\n## Samples (temperature 0.7, top-k 40; rag: after its retrieved chunks)\n";
+    for (auto& r : results)
+        for (auto& sm : r.samples) md += "\n**" + r.name + "** — `" + json_escape(sm.first) + "`\n\n> " + sm.second + "\n";
+    write_file_atomic(c.out + "/results.json", json_dump(js) + "\n");
+    write_file_atomic(c.out + "/report.md", md);
+}
+
+int cmd_3m(Flags& f) {
+    ThreeMConfig c;
+    three_m_flags(f, c);
+    if (!f.finish("3m")) return 0;
+    bool tiny = c.size == ThreeMConfig::TINY;
+    std::string data3m = home_dir() + "/data/3m/";
+    // the PDF's layout lets the generator rebuild the financial tables (the .txt loses most of them)
+    if (c.synth_doc.empty()) c.synth_doc = c.doc.empty() ? data3m + "3M_2022_10K.pdf" : c.doc;
+    if (c.doc.empty()) c.doc = data3m + "3M_2022_10K.txt";
+    if (c.qa.empty()) c.qa = data3m + "qa.jsonl";
+    if (c.qa_heldout.empty()) c.qa_heldout = data3m + "qa_heldout.jsonl";
+    if (!c.steps) c.steps = tiny ? 6 : 600;
+    if (!c.batch) c.batch = tiny ? 4 : 16;
+    if (!c.general_tokens) c.general_tokens = tiny ? 2000 : 100000;
+    if (c.mem_layer.empty()) c.mem_layer = tiny ? "1" : "2";
+    if (!c.topt) c.topt = tiny ? 8 : 1000;
+    for (auto& file : {c.doc, c.synth_doc, c.qa, c.qa_heldout})
+        if (!file_exists(file)) fatal(EXIT_RUNTIME, "3m: %s does not exist", file.c_str());
+    mkdir_p(c.out);
+    double t_all = now_s();
+    Experiment E;
+    E.cfg = c;
+    three_m_pipeline(E);
+    three_m_measure(E);
+    three_m_report(E, t_all);
+    printf("3m: wrote %s/report.md and %s/results.json in %s\n", c.out.c_str(), c.out.c_str(), fmt_duration(now_s() - t_all).c_str());
+    return 0;
+}
