@@ -15,8 +15,15 @@
 // s and dout.v are thus computed twice (7 instead of 5 head-size dot products per pair) in
 // exchange for no atomics and no cross-thread reductions. All arithmetic is fp32.
 //
-// Layouts: qkv is (B,T,3C): token (b,t) holds [q | k | v], each of C = NH*HS channels, head h at
-// channels h*HS..h*HS+HS-1. out is (B,T,C); lse and D are (B,NH,T) fp32; dqkv is (B,T,3C).
+// Grouped-query attention (Llama): NKV <= NH key/value heads; query head h reads KV head h / g,
+// g = NH/NKV (Hugging Face's repeat_kv). The dk/dv kernel then runs one block per (key tile, KV
+// head) and loops over the g query heads in order, so the sum over the heads that share a KV head
+// stays in registers (deterministic, no atomics). NKV = NH is GPT-2's multi-head attention (g = 1:
+// the same loops and sums as before GQA existed).
+//
+// Layouts: qkv is (B,T,C3), C3 = C + 2*NKV*HS: token (b,t) holds [q | k | v], q of C = NH*HS
+// channels (head h at channels h*HS..h*HS+HS-1), k and v of NKV*HS channels each (KV head j at
+// j*HS within its part). out is (B,T,C); lse and D are (B,NH,T) fp32; dqkv is (B,T,C3).
 // Head sizes 16, 32, 64, 128 are instantiated (128 spills registers: correct, slower).
 // Tested by tests/test_cuda.cu ("cuda attention ..."); variants and timings: dev/cuda/attention.cu.
 #pragma once
@@ -24,20 +31,22 @@
 #include "cuda_common.cuh"
 
 // ---- forward ----
-// out (B,T,C), lse (B,NH,T), qkv (B,T,3C). grid (ceil(T/BR), NH, B), block BR.
+// out (B,T,C), lse (B,NH,T), qkv (B,T,C3). grid (ceil(T/BR), NH, B), block BR.
 template <int HS, int BR, int BC>
 __global__ void __launch_bounds__(BR) attention_forward_kernel(floatX* out, float* lse, const floatX* qkv, int T,
-                                                               int NH, float scale) {
+                                                               int NH, int NKV, float scale) {
     static_assert(HS % 8 == 0, "head size must be a multiple of 8");
     __shared__ __align__(16) float Ks[BC][HS];  // key tile, fp32
     __shared__ __align__(16) float Vs[BC][HS];  // value tile, fp32
-    const int C = NH * HS, C3 = 3 * C;
+    const int C = NH * HS, C3 = C + 2 * NKV * HS;
     const int qtile = gridDim.x - 1 - blockIdx.x;  // the heaviest (last) query tiles start first
     const int h = blockIdx.y, b = blockIdx.z;
     const int q0 = qtile * BR;
     const int i = q0 + threadIdx.x;  // this thread's query row
     const bool valid = i < T;
     const floatX* base = qkv + (size_t)b * T * C3 + h * HS;
+    const floatX* kbase = qkv + (size_t)b * T * C3 + C + h / (NH / NKV) * HS;  // the KV head serving h
+    const floatX* vbase = kbase + NKV * HS;
 
     float q[HS], o[HS];
     #pragma unroll
@@ -56,8 +65,8 @@ __global__ void __launch_bounds__(BR) attention_forward_kernel(floatX* out, floa
         for (int idx = threadIdx.x; idx < BC * (HS / 8); idx += BR) {
             const int r = idx / (HS / 8), d = (idx % (HS / 8)) * 8, j = k0 + r;
             if (j < T) {
-                x128 kv = load128(base + (size_t)j * C3 + C + d);
-                x128 vv = load128(base + (size_t)j * C3 + 2 * C + d);
+                x128 kv = load128(kbase + (size_t)j * C3 + d);
+                x128 vv = load128(vbase + (size_t)j * C3 + d);
                 #pragma unroll
                 for (int k = 0; k < 8; k++) { Ks[r][d + k] = (float)kv[k]; Vs[r][d + k] = (float)vv[k]; }
             } else {
@@ -131,16 +140,17 @@ __global__ void attention_backward_preprocess_kernel(float* D, const floatX* dou
     D[idx] = sum;
 }
 
-// dk, dv: one thread per key j (BK keys per block); query tiles of BQ rows staged in shared memory.
-// dqkv's k and v parts (B,T,3C) are overwritten. grid (ceil(T/BK), NH, B), block BK,
-// dynamic shared memory attention_dkv_smem<HS,BK,BQ>() bytes.
+// dk, dv: one thread per key j of KV head blockIdx.y (BK keys per block), looping over the KV head's
+// NH/NKV query heads in order; query tiles of BQ rows staged in shared memory. dqkv's k and v parts
+// (B,T,C3) are overwritten. grid (ceil(T/BK), NKV, B), block BK, dynamic shared memory
+// attention_dkv_smem<HS,BK,BQ>() bytes.
 template <int HS, int BK, int BQ> constexpr size_t attention_dkv_smem() {
     return (size_t)(2 * BK * (HS + 4) + 2 * BQ * HS + 2 * BQ) * sizeof(float);
 }
 template <int HS, int BK, int BQ>
 __global__ void __launch_bounds__(BK) attention_backward_dkv_kernel(floatX* dqkv, const floatX* dout, const floatX* qkv,
                                                                     const float* lse, const float* D, int T, int NH,
-                                                                    float scale) {
+                                                                    int NKV, float scale) {
     constexpr int HSP = HS + 4;  // padded own rows: conflict-free 128-bit accesses at stride HSP
     extern __shared__ __align__(16) float dkv_smem[];
     float* Kown = dkv_smem;                  // (BK, HSP): thread r's key row
@@ -149,22 +159,20 @@ __global__ void __launch_bounds__(BK) attention_backward_dkv_kernel(floatX* dqkv
     float* dOs = Qs + BQ * HS;           // (BQ, HS): dout tile
     float* lse_s = dOs + BQ * HS;        // (BQ)
     float* D_s = lse_s + BQ;             // (BQ)
-    const int C = NH * HS, C3 = 3 * C;
-    const int h = blockIdx.y, b = blockIdx.z;
+    const int C = NH * HS, C3 = C + 2 * NKV * HS, group = NH / NKV;
+    const int kvh = blockIdx.y, b = blockIdx.z;
     const int k0 = blockIdx.x * BK;  // tile 0 (the heaviest: every query sees it) starts first
     const int j = k0 + threadIdx.x;
     const bool valid = j < T;
-    const floatX* base = qkv + (size_t)b * T * C3 + h * HS;
-    const floatX* dbase = dout + (size_t)b * T * C + h * HS;
-    const float* lse_row = lse + ((size_t)b * NH + h) * T;
-    const float* D_row = D + ((size_t)b * NH + h) * T;
+    const floatX* kbase = qkv + (size_t)b * T * C3 + C + kvh * HS;
+    const floatX* vbase = kbase + NKV * HS;
 
     float* kr = Kown + threadIdx.x * HSP;
     float* vr = Vown + threadIdx.x * HSP;
     #pragma unroll
     for (int d8 = 0; d8 < HS / 8; d8++) {
-        x128 kv = valid ? load128(base + (size_t)j * C3 + C + d8 * 8) : x128::constant((floatX)0.0f);
-        x128 vv = valid ? load128(base + (size_t)j * C3 + 2 * C + d8 * 8) : x128::constant((floatX)0.0f);
+        x128 kv = valid ? load128(kbase + (size_t)j * C3 + d8 * 8) : x128::constant((floatX)0.0f);
+        x128 vv = valid ? load128(vbase + (size_t)j * C3 + d8 * 8) : x128::constant((floatX)0.0f);
         #pragma unroll
         for (int k = 0; k < 8; k++) { kr[d8 * 8 + k] = (float)kv[k]; vr[d8 * 8 + k] = (float)vv[k]; }
     }
@@ -172,62 +180,68 @@ __global__ void __launch_bounds__(BK) attention_backward_dkv_kernel(floatX* dqkv
     #pragma unroll
     for (int d = 0; d < HS; d++) { dk[d] = 0.0f; dv[d] = 0.0f; }
 
-    for (int q0 = k0; q0 < T; q0 += BQ) {  // queries before k0 see none of this tile's keys
-        __syncthreads();
-        for (int idx = threadIdx.x; idx < BQ * (HS / 8); idx += BK) {
-            const int r = idx / (HS / 8), d = (idx % (HS / 8)) * 8, i = q0 + r;
-            x128 qq = x128::constant((floatX)0.0f), dd = x128::constant((floatX)0.0f);
-            if (i < T) { qq = load128(base + (size_t)i * C3 + d); dd = load128(dbase + (size_t)i * C + d); }
-            #pragma unroll
-            for (int k = 0; k < 8; k++) { Qs[r * HS + d + k] = (float)qq[k] * scale; dOs[r * HS + d + k] = (float)dd[k]; }
-        }
-        for (int r = threadIdx.x; r < BQ; r += BK) {
-            const int i = q0 + r;
-            lse_s[r] = i < T ? lse_row[i] : 0.0f;
-            D_s[r] = i < T ? D_row[i] : 0.0f;
-        }
-        __syncthreads();
-        if (valid) {
-            for (int r = 0; r < BQ; r++) {
+    for (int h = kvh * group; h < (kvh + 1) * group; h++) {  // the query heads sharing this KV head
+        const floatX* base = qkv + (size_t)b * T * C3 + h * HS;
+        const floatX* dbase = dout + (size_t)b * T * C + h * HS;
+        const float* lse_row = lse + ((size_t)b * NH + h) * T;
+        const float* D_row = D + ((size_t)b * NH + h) * T;
+        for (int q0 = k0; q0 < T; q0 += BQ) {  // queries before k0 see none of this tile's keys
+            __syncthreads();
+            for (int idx = threadIdx.x; idx < BQ * (HS / 8); idx += BK) {
+                const int r = idx / (HS / 8), d = (idx % (HS / 8)) * 8, i = q0 + r;
+                x128 qq = x128::constant((floatX)0.0f), dd = x128::constant((floatX)0.0f);
+                if (i < T) { qq = load128(base + (size_t)i * C3 + d); dd = load128(dbase + (size_t)i * C + d); }
+                #pragma unroll
+                for (int k = 0; k < 8; k++) { Qs[r * HS + d + k] = (float)qq[k] * scale; dOs[r * HS + d + k] = (float)dd[k]; }
+            }
+            for (int r = threadIdx.x; r < BQ; r += BK) {
                 const int i = q0 + r;
-                if (i < j || i >= T) continue;  // causal: query i sees key j only if j <= i
-                const float4* q4 = reinterpret_cast<const float4*>(Qs + r * HS);
-                const float4* o4 = reinterpret_cast<const float4*>(dOs + r * HS);
-                const float4* k4 = reinterpret_cast<const float4*>(kr);
-                const float4* v4 = reinterpret_cast<const float4*>(vr);
-                float s = 0.0f, dp = 0.0f;
-                #pragma unroll
-                for (int d4 = 0; d4 < HS / 4; d4++) {
-                    const float4 a = q4[d4], kk = k4[d4], g = o4[d4], vv = v4[d4];
-                    s += a.x * kk.x + a.y * kk.y + a.z * kk.z + a.w * kk.w;
-                    dp += g.x * vv.x + g.y * vv.y + g.z * vv.z + g.w * vv.w;
-                }
-                const float p = expf(s - lse_s[r]);
-                const float ds = p * (dp - D_s[r]);
-                #pragma unroll
-                for (int d4 = 0; d4 < HS / 4; d4++) {
-                    const float4 a = q4[d4], g = o4[d4];
-                    dv[4 * d4] += p * g.x; dv[4 * d4 + 1] += p * g.y; dv[4 * d4 + 2] += p * g.z; dv[4 * d4 + 3] += p * g.w;
-                    dk[4 * d4] += ds * a.x; dk[4 * d4 + 1] += ds * a.y; dk[4 * d4 + 2] += ds * a.z; dk[4 * d4 + 3] += ds * a.w;
+                lse_s[r] = i < T ? lse_row[i] : 0.0f;
+                D_s[r] = i < T ? D_row[i] : 0.0f;
+            }
+            __syncthreads();
+            if (valid) {
+                for (int r = 0; r < BQ; r++) {
+                    const int i = q0 + r;
+                    if (i < j || i >= T) continue;  // causal: query i sees key j only if j <= i
+                    const float4* q4 = reinterpret_cast<const float4*>(Qs + r * HS);
+                    const float4* o4 = reinterpret_cast<const float4*>(dOs + r * HS);
+                    const float4* k4 = reinterpret_cast<const float4*>(kr);
+                    const float4* v4 = reinterpret_cast<const float4*>(vr);
+                    float s = 0.0f, dp = 0.0f;
+                    #pragma unroll
+                    for (int d4 = 0; d4 < HS / 4; d4++) {
+                        const float4 a = q4[d4], kk = k4[d4], g = o4[d4], vv = v4[d4];
+                        s += a.x * kk.x + a.y * kk.y + a.z * kk.z + a.w * kk.w;
+                        dp += g.x * vv.x + g.y * vv.y + g.z * vv.z + g.w * vv.w;
+                    }
+                    const float p = expf(s - lse_s[r]);
+                    const float ds = p * (dp - D_s[r]);
+                    #pragma unroll
+                    for (int d4 = 0; d4 < HS / 4; d4++) {
+                        const float4 a = q4[d4], g = o4[d4];
+                        dv[4 * d4] += p * g.x; dv[4 * d4 + 1] += p * g.y; dv[4 * d4 + 2] += p * g.z; dv[4 * d4 + 3] += p * g.w;
+                        dk[4 * d4] += ds * a.x; dk[4 * d4 + 1] += ds * a.y; dk[4 * d4 + 2] += ds * a.z; dk[4 * d4 + 3] += ds * a.w;
+                    }
                 }
             }
         }
     }
     if (valid) {
-        floatX* drow = dqkv + ((size_t)b * T + j) * C3 + h * HS;
+        floatX* drow = dqkv + ((size_t)b * T + j) * C3 + C + kvh * HS;
         #pragma unroll
         for (int d8 = 0; d8 < HS / 8; d8++) {
             x128 wk, wv;
             #pragma unroll
             for (int k = 0; k < 8; k++) { wk[k] = (floatX)dk[d8 * 8 + k]; wv[k] = (floatX)dv[d8 * 8 + k]; }
-            store128(drow + C + d8 * 8, wk);
-            store128(drow + 2 * C + d8 * 8, wv);
+            store128(drow + d8 * 8, wk);
+            store128(drow + NKV * HS + d8 * 8, wv);
         }
     }
 }
 
 // dq: one thread per query i (BQ queries per block); key/value tiles of BK rows in shared memory.
-// dqkv's q part (B,T,3C) is overwritten. grid (ceil(T/BQ), NH, B), block BQ,
+// dqkv's q part (B,T,C3) is overwritten. grid (ceil(T/BQ), NH, B), block BQ,
 // dynamic shared memory attention_dq_smem<HS,BQ,BK>() bytes.
 template <int HS, int BQ, int BK> constexpr size_t attention_dq_smem() {
     return (size_t)(2 * BQ * (HS + 4) + 2 * BK * HS) * sizeof(float);
@@ -235,20 +249,22 @@ template <int HS, int BQ, int BK> constexpr size_t attention_dq_smem() {
 template <int HS, int BQ, int BK>
 __global__ void __launch_bounds__(BQ) attention_backward_dq_kernel(floatX* dqkv, const floatX* dout, const floatX* qkv,
                                                                    const float* lse, const float* D, int T, int NH,
-                                                                   float scale) {
+                                                                   int NKV, float scale) {
     constexpr int HSP = HS + 4;
     extern __shared__ __align__(16) float dq_smem[];
     float* Qown = dq_smem;                 // (BQ, HSP): thread r's query row, pre-scaled
     float* dOown = Qown + BQ * HSP;     // (BQ, HSP): thread r's dout row
     float* Ks = dOown + BQ * HSP;       // (BK, HS): key tile
     float* Vs = Ks + BK * HS;           // (BK, HS): value tile
-    const int C = NH * HS, C3 = 3 * C;
+    const int C = NH * HS, C3 = C + 2 * NKV * HS;
     const int qtile = gridDim.x - 1 - blockIdx.x;  // heaviest first
     const int h = blockIdx.y, b = blockIdx.z;
     const int q0 = qtile * BQ;
     const int i = q0 + threadIdx.x;
     const bool valid = i < T;
     const floatX* base = qkv + (size_t)b * T * C3 + h * HS;
+    const floatX* kbase = qkv + (size_t)b * T * C3 + C + h / (NH / NKV) * HS;  // the KV head serving h
+    const floatX* vbase = kbase + NKV * HS;
 
     float* qr = Qown + threadIdx.x * HSP;
     float* gr = dOown + threadIdx.x * HSP;
@@ -271,7 +287,7 @@ __global__ void __launch_bounds__(BQ) attention_backward_dq_kernel(floatX* dqkv,
         for (int idx = threadIdx.x; idx < BK * (HS / 8); idx += BQ) {
             const int r = idx / (HS / 8), d = (idx % (HS / 8)) * 8, j = k0 + r;
             x128 kv = x128::constant((floatX)0.0f), vv = x128::constant((floatX)0.0f);
-            if (j < T) { kv = load128(base + (size_t)j * C3 + C + d); vv = load128(base + (size_t)j * C3 + 2 * C + d); }
+            if (j < T) { kv = load128(kbase + (size_t)j * C3 + d); vv = load128(vbase + (size_t)j * C3 + d); }
             #pragma unroll
             for (int k = 0; k < 8; k++) { Ks[r * HS + d + k] = (float)kv[k]; Vs[r * HS + d + k] = (float)vv[k]; }
         }
@@ -323,9 +339,10 @@ template <int HS> struct AttnTiles {
 inline float attention_scale(int HS) { return (float)(1.0 / std::sqrt((double)HS)); }
 
 template <int HS, int BR, int BC>
-void attention_forward_launch(floatX* out, float* lse, const floatX* qkv, int B, int T, int NH, cudaStream_t stream) {
+void attention_forward_launch(floatX* out, float* lse, const floatX* qkv, int B, int T, int NH, int NKV,
+                              cudaStream_t stream) {
     dim3 grid((unsigned)ceil_div(T, BR), (unsigned)NH, (unsigned)B);
-    attention_forward_kernel<HS, BR, BC><<<grid, BR, 0, stream>>>(out, lse, qkv, T, NH, attention_scale(HS));
+    attention_forward_kernel<HS, BR, BC><<<grid, BR, 0, stream>>>(out, lse, qkv, T, NH, NKV, attention_scale(HS));
     cudaCheckLaunch();
 }
 
@@ -338,7 +355,7 @@ template <class Kernel> void attention_set_smem(Kernel kernel, size_t bytes, boo
 
 template <int HS, int DKV_BK, int DKV_BQ, int DQ_BQ, int DQ_BK>
 void attention_backward_launch(floatX* dqkv, float* D, const floatX* dout, const floatX* qkv, const floatX* out,
-                               const float* lse, int B, int T, int NH, cudaStream_t stream) {
+                               const float* lse, int B, int T, int NH, int NKV, cudaStream_t stream) {
     const float scale = attention_scale(HS);
     const long rows = (long)B * NH * T;
     attention_backward_preprocess_kernel<<<(int)ceil_div(rows, 256), 256, 0, stream>>>(D, dout, out, B, T, NH, HS);
@@ -347,8 +364,9 @@ void attention_backward_launch(floatX* dqkv, float* D, const floatX* dout, const
         constexpr size_t smem = attention_dkv_smem<HS, DKV_BK, DKV_BQ>();
         static bool done = false;
         attention_set_smem(attention_backward_dkv_kernel<HS, DKV_BK, DKV_BQ>, smem, done);
-        dim3 grid((unsigned)ceil_div(T, DKV_BK), (unsigned)NH, (unsigned)B);
-        attention_backward_dkv_kernel<HS, DKV_BK, DKV_BQ><<<grid, DKV_BK, smem, stream>>>(dqkv, dout, qkv, lse, D, T, NH, scale);
+        dim3 grid((unsigned)ceil_div(T, DKV_BK), (unsigned)NKV, (unsigned)B);
+        attention_backward_dkv_kernel<HS, DKV_BK, DKV_BQ><<<grid, DKV_BK, smem, stream>>>(dqkv, dout, qkv, lse, D, T, NH,
+                                                                                         NKV, scale);
         cudaCheckLaunch();
     }
     {
@@ -356,7 +374,8 @@ void attention_backward_launch(floatX* dqkv, float* D, const floatX* dout, const
         static bool done = false;
         attention_set_smem(attention_backward_dq_kernel<HS, DQ_BQ, DQ_BK>, smem, done);
         dim3 grid((unsigned)ceil_div(T, DQ_BQ), (unsigned)NH, (unsigned)B);
-        attention_backward_dq_kernel<HS, DQ_BQ, DQ_BK><<<grid, DQ_BQ, smem, stream>>>(dqkv, dout, qkv, lse, D, T, NH, scale);
+        attention_backward_dq_kernel<HS, DQ_BQ, DQ_BK><<<grid, DQ_BQ, smem, stream>>>(dqkv, dout, qkv, lse, D, T, NH, NKV,
+                                                                                       scale);
         cudaCheckLaunch();
     }
 }
@@ -370,26 +389,37 @@ void attention_backward_launch(floatX* dqkv, float* D, const floatX* dout, const
         default: cuda_require(false, "attention: head size %d is not instantiated (16/32/64/128)", HS_VALUE); \
     }
 
-// out (B,T,C) = causal softmax(q k^T / sqrt(HS)) v per head, and lse (B,NH,T) fp32 for backward;
-// qkv is (B,T,3C). HS = C/NH in {16, 32, 64, 128}.
+// the number of KV heads: NKV, or NH when NKV is 0 (plain multi-head); NH must be a multiple of it
+inline int attention_kv_heads_cuda(int NH, int NKV) {
+    if (NKV == 0) NKV = NH;
+    cuda_require(NKV > 0 && NH % NKV == 0, "NH=%d must be a multiple of NKV=%d", NH, NKV);
+    return NKV;
+}
+
+// out (B,T,C) = causal softmax(q k^T / sqrt(HS)) v per query head, and lse (B,NH,T) fp32 for
+// backward; qkv is (B,T,C + 2*NKV*HS) = [q | k | v]; NKV = 0 means NH (qkv is (B,T,3C)).
+// HS = C/NH in {16, 32, 64, 128}.
 inline void attention_forward(floatX* out, float* lse, const floatX* qkv, int B, int T, int C, int NH,
-                              cudaStream_t stream) {
+                              cudaStream_t stream, int NKV = 0) {
     cuda_require(NH > 0 && C % NH == 0, "C=%d NH=%d", C, NH);
+    NKV = attention_kv_heads_cuda(NH, NKV);
     const int hs = C / NH;
-    LLMC_ATTN_DISPATCH(hs, (attention_forward_launch<HS, AttnTiles<HS>::FWD_BR, AttnTiles<HS>::FWD_BC>(out, lse, qkv, B, T, NH, stream)));
+    LLMC_ATTN_DISPATCH(hs, (attention_forward_launch<HS, AttnTiles<HS>::FWD_BR, AttnTiles<HS>::FWD_BC>(out, lse, qkv, B, T, NH, NKV, stream)));
 }
 
 // floats of scratch attention_backward needs (the D buffer)
 inline size_t attention_backward_scratch_floats(int B, int T, int NH) { return (size_t)B * NH * T; }
 
-// dqkv (B,T,3C) OVERWRITTEN with the gradient of q, k, v given dout (B,T,C), the forward's qkv
-// (B,T,3C), out (B,T,C) and lse (B,NH,T). scratch: attention_backward_scratch_floats(B,T,NH).
+// dqkv (B,T,C + 2*NKV*HS) OVERWRITTEN with the gradient of q, k, v (dk, dv summed over the query
+// heads sharing each KV head) given dout (B,T,C), the forward's qkv (layout as dqkv), out (B,T,C)
+// and lse (B,NH,T); NKV = 0 means NH. scratch: attention_backward_scratch_floats(B,T,NH).
 // Deterministic. dqkv must not alias the inputs.
 inline void attention_backward(floatX* dqkv, float* scratch, const floatX* dout, const floatX* qkv, const floatX* out,
-                               const float* lse, int B, int T, int C, int NH, cudaStream_t stream) {
+                               const float* lse, int B, int T, int C, int NH, cudaStream_t stream, int NKV = 0) {
     cuda_require(NH > 0 && C % NH == 0, "C=%d NH=%d", C, NH);
+    NKV = attention_kv_heads_cuda(NH, NKV);
     const int hs = C / NH;
     LLMC_ATTN_DISPATCH(hs, (attention_backward_launch<HS, AttnTiles<HS>::DKV_BK, AttnTiles<HS>::DKV_BQ,
                                                       AttnTiles<HS>::DQ_BQ, AttnTiles<HS>::DQ_BK>(
-                                dqkv, scratch, dout, qkv, out, lse, B, T, NH, stream)));
+                                dqkv, scratch, dout, qkv, out, lse, B, T, NH, NKV, stream)));
 }

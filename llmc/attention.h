@@ -2,12 +2,19 @@
 // (batch, head) the queries go in tiles of ATT_TILE rows against the key tiles at or below the
 // diagonal (the causal half only), with an online softmax, so no (T,T) matrix is ever stored; the
 // forward saves each row's log-sum-exp (lse) and the backward recomputes the probabilities from it.
-// The tiles' products are small gemm()s; the (b,h) pairs run in parallel, each on one thread.
+// The tiles' products are small gemm()s; the (b,h) pairs (in backward, the (b, KV head) pairs) run in
+// parallel, each on one thread.
+// Grouped-query attention (Llama): NKV <= NH key/value heads, query head h reads KV head h / (NH/NKV)
+// (Hugging Face's repeat_kv); NKV = NH (the default, NKV = 0) is GPT-2's multi-head attention.
 // Same shapes and saved state as the CUDA kernels in attention.cuh (out, lse).
+// Tested by tests/test_model.cpp and tests/test_llama_ops.cpp (finite differences, GQA against
+// multi-head attention on repeated KV heads, PyTorch vectors).
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <vector>
 #include "fastmath.h"
 #include "matmul.h"
@@ -15,12 +22,21 @@
 
 constexpr int ATT_TILE = 64;  // query and key rows per tile: S and dS scratch are (64,64)
 
+// the number of KV heads: NKV, or NH when NKV is 0; NH must be a multiple of it (a programming error otherwise)
+inline int attention_kv_heads(int NH, int NKV) {
+    if (NKV == 0) return NH;
+    if (NKV < 0 || NH % NKV != 0) { fprintf(stderr, "attention: NH=%d is not a multiple of NKV=%d\n", NH, NKV); abort(); }
+    return NKV;
+}
+
 // out is (B,T,C); lse is (B,NH,T), each query row's log-sum-exp of its scaled scores, saved for
-// backward; inp is (B,T,3C) holding q,k,v, each C split into NH heads of hs = C/NH channels
+// backward; inp is (B,T,C3) with C3 = C + 2*NKV*hs, holding [q (NH heads) | k (NKV heads) | v (NKV
+// heads)] of hs = C/NH channels each; NKV = 0 means NH (inp is (B,T,3C))
 template <class T>
-void attention_forward(T* out, T* lse, const T* inp, int B, int T_, int C, int NH) {
+void attention_forward(T* out, T* lse, const T* inp, int B, int T_, int C, int NH, int NKV = 0) {
     ProfScope prof_(PROF_ATTENTION, 2.0 * B * NH * (double)T_ * (T_ + 1) / 2 * (C / NH) * 2, 4.0 * B * T_ * 4.0 * C);
-    const int C3 = 3 * C, hs = C / NH, TL = ATT_TILE;
+    NKV = attention_kv_heads(NH, NKV);
+    const int hs = C / NH, C3 = C + 2 * NKV * hs, TL = ATT_TILE, group = NH / NKV;
     const T scale = T(1) / std::sqrt(T(hs));
     #pragma omp parallel
     {
@@ -29,7 +45,8 @@ void attention_forward(T* out, T* lse, const T* inp, int B, int T_, int C, int N
         for (int b = 0; b < B; b++)
             for (int h = 0; h < NH; h++) {
                 const T* q = inp + (size_t)b * T_ * C3 + h * hs;
-                const T *k = q + C, *v = q + 2 * C;
+                const T* k = inp + (size_t)b * T_ * C3 + C + h / group * hs;  // the KV head serving h
+                const T* v = k + NKV * hs;
                 T* o = out + (size_t)b * T_ * C + h * hs;
                 T* ls = lse + ((size_t)b * NH + h) * T_;
                 for (int i0 = 0; i0 < T_; i0 += TL) {
@@ -67,51 +84,58 @@ void attention_forward(T* out, T* lse, const T* inp, int B, int T_, int C, int N
     }
 }
 
-// accumulates dinp (B,T,3C) from dout (B,T,C), given the forward's out (B,T,C) and lse (B,NH,T);
-// each (b,h) pair owns its slice of dinp
+// accumulates dinp (B,T,C3) (layout as inp) from dout (B,T,C), given the forward's out (B,T,C) and
+// lse (B,NH,T). Each (b, KV head) pair runs on one thread and owns its slice of dinp: it loops over
+// its NH/NKV query heads in order, summing their dk, dv into the shared KV head's rows (no races,
+// the same sums every run)
 template <class T>
-void attention_backward(T* dinp, const T* dout, const T* inp, const T* out, const T* lse, int B, int T_, int C, int NH) {
+void attention_backward(T* dinp, const T* dout, const T* inp, const T* out, const T* lse, int B, int T_, int C, int NH,
+                        int NKV = 0) {
     ProfScope prof_(PROF_ATTENTION, 2.0 * B * NH * (double)T_ * (T_ + 1) / 2 * (C / NH) * 2 * 3, 4.0 * B * T_ * 8.0 * C);
-    const int C3 = 3 * C, hs = C / NH, TL = ATT_TILE;
+    NKV = attention_kv_heads(NH, NKV);
+    const int hs = C / NH, C3 = C + 2 * NKV * hs, TL = ATT_TILE, group = NH / NKV;
     const T scale = T(1) / std::sqrt(T(hs));
     #pragma omp parallel
     {
         std::vector<T> P((size_t)TL * TL), dS((size_t)TL * TL), D(T_);  // per thread
         #pragma omp for collapse(2) schedule(static)
         for (int b = 0; b < B; b++)
-            for (int h = 0; h < NH; h++) {
-                const T* q = inp + (size_t)b * T_ * C3 + h * hs;
-                const T *k = q + C, *v = q + 2 * C;
-                const T* o = out + (size_t)b * T_ * C + h * hs;
-                const T* d = dout + (size_t)b * T_ * C + h * hs;
-                const T* ls = lse + ((size_t)b * NH + h) * T_;
-                T* dq = dinp + (size_t)b * T_ * C3 + h * hs;
-                T *dk = dq + C, *dv = dq + 2 * C;
-                for (int t = 0; t < T_; t++) {  // D = rowsum(dout * out): the softmax backward's dot
-                    T s = 0;
-                    for (int c = 0; c < hs; c++) s += d[(size_t)t * C + c] * o[(size_t)t * C + c];
-                    D[t] = s;
-                }
-                for (int j0 = 0; j0 < T_; j0 += TL) {
-                    const int nk = std::min(TL, T_ - j0);
-                    for (int i0 = j0 / TL * TL; i0 < T_; i0 += TL) {  // query tiles at or below the diagonal
-                        const int nq = std::min(TL, T_ - i0);
-                        gemm('N', 'T', nq, nk, hs, scale, q + (size_t)i0 * C3, C3, k + (size_t)j0 * C3, C3, T(0), P.data(), TL);
-                        gemm('N', 'T', nq, nk, hs, T(1), d + (size_t)i0 * C, C, v + (size_t)j0 * C3, C3, T(0), dS.data(), TL);  // dP = dout V^T
-                        for (int r = 0; r < nq; r++) {
-                            T *p = P.data() + (size_t)r * TL, *ds = dS.data() + (size_t)r * TL;
-                            const int n = std::max(0, std::min(nk, i0 + r - j0 + 1));
-                            for (int c = 0; c < n; c++) {
-                                p[c] = fast_exp(p[c] - ls[i0 + r]);
-                                ds[c] = p[c] * (ds[c] - D[i0 + r]) * scale;  // scaled for the q.k product
+            for (int kvh = 0; kvh < NKV; kvh++)
+                for (int h = kvh * group; h < (kvh + 1) * group; h++) {
+                    const T* q = inp + (size_t)b * T_ * C3 + h * hs;
+                    const T* k = inp + (size_t)b * T_ * C3 + C + kvh * hs;
+                    const T* v = k + NKV * hs;
+                    const T* o = out + (size_t)b * T_ * C + h * hs;
+                    const T* d = dout + (size_t)b * T_ * C + h * hs;
+                    const T* ls = lse + ((size_t)b * NH + h) * T_;
+                    T* dq = dinp + (size_t)b * T_ * C3 + h * hs;
+                    T* dk = dinp + (size_t)b * T_ * C3 + C + kvh * hs;
+                    T* dv = dk + NKV * hs;
+                    for (int t = 0; t < T_; t++) {  // D = rowsum(dout * out): the softmax backward's dot
+                        T s = 0;
+                        for (int c = 0; c < hs; c++) s += d[(size_t)t * C + c] * o[(size_t)t * C + c];
+                        D[t] = s;
+                    }
+                    for (int j0 = 0; j0 < T_; j0 += TL) {
+                        const int nk = std::min(TL, T_ - j0);
+                        for (int i0 = j0 / TL * TL; i0 < T_; i0 += TL) {  // query tiles at or below the diagonal
+                            const int nq = std::min(TL, T_ - i0);
+                            gemm('N', 'T', nq, nk, hs, scale, q + (size_t)i0 * C3, C3, k + (size_t)j0 * C3, C3, T(0), P.data(), TL);
+                            gemm('N', 'T', nq, nk, hs, T(1), d + (size_t)i0 * C, C, v + (size_t)j0 * C3, C3, T(0), dS.data(), TL);  // dP = dout V^T
+                            for (int r = 0; r < nq; r++) {
+                                T *p = P.data() + (size_t)r * TL, *ds = dS.data() + (size_t)r * TL;
+                                const int n = std::max(0, std::min(nk, i0 + r - j0 + 1));
+                                for (int c = 0; c < n; c++) {
+                                    p[c] = fast_exp(p[c] - ls[i0 + r]);
+                                    ds[c] = p[c] * (ds[c] - D[i0 + r]) * scale;  // scaled for the q.k product
+                                }
+                                for (int c = n; c < nk; c++) p[c] = ds[c] = 0;
                             }
-                            for (int c = n; c < nk; c++) p[c] = ds[c] = 0;
+                            gemm('T', 'N', nk, hs, nq, T(1), P.data(), TL, d + (size_t)i0 * C, C, T(1), dv + (size_t)j0 * C3, C3);   // dV += P^T dout
+                            gemm('N', 'N', nq, hs, nk, T(1), dS.data(), TL, k + (size_t)j0 * C3, C3, T(1), dq + (size_t)i0 * C3, C3); // dQ += dS K
+                            gemm('T', 'N', nk, hs, nq, T(1), dS.data(), TL, q + (size_t)i0 * C3, C3, T(1), dk + (size_t)j0 * C3, C3); // dK += dS^T Q
                         }
-                        gemm('T', 'N', nk, hs, nq, T(1), P.data(), TL, d + (size_t)i0 * C, C, T(1), dv + (size_t)j0 * C3, C3);   // dV += P^T dout
-                        gemm('N', 'N', nq, hs, nk, T(1), dS.data(), TL, k + (size_t)j0 * C3, C3, T(1), dq + (size_t)i0 * C3, C3); // dQ += dS K
-                        gemm('T', 'N', nk, hs, nq, T(1), dS.data(), TL, q + (size_t)i0 * C3, C3, T(1), dk + (size_t)j0 * C3, C3); // dK += dS^T Q
                     }
                 }
-            }
     }
 }

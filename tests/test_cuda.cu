@@ -1,6 +1,8 @@
 // test_cuda.cu: the CUDA kernels (llmc/*.cuh) against their CPU twins (llmc/*.h), forward and
 // backward, on random inputs; then the whole GPU model against the PyTorch vectors in
 // tests/vectors/ and against the CPU model; determinism (the same step twice gives the same bits).
+// The Llama-family kernels (rmsnorm.cuh, rope.cuh, swiglu.cuh, grouped-query attention.cuh) are
+// checked against their CPU twins the same way.
 // Build and run: `make cuda-tests && ./tests/run_tests_cuda` (cuda.mk). Without a visible GPU every
 // test is skipped with the reason and the binary exits 0. Last line: "N passed, M failed, K skipped".
 // The same file also builds with g++ against the CPU emulator of dev/cuda/emu (`make cuda-emu`):
@@ -11,7 +13,7 @@
 // Tolerances (|gpu - cpu| <= atol + rtol * |cpu| elementwise unless stated):
 //   bf16 outputs of O(1):                  atol 1e-2, rtol 2e-2
 //   gradients (bf16, accumulated):         atol 1e-2 * max|cpu| of the tensor (floored), rtol 2e-2
-//   fp32 outputs from bf16 inputs (LayerNorm mean/rstd, attention lse, losses, AdamW master
+//   fp32 outputs from bf16 inputs (LayerNorm mean/rstd, RMSNorm rstd, attention lse, losses, AdamW master
 //   weights):                              atol 1e-4..2e-4, rtol 1e-4..1e-5 (summation order only)
 //   whole model vs PyTorch fp32 (tiny) and vs the CPU model (head size 64):
 //                                          loss 1e-2 abs; logits max|diff| <= 3e-2 * max|ref|;
@@ -43,6 +45,12 @@
 #include "llmc/memory.cuh"
 #include "llmc/model.cuh"
 #include "llmc/rand.h"
+#include "llmc/rmsnorm.cuh"
+#include "llmc/rmsnorm.h"
+#include "llmc/rope.cuh"
+#include "llmc/rope.h"
+#include "llmc/swiglu.cuh"
+#include "llmc/swiglu.h"
 
 // ---------------------------------------------------------------------------------------------
 // pass/fail/skip counting and the GPU gate
@@ -461,19 +469,20 @@ TEST_CASE("cuda gelu forward and backward") {
     EXPECT_CLOSE("gelu dinp in place", down_bf16(d_dy->p, N), dx, ATOL, RTOL);
 }
 
-// reference logsumexp of each query row's scaled causal scores, (B,NH,T), in double
-static std::vector<float> ref_lse(const std::vector<float>& qkv, int B, int T, int C, int NH) {
-    const int hs = C / NH;
+// reference logsumexp of each query row's scaled causal scores, (B,NH,T), in double; qkv is
+// (B,T,C + 2*NKV*hs), query head h reading KV head h / (NH/NKV)
+static std::vector<float> ref_lse(const std::vector<float>& qkv, int B, int T, int C, int NH, int NKV) {
+    const int hs = C / NH, C3 = C + 2 * NKV * hs;
     std::vector<float> lse((size_t)B * NH * T);
     const double scale = 1.0 / std::sqrt((double)hs);
     for (int b = 0; b < B; b++)
         for (int h = 0; h < NH; h++)
             for (int i = 0; i < T; i++) {
-                const float* q = qkv.data() + ((size_t)b * T + i) * 3 * C + h * hs;
+                const float* q = qkv.data() + ((size_t)b * T + i) * C3 + h * hs;
                 std::vector<double> s(i + 1);
                 double mx = -1e300;
                 for (int j = 0; j <= i; j++) {
-                    const float* k = qkv.data() + ((size_t)b * T + j) * 3 * C + C + h * hs;
+                    const float* k = qkv.data() + ((size_t)b * T + j) * C3 + C + h / (NH / NKV) * hs;
                     double a = 0;
                     for (int d = 0; d < hs; d++) a += (double)q[d] * k[d];
                     s[j] = a * scale;
@@ -497,7 +506,7 @@ TEST_CASE("cuda attention forward and backward (flash, causal)") {
         auto qkv = rand_bf16((size_t)B * T * 3 * C, rng);
         std::vector<float> out((size_t)B * T * C), cpu_lse((size_t)B * NH * T);
         attention_forward(out.data(), cpu_lse.data(), qkv.data(), B, T, C, NH);
-        auto lse = ref_lse(qkv, B, T, C, NH);
+        auto lse = ref_lse(qkv, B, T, C, NH, NH);
         Up<floatX> d_qkv(up_bf16(qkv)), d_out(new DBuf<floatX>(out.size())), d_dqkv(new DBuf<floatX>(qkv.size()));
         Up<float> d_lse(new DBuf<float>(lse.size())), scratch(new DBuf<float>(attention_backward_scratch_floats(B, T, NH)));
         attention_forward(d_out->p, d_lse->p, d_qkv->p, B, T, C, NH, 0);
@@ -549,6 +558,146 @@ TEST_CASE("cuda attention is causal") {
     bool last_changed = false;
     for (size_t i = (size_t)(T - 1) * C; i < (size_t)T * C; i++) last_changed |= before[i] != after[i];
     CHECK(last_changed);
+}
+
+TEST_CASE("cuda attention, grouped-query (NKV < NH): forward and backward vs the CPU twin") {
+    NEED_GPU();
+    struct Shape { int B, T, NH, NKV, HS; };
+    // SmolLM2's heads (9 query, 3 KV, head size 64); groups of 3 over two query tiles; one KV head
+    for (Shape s : {Shape{2, 150, 9, 3, 64}, Shape{2, 129, 6, 2, 32}, Shape{1, 70, 4, 1, 16}}) {
+        CAPTURE(s.T);
+        CAPTURE(s.NH);
+        CAPTURE(s.NKV);
+        const int B = s.B, T = s.T, NH = s.NH, NKV = s.NKV, HS = s.HS, C = NH * HS, C3 = C + 2 * NKV * HS;
+        Rng rng(170 + T + NKV);
+        auto qkv = rand_bf16((size_t)B * T * C3, rng);
+        std::vector<float> out((size_t)B * T * C), cpu_lse((size_t)B * NH * T);
+        attention_forward(out.data(), cpu_lse.data(), qkv.data(), B, T, C, NH, NKV);
+        auto lse = ref_lse(qkv, B, T, C, NH, NKV);
+        Up<floatX> d_qkv(up_bf16(qkv)), d_out(new DBuf<floatX>(out.size())), d_dqkv(new DBuf<floatX>(qkv.size()));
+        Up<float> d_lse(new DBuf<float>(lse.size())), scratch(new DBuf<float>(attention_backward_scratch_floats(B, T, NH)));
+        attention_forward(d_out->p, d_lse->p, d_qkv->p, B, T, C, NH, 0, NKV);
+        EXPECT_CLOSE("gqa out", down_bf16(d_out->p, out.size()), out, ATOL, RTOL);
+        EXPECT_CLOSE("gqa lse", down(d_lse->p, lse.size()), lse, 2e-4, 1e-4);
+
+        auto dout = rand_bf16(out.size(), rng);
+        std::vector<float> dqkv(qkv.size(), 0.0f);
+        attention_backward(dqkv.data(), dout.data(), qkv.data(), out.data(), cpu_lse.data(), B, T, C, NH, NKV);
+        Up<floatX> d_dout(up_bf16(dout));
+        cudaCheck(cudaMemset(d_dqkv->p, 0xff, qkv.size() * 2));  // must be fully overwritten
+        attention_backward(d_dqkv->p, scratch->p, d_dout->p, d_qkv->p, d_out->p, d_lse->p, B, T, C, NH, 0, NKV);
+        auto g = down_bf16(d_dqkv->p, dqkv.size());
+        const int lo[3] = {0, C, C + NKV * HS}, hi[3] = {C, C + NKV * HS, C3};
+        const char* names[] = {"gqa dq", "gqa dk (summed over the group)", "gqa dv (summed over the group)"};
+        for (int part = 0; part < 3; part++) {
+            std::vector<float> gp, rp;
+            for (size_t bt = 0; bt < (size_t)B * T; bt++)
+                for (int c = lo[part]; c < hi[part]; c++) { gp.push_back(g[bt * C3 + c]); rp.push_back(dqkv[bt * C3 + c]); }
+            EXPECT_CLOSE(names[part], gp, rp, gtol(rp), RTOL);
+        }
+        auto bits1 = down_bits(d_dqkv->p, qkv.size());
+        attention_backward(d_dqkv->p, scratch->p, d_dout->p, d_qkv->p, d_out->p, d_lse->p, B, T, C, NH, 0, NKV);
+        CHECK(bits1 == down_bits(d_dqkv->p, qkv.size()));
+    }
+}
+
+TEST_CASE("cuda rmsnorm forward and fused residual forward") {
+    NEED_GPU();
+    const float eps = 1e-5f;
+    for (int C : {72, 576, 1600}) {
+        CAPTURE(C);
+        Rng rng(120 + C);
+        const int N = 2 * 37;
+        auto x = rand_bf16((size_t)N * C, rng, 2.0, 0.5), w = rand_bf16(C, rng, 0.3, 1.0);
+        std::vector<float> out(x.size()), rstd(N);
+        rmsnorm_forward(out.data(), rstd.data(), x.data(), w.data(), N, C, eps);
+        Up<floatX> dx(up_bf16(x)), dw(up_bf16(w)), dout(new DBuf<floatX>(x.size()));
+        Up<float> dr(new DBuf<float>(N));
+        rmsnorm_forward(dout->p, dr->p, dx->p, dw->p, N, C, eps, 0);
+        EXPECT_CLOSE("rmsnorm out", down_bf16(dout->p, out.size()), out, ATOL, RTOL);
+        EXPECT_CLOSE("rmsnorm rstd", down(dr->p, N), rstd, 1e-4, 1e-4);
+
+        auto y = rand_bf16(x.size(), rng);
+        std::vector<float> res(x.size());
+        for (size_t i = 0; i < res.size(); i++) res[i] = bf16r(x[i] + y[i]);
+        rmsnorm_forward(out.data(), rstd.data(), res.data(), w.data(), N, C, eps);
+        Up<floatX> dy(up_bf16(y)), dres(new DBuf<floatX>(x.size()));
+        fused_residual_rmsnorm_forward(dres->p, dout->p, dr->p, dx->p, dy->p, dw->p, N, C, eps, 0);
+        EXPECT_CLOSE("fused residual (rmsnorm)", down_bf16(dres->p, res.size()), res, 0.0, 0.0);  // one rounding
+        EXPECT_CLOSE("fused rmsnorm out", down_bf16(dout->p, out.size()), out, ATOL, RTOL);
+        EXPECT_CLOSE("fused rmsnorm rstd", down(dr->p, N), rstd, 1e-4, 1e-4);
+    }
+}
+
+TEST_CASE("cuda rmsnorm backward (dinp +=, dweight +=, frozen weight)") {
+    NEED_GPU();
+    for (int C : {72, 576}) {
+        for (int N : {5, 300, 3000}) {
+            CAPTURE(C);
+            CAPTURE(N);
+            Rng rng(130 + C + N);
+            auto x = rand_bf16((size_t)N * C, rng, 1.5, 0.2), w = rand_bf16(C, rng, 0.3, 1.0), dy = rand_bf16(x.size(), rng);
+            std::vector<float> out(x.size()), rstd(N);
+            rmsnorm_forward(out.data(), rstd.data(), x.data(), w.data(), N, C, 1e-5f);
+            auto dx0 = rand_bf16(x.size(), rng, 0.5), dw = rand_bf16(C, rng, 0.5);  // accumulated into
+            Up<floatX> d_x(up_bf16(x)), d_w(up_bf16(w)), d_dy(up_bf16(dy)), d_dx(up_bf16(dx0)), d_dw(up_bf16(dw)),
+                d_dx2(up_bf16(dx0));
+            Up<float> d_r(up(rstd)), scratch(new DBuf<float>(rmsnorm_backward_scratch_floats(C)));
+            rmsnorm_backward(d_dx->p, d_dw->p, scratch->p, d_dy->p, d_x->p, d_w->p, d_r->p, N, C, 0);
+            std::vector<float> dx = dx0;
+            rmsnorm_backward(dx.data(), dw.data(), dy.data(), x.data(), w.data(), rstd.data(), N, C);
+            EXPECT_CLOSE("rmsnorm dinp", down_bf16(d_dx->p, dx.size()), dx, gtol(dx), RTOL);
+            EXPECT_CLOSE("rmsnorm dweight", down_bf16(d_dw->p, C), dw, gtol(dw), RTOL);
+            // frozen weight (dweight NULL): the same dinp, bit for bit
+            rmsnorm_backward(d_dx2->p, nullptr, scratch->p, d_dy->p, d_x->p, d_w->p, d_r->p, N, C, 0);
+            CHECK(down_bits(d_dx2->p, dx.size()) == down_bits(d_dx->p, dx.size()));
+        }
+    }
+}
+
+TEST_CASE("cuda rope forward and backward (in place, q and k only)") {
+    NEED_GPU();
+    struct Shape { int B, T, NH, NKV, hs; };
+    for (Shape s : {Shape{2, 37, 9, 3, 64}, Shape{1, 20, 4, 4, 16}}) {
+        CAPTURE(s.hs);
+        const int B = s.B, T = s.T, NH = s.NH, NKV = s.NKV, hs = s.hs, row = (NH + 2 * NKV) * hs;
+        Rng rng(140 + hs);
+        const std::vector<float> cs = rope_table(T, hs, 100000.0);
+        auto qkv = rand_bf16((size_t)B * T * row, rng), dy = rand_bf16(qkv.size(), rng);
+        std::vector<float> out = qkv, dx = dy;
+        rope_forward(out.data(), cs.data(), B, T, NH, NKV, hs);
+        rope_backward(dx.data(), cs.data(), B, T, NH, NKV, hs);
+        Up<float> d_cs(up(cs));
+        Up<floatX> d_qkv(up_bf16(qkv)), d_dy(up_bf16(dy));
+        rope_forward(d_qkv->p, d_cs->p, B, T, NH, NKV, hs, 0);
+        rope_backward(d_dy->p, d_cs->p, B, T, NH, NKV, hs, 0);
+        auto g = down_bf16(d_qkv->p, out.size()), gd = down_bf16(d_dy->p, dx.size());
+        EXPECT_CLOSE("rope out", g, out, ATOL, RTOL);
+        EXPECT_CLOSE("rope dqkv", gd, dx, ATOL, RTOL);
+        size_t v_changed = 0;  // v passes through untouched
+        for (size_t bt = 0; bt < (size_t)B * T; bt++)
+            for (int c = (NH + NKV) * hs; c < row; c++) v_changed += g[bt * row + c] != qkv[bt * row + c];
+        CHECK(v_changed == 0);
+    }
+}
+
+TEST_CASE("cuda swiglu forward and backward") {
+    NEED_GPU();
+    for (int F : {24, 1536}) {
+        CAPTURE(F);
+        Rng rng(150 + F);
+        const int N = 37;
+        auto x = rand_bf16((size_t)N * 2 * F, rng, 2.0), dy = rand_bf16((size_t)N * F, rng);
+        std::vector<float> y((size_t)N * F), dx(x.size(), 0.0f);
+        swiglu_forward(y.data(), x.data(), N, F);
+        swiglu_backward(dx.data(), dy.data(), x.data(), N, F);
+        Up<floatX> d_x(up_bf16(x)), d_y(new DBuf<floatX>(y.size())), d_dy(up_bf16(dy)), d_dx(new DBuf<floatX>(x.size()));
+        swiglu_forward(d_y->p, d_x->p, N, F, 0);
+        cudaCheck(cudaMemset(d_dx->p, 0xff, x.size() * 2));  // must be fully overwritten
+        swiglu_backward(d_dx->p, d_dy->p, d_x->p, N, F, 0);
+        EXPECT_CLOSE("swiglu out", down_bf16(d_y->p, y.size()), y, ATOL, RTOL);
+        EXPECT_CLOSE("swiglu dinp", down_bf16(d_dx->p, dx.size()), dx, ATOL, RTOL);
+    }
 }
 
 TEST_CASE("cuda classifier: fused softmax cross-entropy and its backward") {

@@ -105,21 +105,21 @@ template <int HS> void time_variants(floatX* out, float* lse, floatX* dqkv, floa
         float ms = benchmark_kernel(10, launch);
         printf("  forward  %-22s %8.3f ms  %6.1f TFLOP/s\n", name, ms, fwd_flops / ms / 1e9);
     };
-    fwd("v2 BR=64  BC=32 (used)", [&] { attention_forward_launch<HS, 64, 32>(out, lse, qkv, B, T, NH, 0); });
-    fwd("v2 BR=32  BC=32", [&] { attention_forward_launch<HS, 32, 32>(out, lse, qkv, B, T, NH, 0); });
-    fwd("v2 BR=128 BC=32", [&] { attention_forward_launch<HS, 128, 32>(out, lse, qkv, B, T, NH, 0); });
-    fwd("v2 BR=64  BC=16", [&] { attention_forward_launch<HS, 64, 16>(out, lse, qkv, B, T, NH, 0); });
-    fwd("v2 BR=128 BC=16", [&] { attention_forward_launch<HS, 128, 16>(out, lse, qkv, B, T, NH, 0); });
+    fwd("v2 BR=64  BC=32 (used)", [&] { attention_forward_launch<HS, 64, 32>(out, lse, qkv, B, T, NH, NH, 0); });
+    fwd("v2 BR=32  BC=32", [&] { attention_forward_launch<HS, 32, 32>(out, lse, qkv, B, T, NH, NH, 0); });
+    fwd("v2 BR=128 BC=32", [&] { attention_forward_launch<HS, 128, 32>(out, lse, qkv, B, T, NH, NH, 0); });
+    fwd("v2 BR=64  BC=16", [&] { attention_forward_launch<HS, 64, 16>(out, lse, qkv, B, T, NH, NH, 0); });
+    fwd("v2 BR=128 BC=16", [&] { attention_forward_launch<HS, 128, 16>(out, lse, qkv, B, T, NH, NH, 0); });
     auto bwd = [&](const char* name, auto launch) {
         float ms = benchmark_kernel(5, launch);
         printf("  backward %-22s %8.3f ms  %6.1f TFLOP/s (counting 5 dot products per pair)\n", name, ms, bwd_flops / ms / 1e9);
     };
     using Tl = AttnTiles<HS>;
     bwd("v2 default (used)", [&] {
-        attention_backward_launch<HS, Tl::DKV_BK, Tl::DKV_BQ, Tl::DQ_BQ, Tl::DQ_BK>(dqkv, D, dout, qkv, out, lse, B, T, NH, 0); });
-    bwd("v2 dkv 32/32 dq 32/32", [&] { attention_backward_launch<HS, 32, 32, 32, 32>(dqkv, D, dout, qkv, out, lse, B, T, NH, 0); });
-    bwd("v2 dkv 64/16 dq 64/16", [&] { attention_backward_launch<HS, 64, 16, 64, 16>(dqkv, D, dout, qkv, out, lse, B, T, NH, 0); });
-    bwd("v2 dkv 128/16 dq 128/16", [&] { attention_backward_launch<HS, 128, 16, 128, 16>(dqkv, D, dout, qkv, out, lse, B, T, NH, 0); });
+        attention_backward_launch<HS, Tl::DKV_BK, Tl::DKV_BQ, Tl::DQ_BQ, Tl::DQ_BK>(dqkv, D, dout, qkv, out, lse, B, T, NH, NH, 0); });
+    bwd("v2 dkv 32/32 dq 32/32", [&] { attention_backward_launch<HS, 32, 32, 32, 32>(dqkv, D, dout, qkv, out, lse, B, T, NH, NH, 0); });
+    bwd("v2 dkv 64/16 dq 64/16", [&] { attention_backward_launch<HS, 64, 16, 64, 16>(dqkv, D, dout, qkv, out, lse, B, T, NH, NH, 0); });
+    bwd("v2 dkv 128/16 dq 128/16", [&] { attention_backward_launch<HS, 128, 16, 128, 16>(dqkv, D, dout, qkv, out, lse, B, T, NH, NH, 0); });
 }
 
 int main(int argc, char** argv) {
