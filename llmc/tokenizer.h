@@ -1,25 +1,46 @@
 // tokenizer.h: GPT-2 byte-level BPE (encode/decode exactly like OpenAI's encoder.py), a BPE trainer,
-// and the tokenizer file format.
+// SmolLM2's tokenizer read from a GGUF file (with its ChatML chat template), and the tokenizer file
+// format.
 //
 //   Tokenizer g = Tokenizer::gpt2("data/gpt2");          // encoder.json + vocab.bpe
 //   Tokenizer t = Tokenizer::train(text, 8192);           // 256 byte tokens, merges, EOT = last id
+//   Tokenizer s = Tokenizer::from_gguf(GGUF::open("models/SmolLM2-135M-Instruct.Q4_1.gguf"));
 //   t.save("out/tok.bin");  Tokenizer u = Tokenizer::load("out/tok.bin");
 //   std::vector<int> ids = g.encode(text);  std::string back = g.decode(ids);   // back == text
+//   std::vector<int> p = s.encode(s.chat_text({{"user", "What is the capital of France?"}}));
 //
 // Pipeline: text -> split on literal "<|endoftext|>" (allow_special) -> GPT-2's pre-split regex
 // 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+ (hand-written, own UTF-8
 // decoder; an invalid byte is one "other" character) -> BPE on each piece's bytes, lowest merge rank
 // first, equal ranks left to right (encoder.py's rule) -> ids. Pieces are cached per tokenizer.
 //
+// SmolLM2 (from_gguf: tokenizer.ggml.model "gpt2", pre "smollm"): the same byte-level BPE (48,900
+// merges), but the pre-tokenizer first splits off every single \p{N} character as its own piece and
+// runs GPT-2's regex on the text between (Hugging Face's Sequence[Split(\p{N}, isolated), ByteLevel]);
+// its 17 control tokens (ids 0-16: <|endoftext|> = EOT, <|im_start|>, <|im_end|>, <repo_name>, ...)
+// are the special tokens, each matched whole (longest first) when allow_special. No BOS is added.
+// There is no byte fallback: 21 byte values (0x04, 0x06, 0x13, 0x14, 0x16, 0x1D, 0xC0, 0xC1, 0xF1,
+// 0xF2, 0xF5-0xFF) have no token, and encode() refuses text holding one with a clear error naming
+// the byte and its offset (Hugging Face's tokenizer drops such bytes silently; we do not lose text).
+// Chat: chat_text() renders the GGUF's ChatML template, <|im_start|>{role}\n{content}<|im_end|>\n per
+// turn, the template's default system turn first when the first turn is not a system one, and
+// <|im_start|>assistant\n as the generation prompt.
+//
 // File (all little-endian): 256 int32 header [0]=20240328, [1]=version, [2]=vocab size, [3]=EOT id,
-// [4]=number of merges (version 3 only); then per token a uint8 length and its bytes (llm.c's v2
-// layout); version 3 then has the merges as int32 pairs (left id, right id) in rank order. Versions 1
-// and 2 (llm.c's files, no merges) load for decoding only; encode() then fails with a clear message.
+// [4]=number of merges (versions 3, 4); then per token a uint8 length and its bytes (llm.c's v2
+// layout); versions 3 and 4 then have the merges as int32 pairs (left id, right id) in rank order.
+// Version 4 (written only for a tokenizer that needs it, such as SmolLM2's; GPT-2's and trained ones
+// stay version 3, byte for byte as before) adds header [5]=pre-tokenizer (0 GPT-2, 1 digits split
+// first), [6]=number of special tokens, [7]=chat template (0 none, 1 ChatML), [8]=byte length of the
+// default system turn, and after the merges the special token ids (int32) and the system turn's bytes;
+// a version-4 tokenizer may lack tokens for some bytes. Versions 1 and 2 (llm.c's files, no merges)
+// load for decoding only; encode() then fails with a clear message.
 //
 // Threads: encode() locks the piece cache for the whole call, so concurrent calls on one object are
 // safe but take turns; give each thread its own copy (a copy starts with an empty cache) to run them
 // in parallel.
 #pragma once
+#include "gguf.h"
 #include "utils.h"
 #include <algorithm>
 #include <chrono>
@@ -31,7 +52,9 @@
 #include <utility>
 #include <vector>
 
-enum { TOKENIZER_MAGIC = 20240328, TOKENIZER_VERSION = 3 };
+enum { TOKENIZER_MAGIC = 20240328, TOKENIZER_VERSION = 3, TOKENIZER_VERSION_EXT = 4 };
+enum { PRE_GPT2 = 0, PRE_DIGITS = 1 };   // pre-tokenizer: GPT-2's regex; every \p{N} split off first (SmolLM2)
+enum { CHAT_NONE = 0, CHAT_CHATML = 1 };  // chat template
 
 namespace tok {
 
@@ -270,6 +293,23 @@ inline void pre_split(const char* text, size_t n, F&& emit) {
         if (i < n && last > start) i = last;
         emit(start, i - start);
     }
+}
+
+// SmolLM2's pre-split: every \p{N} character is a piece of its own; the text between goes through
+// pre_split (offsets stay relative to text)
+template <class F>
+inline void pre_split_digits(const char* text, size_t n, F&& emit) {
+    const unsigned char* s = (const unsigned char*)text;
+    size_t i = 0, run = 0;  // run: start of the current stretch without digits
+    while (i < n) {
+        int len, c = char_class(s, n, i, &len);
+        if (c != CL_NUMBER) { i += len; continue; }
+        if (i > run) pre_split(text + run, i - run, [&](size_t off, size_t l) { emit(run + off, l); });
+        emit(i, (size_t)len);
+        i += len;
+        run = i;
+    }
+    if (n > run) pre_split(text + run, n - run, [&](size_t off, size_t l) { emit(run + off, l); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -623,12 +663,100 @@ struct Tokenizer {
     bool encodable = false;                    // false for llm.c's files, which have no merges
     std::vector<uint32_t> tok_off;             // token i = tok_bytes[tok_off[i] .. tok_off[i+1])
     std::string tok_bytes;
-    int byte_id[256] = {0};                    // the token of each single byte
+    int byte_id[256] = {0};                    // the token of each single byte; -1: none (version 4 only)
+    bool all_bytes = true;                     // every byte has a token
+    int pre = PRE_GPT2;                        // pre-tokenizer
+    std::vector<int> specials;                 // ids matched whole in the text when allow_special ({eot} unless set)
+    int chat = CHAT_NONE;                      // chat template
+    std::string chat_system;                   // the template's default system turn ("" = none)
     tok::PairMap pairs;
     tok::PieceCacheHolder cache;
 
     bool can_encode() const { return encodable; }
     int n_merges() const { return (int)merges.size(); }
+    // the tokenizer needs format version 4 (more than GPT-2's one special, a pre-tokenizer, a chat
+    // template or bytes without a token)
+    bool extended() const { return pre != PRE_GPT2 || chat != CHAT_NONE || specials.size() != 1 || specials[0] != eot || !all_bytes; }
+    // the id of special token `text` (e.g. "<|im_end|>"), or -1
+    int special_id(const std::string& text) const {
+        for (int id : specials)
+            if (tok_off[id + 1] - tok_off[id] == text.size() && tok_bytes.compare(tok_off[id], text.size(), text) == 0) return id;
+        return -1;
+    }
+
+    // SmolLM2-style tokenizer from a GGUF file's metadata: tokenizer.ggml.model "gpt2" (byte-level BPE),
+    // tokenizer.ggml.pre "smollm" (digits split first) or "gpt-2"; tokens, merges ("left right", in the
+    // byte-to-unicode alphabet) and token_type (3 control / 4 user-defined = special tokens, kept as
+    // literal text); EOT = the token <|endoftext|> (else eos_token_id); a ChatML tokenizer.chat_template
+    // gives chat = CHAT_CHATML and its default system turn.
+    static Tokenizer from_gguf(const GGUF& g) {
+        const char* S = g.path.c_str();
+        const std::string& model = g.get_str("tokenizer.ggml.model");
+        if (model != "gpt2") fatal(EXIT_RUNTIME, "%s: tokenizer model '%s' is not supported (byte-level BPE, 'gpt2', only)", S, model.c_str());
+        std::string pre_name = g.get("tokenizer.ggml.pre") ? g.get_str("tokenizer.ggml.pre") : "gpt-2";
+        int pre_kind = pre_name == "smollm" ? PRE_DIGITS : pre_name == "gpt-2" || pre_name == "gpt2" ? PRE_GPT2 : -1;
+        if (pre_kind < 0) fatal(EXIT_RUNTIME, "%s: pre-tokenizer '%s' is not supported ('smollm' or 'gpt-2')", S, pre_name.c_str());
+        if (const GGUFValue* b = g.get("tokenizer.ggml.add_bos_token"))
+            if (b->type == GGUF_BOOL && b->i) fatal(EXIT_RUNTIME, "%s asks for a BOS token before every text; this tokenizer adds none", S);
+        const GGUFValue& toks = g.get_array("tokenizer.ggml.tokens", GGUF_STRING);
+        if (toks.n < 1 || toks.n > (1u << 24)) fatal(EXIT_RUNTIME, "%s: %llu tokens (1 to 16777216)", S, (unsigned long long)toks.n);
+        int n = (int)toks.n;
+        std::vector<int> types(n, 1);
+        if (g.get("tokenizer.ggml.token_type")) {
+            const GGUFValue& tt = g.get_array("tokenizer.ggml.token_type", GGUF_I64);
+            if ((int64_t)tt.n != n) fatal(EXIT_RUNTIME, "%s: %llu token types for %d tokens", S, (unsigned long long)tt.n, n);
+            for (int i = 0; i < n; i++) types[i] = (int)tt.ints[i];
+        }
+        std::vector<std::string> vocab(n);
+        std::vector<int> spec;
+        std::unordered_map<std::string, int> id_of;  // mapped-character string -> id (normal tokens)
+        int eot_id = -1;
+        for (int i = 0; i < n; i++) {
+            const std::string& t = toks.strs[i];
+            if (types[i] == 3 || types[i] == 4) {
+                if (t.empty() || t.size() > (size_t)MAX_TOKEN_BYTES) fatal(EXIT_RUNTIME, "%s: special token %d has %zu bytes (1 to %d)", S, i, t.size(), MAX_TOKEN_BYTES);
+                vocab[i] = t;
+                spec.push_back(i);
+                if (t == EOT_TEXT) eot_id = i;
+                continue;
+            }
+            if (!tok::unicode_to_bytes(t, &vocab[i]))
+                fatal(EXIT_RUNTIME, "%s: token %d has a character outside GPT-2's byte map", S, i);
+            id_of.emplace(t, i);
+        }
+        if (eot_id < 0 && g.get("tokenizer.ggml.eos_token_id")) eot_id = (int)g.get_int("tokenizer.ggml.eos_token_id");
+        if (eot_id < 0 || eot_id >= n || std::find(spec.begin(), spec.end(), eot_id) == spec.end())
+            fatal(EXIT_RUNTIME, "%s: no %s control token (and no usable eos_token_id)", S, EOT_TEXT);
+        const GGUFValue& mv = g.get_array("tokenizer.ggml.merges", GGUF_STRING);
+        std::vector<std::pair<int, int>> mg;
+        mg.reserve((size_t)mv.n);
+        for (size_t k = 0; k < mv.strs.size(); k++) {
+            const std::string& m = mv.strs[k];
+            size_t sp = m.find(' ');
+            auto a = sp == std::string::npos ? id_of.end() : id_of.find(m.substr(0, sp));
+            auto b = sp == std::string::npos ? id_of.end() : id_of.find(m.substr(sp + 1));
+            if (a == id_of.end() || b == id_of.end())
+                fatal(EXIT_RUNTIME, "%s: merge %zu ('%s') is not two tokens separated by a space", S, k, gguf::printable(m).c_str());
+            mg.emplace_back(a->second, b->second);
+        }
+        int chat_kind = CHAT_NONE;
+        std::string system;
+        if (const GGUFValue* ct = g.get("tokenizer.chat_template")) {
+            if (ct->type == GGUF_STRING && ct->str.find("<|im_start|>") != std::string::npos) {
+                chat_kind = CHAT_CHATML;
+                static const std::string open = "<|im_start|>system\n";  // a literal newline in the template
+                size_t a = ct->str.find(open), b = a == std::string::npos ? a : ct->str.find("<|im_end|>", a + open.size());
+                if (b != std::string::npos) system = ct->str.substr(a + open.size(), b - a - open.size());
+            }
+        }
+        Tokenizer t;
+        t.pre = pre_kind;
+        t.specials = spec;
+        t.chat = chat_kind;
+        t.chat_system = system;
+        t.build(std::move(vocab), std::move(mg), eot_id, true, g.path, false);
+        return t;
+    }
 
     static Tokenizer gpt2(const std::string& dir = "data/gpt2") {
         std::string enc_path = dir + "/encoder.json", bpe_path = dir + "/vocab.bpe";
@@ -782,11 +910,18 @@ struct Tokenizer {
         fread_check(h, 4, 256, f, P);
         if (h[0] != TOKENIZER_MAGIC) { fclose(f); fatal(EXIT_RUNTIME, "tokenizer %s has bad magic %d (expected %d)", P, h[0], TOKENIZER_MAGIC); }
         int version = h[1];
-        if (version < 1 || version > 3) { fclose(f); fatal(EXIT_RUNTIME, "tokenizer %s has unsupported version %d (1, 2 or 3)", P, version); }
-        int n = h[2], eot_id = version == 1 ? 50256 : h[3], nm = version == 3 ? h[4] : 0;
+        if (version < 1 || version > 4) { fclose(f); fatal(EXIT_RUNTIME, "tokenizer %s has unsupported version %d (1 to 4)", P, version); }
+        int n = h[2], eot_id = version == 1 ? 50256 : h[3], nm = version >= 3 ? h[4] : 0;
         if (n <= 0 || n > (1 << 24) || eot_id < 0 || eot_id >= n || nm < 0 || nm >= n) {
             fclose(f);
             fatal(EXIT_RUNTIME, "tokenizer %s has a bad header (vocab %d, EOT %d, merges %d)", P, n, eot_id, nm);
+        }
+        int pre_kind = version == 4 ? h[5] : PRE_GPT2, ns = version == 4 ? h[6] : 0, chat_kind = version == 4 ? h[7] : CHAT_NONE;
+        int sys_len = version == 4 ? h[8] : 0;
+        if (pre_kind < PRE_GPT2 || pre_kind > PRE_DIGITS || ns < 0 || ns > n || chat_kind < CHAT_NONE || chat_kind > CHAT_CHATML ||
+            sys_len < 0 || sys_len > size) {
+            fclose(f);
+            fatal(EXIT_RUNTIME, "tokenizer %s has a bad header (pre-tokenizer %d, specials %d, chat %d, system turn %d bytes)", P, pre_kind, ns, chat_kind, sys_len);
         }
         std::vector<std::string> vocab(n);
         for (int i = 0; i < n; i++) {
@@ -801,23 +936,43 @@ struct Tokenizer {
             fread_check(ab, 4, 2, f, P);
             mg[k] = {ab[0], ab[1]};
         }
+        std::vector<int> spec(ns);
+        for (int k = 0; k < ns; k++) {
+            int32_t id;
+            fread_check(&id, 4, 1, f, P);
+            spec[k] = id;
+        }
+        std::string system(sys_len, '\0');
+        if (sys_len) fread_check(&system[0], 1, sys_len, f, P);
         long rest = 0;
         while (fgetc(f) != EOF) rest++;
         fclose(f);
         if (rest) fatal(EXIT_RUNTIME, "tokenizer %s has %ld unexpected bytes after its end", P, rest);
         Tokenizer t;
-        t.build(std::move(vocab), std::move(mg), eot_id, version == 3, path);
+        t.pre = pre_kind;
+        t.specials = spec;
+        t.chat = chat_kind;
+        t.chat_system = system;
+        t.build(std::move(vocab), std::move(mg), eot_id, version >= 3, path, version < 4);
         return t;
     }
 
-    // version 3; a decode-only tokenizer (loaded from llm.c's file) is written back as version 2
+    // version 3 (4 when extended()); a decode-only tokenizer (loaded from llm.c's file) is written
+    // back as version 2
     void save(const std::string& path) const {
         int32_t h[256] = {0};
+        bool ext = encodable && extended();
         h[0] = TOKENIZER_MAGIC;
-        h[1] = encodable ? TOKENIZER_VERSION : 2;
+        h[1] = encodable ? (ext ? TOKENIZER_VERSION_EXT : TOKENIZER_VERSION) : 2;
         h[2] = vocab_size;
         h[3] = eot;
         h[4] = encodable ? (int32_t)merges.size() : 0;
+        if (ext) {
+            h[5] = pre;
+            h[6] = (int32_t)specials.size();
+            h[7] = chat;
+            h[8] = (int32_t)chat_system.size();
+        }
         std::string out((const char*)h, sizeof h);
         for (int i = 0; i < vocab_size; i++) {
             size_t len = tok_off[i + 1] - tok_off[i];
@@ -830,11 +985,16 @@ struct Tokenizer {
                 int32_t ab[2] = {m.first, m.second};
                 out.append((const char*)ab, sizeof ab);
             }
+        if (ext) {
+            for (int id : specials) out.append((const char*)&id, 4);
+            out += chat_system;
+        }
         write_file_atomic(path, out);
     }
 
     // ids of `text`; with allow_special, literal "<|endoftext|>" becomes the EOT id (tiktoken's
-    // allowed_special="all"), otherwise it is encoded as ordinary text
+    // allowed_special="all"), and every other special token's text its id; otherwise they are encoded
+    // as ordinary text
     std::vector<int> encode(const std::string& text, bool allow_special = true) const {
         std::vector<int> out;
         out.reserve(text.size() / 4 + 16);
@@ -849,42 +1009,83 @@ struct Tokenizer {
         tok::PieceCache& pc = *cache.p;
         std::lock_guard<std::mutex> lock(pc.mu);
         std::vector<int> sym;
-        for_each_segment(text, n, allow_special, [&](const char* p, size_t len) {
-            tok::pre_split(p, len, [&](size_t off, size_t l) {
-                const unsigned char* w = (const unsigned char*)p + off;
-                if (l == 1) { out.push_back(byte_id[w[0]]); return; }
-                uint64_t key = 0, h = 0;
-                if (l <= 8) {
-                    if (off + 8 <= len) {  // one 8-byte load, masked to the piece, beats a variable memcpy
-                        memcpy(&key, w, 8);
-                        if (l < 8) key &= (1ull << (8 * l)) - 1;
-                    } else memcpy(&key, w, l);
-                    const tok::PieceCache::Short* s = pc.short_slot(key, (uint32_t)l);
-                    if (s->meta) {
-                        for (uint32_t k = 0, c = s->meta >> 8; k < c; k++) out.push_back(s->ids[k]);
-                        return;
-                    }
-                }
-                h = tok::hash_bytes(w, l);  // long pieces, and short ones of more than 5 tokens
-                if (uint32_t* v = pc.map.find(w, l, h)) {
-                    const int* c = pc.ids.data() + *v;
-                    out.insert(out.end(), c + 1, c + 1 + c[0]);
-                    return;
-                }
-                sym.resize(l);
-                for (size_t k = 0; k < l; k++) sym[k] = byte_id[w[k]];
-                if (l <= 64) tok::bpe_scan(sym, pairs);
-                else tok::bpe_heap(sym, pairs);
-                if (pc.full()) pc.clear();  // bounded: a long run over varied text must not grow it forever
-                if (l <= 8 && sym.size() <= 5) pc.add_short(key, (uint32_t)l, sym.data(), (int)sym.size());
-                else {
-                    pc.map.insert(w, l, h, (uint32_t)pc.ids.size());
-                    pc.ids.push_back((int)sym.size());
-                    pc.ids.insert(pc.ids.end(), sym.begin(), sym.end());
-                }
-                out.insert(out.end(), sym.begin(), sym.end());
-            });
-        }, [&] { out.push_back(eot); });
+        if (!extended()) {  // GPT-2's and trained tokenizers: the one special, GPT-2's pre-split
+            for_each_segment(text, n, allow_special, [&](const char* p, size_t len) {
+                tok::pre_split(p, len, [&](size_t off, size_t l) { encode_piece(p, len, off, l, out, sym, pc); });
+            }, [&] { out.push_back(eot); });
+            return;
+        }
+        for_each_special(text, n, allow_special, [&](const char* p, size_t len) {
+            if (!all_bytes) check_bytes(text, p, len);
+            auto piece = [&](size_t off, size_t l) { encode_piece(p, len, off, l, out, sym, pc); };
+            if (pre == PRE_DIGITS) tok::pre_split_digits(p, len, piece);
+            else tok::pre_split(p, len, piece);
+        }, [&](int id) { out.push_back(id); });
+    }
+
+    // BPE of the piece p[off .. off+l) of a segment p[0 .. len), through the piece cache, onto out
+    void encode_piece(const char* p, size_t len, size_t off, size_t l, std::vector<int>& out, std::vector<int>& sym,
+                      tok::PieceCache& pc) const {
+        const unsigned char* w = (const unsigned char*)p + off;
+        if (l == 1) { out.push_back(byte_id[w[0]]); return; }
+        uint64_t key = 0, h = 0;
+        if (l <= 8) {
+            if (off + 8 <= len) {  // one 8-byte load, masked to the piece, beats a variable memcpy
+                memcpy(&key, w, 8);
+                if (l < 8) key &= (1ull << (8 * l)) - 1;
+            } else memcpy(&key, w, l);
+            const tok::PieceCache::Short* s = pc.short_slot(key, (uint32_t)l);
+            if (s->meta) {
+                for (uint32_t k = 0, c = s->meta >> 8; k < c; k++) out.push_back(s->ids[k]);
+                return;
+            }
+        }
+        h = tok::hash_bytes(w, l);  // long pieces, and short ones of more than 5 tokens
+        if (uint32_t* v = pc.map.find(w, l, h)) {
+            const int* c = pc.ids.data() + *v;
+            out.insert(out.end(), c + 1, c + 1 + c[0]);
+            return;
+        }
+        sym.resize(l);
+        for (size_t k = 0; k < l; k++) sym[k] = byte_id[w[k]];
+        if (l <= 64) tok::bpe_scan(sym, pairs);
+        else tok::bpe_heap(sym, pairs);
+        if (pc.full()) pc.clear();  // bounded: a long run over varied text must not grow it forever
+        if (l <= 8 && sym.size() <= 5) pc.add_short(key, (uint32_t)l, sym.data(), (int)sym.size());
+        else {
+            pc.map.insert(w, l, h, (uint32_t)pc.ids.size());
+            pc.ids.push_back((int)sym.size());
+            pc.ids.insert(pc.ids.end(), sym.begin(), sym.end());
+        }
+        out.insert(out.end(), sym.begin(), sym.end());
+    }
+
+    // a byte without a token (no byte fallback) cannot be encoded: one clear error
+    void check_bytes(const char* text, const char* p, size_t len) const {
+        for (size_t i = 0; i < len; i++) {
+            unsigned char b = (unsigned char)p[i];
+            if (byte_id[b] < 0)
+                fatal(EXIT_RUNTIME, "cannot encode byte 0x%02X at offset %zu of the text: tokenizer %s has no token for it (no byte fallback)",
+                      b, (size_t)(p - text) + i, source.c_str());
+        }
+    }
+
+    // ---- chat (CHAT_CHATML) ----
+    struct ChatTurn { std::string role, content; };
+    // the template's text for `turns`: <|im_start|>{role}\n{content}<|im_end|>\n each, the default system
+    // turn first when the first turn is not a system one (and the template has one), then
+    // <|im_start|>assistant\n when add_generation_prompt. Encode it with allow_special.
+    std::string chat_text(const std::vector<ChatTurn>& turns, bool add_generation_prompt = true) const {
+        if (chat != CHAT_CHATML) fatal(EXIT_RUNTIME, "tokenizer %s has no chat template", source.c_str());
+        std::string out;
+        if (!turns.empty() && turns[0].role != "system" && !chat_system.empty())
+            out += "<|im_start|>system\n" + chat_system + "<|im_end|>\n";
+        for (auto& t : turns) out += "<|im_start|>" + t.role + "\n" + t.content + "<|im_end|>\n";
+        if (add_generation_prompt) out += "<|im_start|>assistant\n";
+        return out;
+    }
+    std::vector<int> encode_chat(const std::vector<ChatTurn>& turns, bool add_generation_prompt = true) const {
+        return encode(chat_text(turns, add_generation_prompt), true);
     }
 
     std::string decode(const std::vector<int>& ids) const {
@@ -923,12 +1124,53 @@ struct Tokenizer {
         }
     }
 
-    // the one place a tokenizer is assembled and checked (GPT-2's files, train(), load())
-    void build(std::vector<std::string> vocab, std::vector<std::pair<int, int>> mg, int eot_id, bool can, const std::string& src) {
+    // the same for every special token (extended tokenizers): at each position the longest special
+    // token whose text starts there wins, leftmost first (Hugging Face's added-token matching);
+    // special(id) for each
+    template <class Seg, class Special>
+    void for_each_special(const char* text, size_t n, bool allow_special, Seg&& seg, Special&& special) const {
+        if (!allow_special || specials.empty()) { seg(text, n); return; }
+        std::vector<int> by_len(specials);  // longest first
+        std::stable_sort(by_len.begin(), by_len.end(), [&](int a, int b) { return tok_off[a + 1] - tok_off[a] > tok_off[b + 1] - tok_off[b]; });
+        bool first[256] = {false};
+        for (int id : specials) first[(unsigned char)tok_bytes[tok_off[id]]] = true;
+        size_t start = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!first[(unsigned char)text[i]]) continue;
+            for (int id : by_len) {
+                size_t l = tok_off[id + 1] - tok_off[id];
+                if (l <= n - i && memcmp(text + i, tok_bytes.data() + tok_off[id], l) == 0) {
+                    if (i > start) seg(text + start, i - start);
+                    special(id);
+                    start = i + l;
+                    i = start - 1;
+                    break;
+                }
+            }
+        }
+        if (n > start) seg(text + start, n - start);
+    }
+
+    // the one place a tokenizer is assembled and checked (GPT-2's files, train(), load(), from_gguf()).
+    // pre, specials (empty: {eot}), chat and chat_system are set before; need_all_bytes: every byte
+    // must have a token (all but version-4 files and GGUF)
+    void build(std::vector<std::string> vocab, std::vector<std::pair<int, int>> mg, int eot_id, bool can, const std::string& src,
+               bool need_all_bytes = true) {
         const char* S = src.c_str();
         source = src;
         vocab_size = (int)vocab.size();
         eot = eot_id;
+        std::vector<char> is_special(vocab_size, 0);
+        if (specials.empty()) specials = {eot_id};  // GPT-2's and trained tokenizers, files of versions 1-3
+        else {
+            for (int id : specials) {
+                if (id < 0 || id >= vocab_size || is_special[id] || vocab[id].empty())
+                    fatal(EXIT_RUNTIME, "tokenizer %s: special token %d is outside the vocabulary, empty or listed twice", S, id);
+                is_special[id] = 1;
+            }
+            if (!is_special[eot]) fatal(EXIT_RUNTIME, "tokenizer %s: EOT %d is not one of its special tokens", S, eot);
+        }
+        is_special[eot] = 1;
         tok_off.assign(1, 0);
         tok_bytes.clear();
         for (auto& v : vocab) { tok_bytes += v; tok_off.push_back((uint32_t)tok_bytes.size()); }
@@ -940,22 +1182,24 @@ struct Tokenizer {
         // every byte needs its own token, or some text could not be encoded
         std::vector<int> bid(256, -1);
         for (int i = 0; i < vocab_size; i++)
-            if (i != eot && vocab[i].size() == 1) {
+            if (!is_special[i] && vocab[i].size() == 1) {
                 unsigned char b = (unsigned char)vocab[i][0];
                 if (bid[b] >= 0) fatal(EXIT_RUNTIME, "tokenizer %s: byte %d has two tokens (%d and %d)", S, b, bid[b], i);
                 bid[b] = i;
             }
+        all_bytes = true;
         for (int b = 0; b < 256; b++) {
-            if (bid[b] < 0) fatal(EXIT_RUNTIME, "tokenizer %s: byte %d has no token", S, b);
+            if (bid[b] < 0 && need_all_bytes) fatal(EXIT_RUNTIME, "tokenizer %s: byte %d has no token", S, b);
             byte_id[b] = bid[b];
+            all_bytes = all_bytes && bid[b] >= 0;
         }
         std::unordered_map<std::string, int> id_of;
         for (int i = 0; i < vocab_size; i++)
-            if (i != eot) id_of.emplace(vocab[i], i);
+            if (!is_special[i]) id_of.emplace(vocab[i], i);
         pairs.reset(mg.size());
         for (size_t k = 0; k < mg.size(); k++) {
             int a = mg[k].first, b = mg[k].second;
-            if (a < 0 || a >= vocab_size || b < 0 || b >= vocab_size || a == eot || b == eot)
+            if (a < 0 || a >= vocab_size || b < 0 || b >= vocab_size || is_special[a] || is_special[b])
                 fatal(EXIT_RUNTIME, "tokenizer %s: merge %zu (%d, %d) names a token outside the vocabulary", S, k, a, b);
             auto it = id_of.find(vocab[a] + vocab[b]);
             if (it == id_of.end()) fatal(EXIT_RUNTIME, "tokenizer %s: merge %zu (%d, %d) makes a token not in the vocabulary", S, k, a, b);

@@ -1,7 +1,10 @@
 // test_tokenizer.cpp: llmc/tokenizer.h against GPT-2's real ids (golden files and test plans in
 // ../shared/data/gpt2/golden), the pre-split rules, round trips on arbitrary bytes, the BPE trainer
 // (a hand-checked example and a naive re-implementation), the file format and its error paths (run in
-// a forked child, since fatal() exits). Run: ./tests/run_tests -tc="*tokenizer*".
+// a forked child, since fatal() exits); SmolLM2's tokenizer from its GGUF (models/, from `make smollm2`:
+// these cases FAIL without it) against Hugging Face `tokenizers` ids on the 10-K and the corpus
+// (tests/fixtures/gguf/smollm2_tokens.txt, from dev/gguf/smollm2_golden.py), its digit pre-split,
+// special tokens, chat template and version-4 file. Run: ./tests/run_tests -tc="*tokenizer*".
 #include <doctest/doctest.h>
 #include "tests/test_util.h"
 #include "llmc/tokenizer.h"
@@ -456,4 +459,287 @@ TEST_CASE("tokenizer: bad files and ids fail with one clear line") {
     expect_fatal([&] { t.decode_token(-1); }, EXIT_RUNTIME, "token id -1");
     unlink(p.c_str());
     unlink(good_path.c_str());
+}
+
+// ---- SmolLM2 (GGUF) ----------------------------------------------------------------------------
+
+namespace {
+
+const char* SMOLLM2_GGUF = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+
+const Tokenizer& smollm2_tok() {
+    static const Tokenizer t = [] {
+        REQUIRE_MESSAGE(file_exists(SMOLLM2_GGUF), std::string(SMOLLM2_GGUF) << " is missing: run `make smollm2` first");
+        return Tokenizer::from_gguf(GGUF::open(SMOLLM2_GGUF));
+    }();
+    return t;
+}
+
+uint64_t fnv1a64(const std::vector<int>& ids) {  // over the ids as little-endian uint32, as the script does
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (int id : ids)
+        for (int k = 0; k < 4; k++) h = (h ^ (((uint32_t)id >> (8 * k)) & 0xFF)) * 0x100000001B3ull;
+    return h;
+}
+
+std::string unhex(const std::string& h) {
+    std::string s;
+    for (size_t i = 0; i + 1 < h.size(); i += 2) s += (char)strtol(h.substr(i, 2).c_str(), nullptr, 16);
+    return s;
+}
+
+std::vector<std::string> digit_pieces(const std::string& s) {
+    std::vector<std::string> out;
+    tok::pre_split_digits(s.data(), s.size(), [&](size_t off, size_t len) { out.push_back(s.substr(off, len)); });
+    return out;
+}
+
+struct Golden {
+    struct File { std::string path; size_t count; uint64_t hash; };
+    std::vector<File> files;
+    std::vector<std::pair<std::string, std::vector<int>>> cases;
+    std::vector<int> first2000;
+};
+Golden read_golden() {
+    Golden g;
+    std::string text = read_file("tests/fixtures/gguf/smollm2_tokens.txt");
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        std::string line = text.substr(pos, end - pos);
+        pos = end + 1;
+        if (line.rfind("file ", 0) == 0) {
+            char path[512];
+            size_t count;
+            unsigned long long hash;
+            REQUIRE(sscanf(line.c_str(), "file %511s %zu %llx", path, &count, &hash) == 3);
+            g.files.push_back({path, count, (uint64_t)hash});
+        } else if (line.rfind("case ", 0) == 0) {
+            size_t sp = line.find(' ', 5);
+            g.cases.emplace_back(unhex(line.substr(5, sp - 5)), parse_ids(line.substr(sp + 1)));
+        } else if (line.rfind("first2000 ", 0) == 0) g.first2000 = parse_ids(line.substr(10));
+    }
+    return g;
+}
+
+}  // namespace
+
+TEST_CASE("tokenizer: digit pre-split (SmolLM2's smollm pre-tokenizer)") {
+    using V = std::vector<std::string>;
+    CHECK(digit_pieces("a 12b") == V{"a", " ", "1", "2", "b"});
+    CHECK(digit_pieces("FY2022 10-K") == V{"FY", "2", "0", "2", "2", " ", "1", "0", "-", "K"});
+    CHECK(digit_pieces("$3.50, x") == V{"$", "3", ".", "5", "0", ",", " x"});
+    CHECK(digit_pieces("  7  ") == V{"  ", "7", "  "});
+    CHECK(digit_pieces("\xc2\xbd\xc2\xb2 \xd9\xa3") == V{"\xc2\xbd", "\xc2\xb2", " ", "\xd9\xa3"});  // ½ ² ٣: \p{N}
+    CHECK(digit_pieces("it's 9's") == V{"it", "'s", " ", "9", "'s"});
+    CHECK(digit_pieces("") == V{});
+    // without digits it is GPT-2's pre-split
+    std::mt19937 rng(7);
+    for (int k = 0; k < 200; k++) {
+        std::string s = random_bytes(rng, 80);
+        s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }), s.end());
+        bool has_num = false;
+        tok::pre_split(s.data(), s.size(), [&](size_t o, size_t l) {
+            int len;
+            for (size_t i = o; i < o + l; i += len) has_num |= tok::char_class((const unsigned char*)s.data(), s.size(), i, &len) == tok::CL_NUMBER;
+        });
+        if (!has_num) CHECK(digit_pieces(s) == pieces(s));
+    }
+}
+
+TEST_CASE("tokenizer: SmolLM2 from GGUF matches Hugging Face tokenizers on the 10-K and the corpus") {
+    const Tokenizer& t = smollm2_tok();
+    CHECK(t.vocab_size == 49152);
+    CHECK(t.n_merges() == 48900);
+    CHECK(t.eot == 0);
+    CHECK(t.pre == PRE_DIGITS);
+    CHECK(t.specials.size() == 17);
+    CHECK(t.special_id("<|im_start|>") == 1);
+    CHECK(t.special_id("<|im_end|>") == 2);
+    CHECK(t.special_id("<empty_output>") == 16);
+    CHECK(t.special_id("hello") == -1);
+    CHECK(!t.all_bytes);
+    CHECK(t.decode_token(0) == "<|endoftext|>");
+    Golden g = read_golden();
+    REQUIRE(g.files.size() == 10);
+    size_t total = 0, bytes = 0;
+    for (size_t k = 0; k < g.files.size(); k++) {
+        auto& f = g.files[k];
+        CAPTURE(f.path);
+        std::string text = read_file(f.path);
+        std::vector<int> ids = t.encode(text);
+        CHECK(ids.size() == f.count);
+        CHECK(fnv1a64(ids) == f.hash);
+        CHECK(t.decode(ids) == text);
+        if (k == 0) {  // the 10-K: its first 2,000 ids literally
+            REQUIRE(g.first2000.size() == 2000);
+            REQUIRE(ids.size() >= 2000);
+            size_t first_bad = 0;
+            while (first_bad < 2000 && ids[first_bad] == g.first2000[first_bad]) first_bad++;
+            CHECK_MESSAGE(first_bad == 2000, "first mismatch at token " << first_bad);
+        }
+        total += ids.size();
+        bytes += text.size();
+    }
+    MESSAGE("SmolLM2 tokenizer: " << total << " ids over " << bytes << " bytes, all equal to Hugging Face's");
+}
+
+TEST_CASE("tokenizer: SmolLM2 special tokens, digits and chat template") {
+    const Tokenizer& t = smollm2_tok();
+    Golden g = read_golden();
+    REQUIRE(g.cases.size() == 8);
+    for (auto& c : g.cases) {
+        CAPTURE(c.first);
+        CHECK(t.encode(c.first) == c.second);
+        CHECK(t.decode(c.second) == c.first);
+    }
+    // the chat template: the default system turn from the GGUF's template, ChatML turns, the prompt
+    CHECK(t.chat == CHAT_CHATML);
+    CHECK(t.chat_system == "You are a helpful AI assistant named SmolLM, trained by Hugging Face");
+    std::string chat = t.chat_text({{"user", "What is the capital of France?"}});
+    CHECK(chat == g.cases[1].first);
+    CHECK(t.encode_chat({{"user", "What is the capital of France?"}}) == g.cases[1].second);
+    CHECK(t.chat_text({{"system", "Be brief."}, {"user", "Hi"}, {"assistant", "Hello"}}, false) ==
+          "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>\n");
+    CHECK(t.chat_text({}, true) == "<|im_start|>assistant\n");
+    std::vector<int> ids = t.encode_chat({{"user", "Hi"}});
+    CHECK(ids.front() == 1);
+    std::vector<int> prompt = t.encode("<|im_start|>assistant\n");
+    CHECK(prompt.front() == 1);
+    CHECK(std::equal(prompt.begin(), prompt.end(), ids.end() - prompt.size()));
+    CHECK(std::count(ids.begin(), ids.end(), 2) == 2);
+    // allow_special = false: the specials' text is ordinary text
+    std::vector<int> plain = t.encode("<|im_start|>", false);
+    CHECK(plain.size() > 1);
+    CHECK(std::find(plain.begin(), plain.end(), 1) == plain.end());
+    CHECK(t.decode(plain) == "<|im_start|>");
+    // longest special first: "<|im_end|>" inside text, adjacent specials, a special at the very end
+    CHECK(t.encode("<|im_end|><|im_end|>") == std::vector<int>{2, 2});
+    CHECK(t.encode("x<empty_output>") == std::vector<int>{t.encode("x")[0], 16});
+    // every single digit is its own token: no multi-digit token exists
+    std::vector<int> d = t.encode("1234567890");
+    CHECK(d.size() == 10);
+    CHECK(t.decode(d) == "1234567890");
+    // random text of bytes that all have tokens: decode(encode(x)) == x, and a copy encodes the same
+    std::mt19937 rng(11);
+    Tokenizer copy = t;
+    for (int k = 0; k < 300; k++) {
+        std::string s = random_bytes(rng, 120);
+        std::string clean;
+        for (char c : s) if (t.byte_id[(unsigned char)c] >= 0) clean += c;
+        std::vector<int> e = t.encode(clean);
+        CHECK(t.decode(e) == clean);
+        CHECK(copy.encode(clean) == e);
+    }
+}
+
+TEST_CASE("tokenizer: SmolLM2 bytes without a token fail with one clear line") {
+    const Tokenizer& t = smollm2_tok();
+    int missing = 0;
+    for (int b = 0; b < 256; b++) missing += t.byte_id[b] < 0;
+    CHECK(missing == 21);
+    CHECK(t.byte_id[0x04] < 0);
+    CHECK(t.byte_id[0xFF] < 0);
+    CHECK(t.byte_id['a'] >= 0);
+    expect_fatal([&] { t.encode(std::string("ab\x04" "c")); }, EXIT_RUNTIME, "cannot encode byte 0x04 at offset 2 of the text");
+    expect_fatal([&] { t.encode(std::string("<|im_start|>x\xff")); }, EXIT_RUNTIME, "byte 0xFF at offset 13");
+    // GPT-2 has every byte: nothing changes there
+    CHECK(gpt2_tok().decode(gpt2_tok().encode(std::string("ab\x04\xff"))) == std::string("ab\x04\xff"));
+}
+
+TEST_CASE("tokenizer: SmolLM2 tokenizer saves as version 4 and loads back identically") {
+    const Tokenizer& t = smollm2_tok();
+    std::string p = tmp_path("smollm2.bin");
+    t.save(p);
+    std::string bytes = read_file(p);
+    int32_t h[9];
+    memcpy(h, bytes.data(), sizeof h);
+    CHECK(h[1] == 4);
+    CHECK(h[5] == PRE_DIGITS);
+    CHECK(h[6] == 17);
+    CHECK(h[7] == CHAT_CHATML);
+    CHECK(h[8] == (int)t.chat_system.size());
+    CHECK(bytes.size() == 1024 + (size_t)t.vocab_size + t.tok_bytes.size() + 8 * (size_t)t.n_merges() + 4 * 17 + t.chat_system.size());
+    Tokenizer u = Tokenizer::load(p);
+    CHECK(u.pre == t.pre);
+    CHECK(u.specials == t.specials);
+    CHECK(u.chat == t.chat);
+    CHECK(u.chat_system == t.chat_system);
+    CHECK(u.merges == t.merges);
+    CHECK(u.tok_bytes == t.tok_bytes);
+    CHECK(!u.all_bytes);
+    std::string text = read_file("data/3m/3M_2022_10K.txt").substr(0, 200000);
+    CHECK(u.encode(text) == t.encode(text));
+    CHECK(u.encode_chat({{"user", "What is 3M's revenue in 2022?"}}) == t.encode_chat({{"user", "What is 3M's revenue in 2022?"}}));
+    std::string p2 = tmp_path("smollm2_again.bin");
+    u.save(p2);
+    CHECK(read_file(p2) == bytes);
+
+    // bad version-4 files: one clear line
+    std::string bad = tmp_path("bad4.bin");
+    auto load_fails = [&](const std::string& b, const std::string& why) {
+        write_bytes(bad, b);
+        CAPTURE(why);
+        expect_fatal([&] { Tokenizer::load(bad); }, EXIT_RUNTIME, why);
+    };
+    auto with_header = [&](int idx, int32_t value) {
+        std::string s = bytes;
+        memcpy(&s[4 * idx], &value, 4);
+        return s;
+    };
+    load_fails(with_header(5, 9), "bad header (pre-tokenizer 9");
+    load_fails(with_header(7, 3), "chat 3");
+    load_fails(with_header(8, -1), "system turn -1 bytes");
+    load_fails(bytes.substr(0, bytes.size() - t.chat_system.size() - 10), "truncated");  // inside the special ids
+    load_fails(bytes.substr(0, bytes.size() - 1), "truncated");
+    load_fails(bytes + "x", "unexpected bytes");
+    {
+        std::string s = bytes;  // special 0 listed twice
+        size_t at = bytes.size() - t.chat_system.size() - 4 * 17 + 4;
+        int32_t zero = 0;
+        memcpy(&s[at], &zero, 4);
+        load_fails(s, "special token 0 is outside the vocabulary, empty or listed twice");
+    }
+    {
+        std::string s = with_header(3, 17);  // EOT is not a special token
+        load_fails(s, "EOT 17 is not one of its special tokens");
+    }
+    // a trained tokenizer still saves as version 3
+    Tokenizer tr = Tokenizer::train("abcabcabd abd abx 123", 270);
+    std::string p3 = tmp_path("v3again.bin");
+    tr.save(p3);
+    std::string b3 = read_file(p3);
+    CHECK(b3[4] == 3);
+    for (auto& f : {p, p2, bad, p3}) unlink(f.c_str());
+}
+
+TEST_CASE("tokenizer: GGUF tokenizer metadata errors") {
+    // a GGUF whose tokenizer is not byte-level BPE, or asks for a BOS, is refused with one line
+    auto with_meta = [&](const std::function<void(GGUFWriter&)>& f) {
+        GGUFWriter w;
+        w.add_str_array("tokenizer.ggml.tokens", {"<|endoftext|>", "a", "b", "ab"});
+        w.add_i32_array("tokenizer.ggml.token_type", {3, 1, 1, 1});
+        w.add_str_array("tokenizer.ggml.merges", {"a b"});
+        f(w);
+        std::string p = tmp_path("meta.gguf");
+        w.write(p);
+        return p;
+    };
+    std::string p = with_meta([](GGUFWriter& w) { w.add_str("tokenizer.ggml.model", "llama"); });
+    expect_fatal([&] { Tokenizer::from_gguf(GGUF::open(p)); }, EXIT_RUNTIME, "tokenizer model 'llama' is not supported");
+    p = with_meta([](GGUFWriter& w) { w.add_str("tokenizer.ggml.model", "gpt2"); w.add_str("tokenizer.ggml.pre", "llama-bpe"); });
+    expect_fatal([&] { Tokenizer::from_gguf(GGUF::open(p)); }, EXIT_RUNTIME, "pre-tokenizer 'llama-bpe' is not supported");
+    p = with_meta([](GGUFWriter& w) { w.add_str("tokenizer.ggml.model", "gpt2"); w.add_bool("tokenizer.ggml.add_bos_token", true); });
+    expect_fatal([&] { Tokenizer::from_gguf(GGUF::open(p)); }, EXIT_RUNTIME, "asks for a BOS token");
+    p = with_meta([](GGUFWriter& w) { w.add_str("tokenizer.ggml.model", "gpt2"); w.add_str_array("x", {"y"}); });
+    {
+        // a minimal valid one: "ab" merges, no chat template, GPT-2 pre-split; bytes other than a, b have no token
+        Tokenizer t = Tokenizer::from_gguf(GGUF::open(p));
+        CHECK(t.encode("abab<|endoftext|>a") == std::vector<int>{3, 3, 0, 1});
+        CHECK(t.chat == CHAT_NONE);
+        CHECK(t.extended());  // bytes without a token: version 4
+        expect_fatal([&] { t.encode("abc"); }, EXIT_RUNTIME, "byte 0x63 at offset 2");
+        expect_fatal([&] { t.chat_text({{"user", "x"}}); }, EXIT_RUNTIME, "has no chat template");
+    }
+    unlink(p.c_str());
 }
