@@ -31,9 +31,12 @@ static std::string document_text(const std::string& path) {
     return pdf ? synth::run_pdftotext(path, false) : read_file(path);
 }
 
-// the generated continuation of ids up to the end of its first line, without surrounding spaces
+// the generated answer, without surrounding spaces, on one line: a chat model's turn (up to its end
+// of turn, newlines made spaces), else the continuation up to the end of its first line
 static std::string answer_line(GPT2<float>& m, const Tokenizer& tok, const std::vector<int>& ids, int max_tokens, double temperature, Rng& rng) {
-    std::string out = continue_ids(m, tok, ids, max_tokens, temperature, 40, rng, true);
+    bool chat = tok.chat == CHAT_CHATML;
+    std::string out = continue_ids(m, tok, ids, max_tokens, temperature, 40, rng, !chat, chat ? tok.special_id("<|im_end|>") : -1);
+    std::replace(out.begin(), out.end(), '\n', ' ');
     size_t a = out.find_first_not_of(' '), b = out.find_last_not_of(' ');
     return a == std::string::npos ? "" : out.substr(a, b - a + 1);
 }
@@ -69,9 +72,15 @@ int cmd_chat(Flags& f) {
         size_t s = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
         if (s == std::string::npos) continue;
         line = line.substr(s, e - s + 1);
-        std::vector<int> q = tok.encode(qa_prompt(line)), ids;
+        // a chat model gets the question as a user turn of its template, a base model the QA prompt;
         // retrieved text fills what the question and (up to a quarter of the context of) answer leave
-        if (!doc.empty()) ids = rag_context(rag, tok, line, m.cfg.maxT - (int)q.size() - std::min(max_tokens, m.cfg.maxT / 4), 3, nullptr);
+        bool chat = tok.chat == CHAT_CHATML;
+        std::vector<int> q = chat ? tok.encode_chat({{"user", line}}) : tok.encode(qa_prompt(line)), ids;
+        if (!doc.empty()) {
+            std::string text;
+            ids = rag_context(rag, tok, line, m.cfg.maxT - (int)q.size() - std::min(max_tokens, m.cfg.maxT / 4), 3, &text);
+            if (chat) { q = tok.encode_chat({{"user", text + "\n\n" + line}}); ids.clear(); }
+        }
         ids.insert(ids.end(), q.begin(), q.end());
         printf("%s\n", answer_line(m, tok, ids, max_tokens, temperature, rng).c_str());
         fflush(stdout);

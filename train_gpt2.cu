@@ -47,22 +47,17 @@ common: --help prints this. Exit status: 0 ok, 1 runtime error, 2 usage error.
 static Comm* g_comm;
 
 // A checkpoint names its tokenizer by what sits beside it: DIR/tokenizer.bin, or GPT-2's files
-// for a 50257-token vocabulary (e.g. llm.c's gpt2_124M.bin).
+// for a 50257-token vocabulary (e.g. llm.c's gpt2_124M.bin); a GGUF file holds its own.
 Tokenizer tokenizer_for_checkpoint(const std::string& ckpt, int V) {
     std::string beside = dirname_of(ckpt) + "/tokenizer.bin";
     Tokenizer tok;
-    if (file_exists(beside)) tok = Tokenizer::load(beside);
+    if (read_file_head(ckpt, 4) == "GGUF") tok = Tokenizer::from_gguf(GGUF::open(ckpt));  // a GGUF carries its own
+    else if (file_exists(beside)) tok = Tokenizer::load(beside);
     else if (V == 50257) tok = Tokenizer::gpt2(home_dir() + "/data/gpt2");
     else fatal(EXIT_RUNTIME, "no tokenizer for %s: expected %s (vocab %d is not GPT-2's 50257)", ckpt.c_str(), beside.c_str(), V);
     if (tok.vocab_size != V)
         fatal(EXIT_RUNTIME, "tokenizer vocab %d does not match checkpoint %s vocab %d", tok.vocab_size, ckpt.c_str(), V);
     return tok;
-}
-
-static Tokenizer tokenizer_by_name(const std::string& name) {
-    if (name == "gpt2") return Tokenizer::gpt2(home_dir() + "/data/gpt2");
-    if (!file_exists(name)) fatal(EXIT_USAGE, "--tokenizer must be gpt2 or a tokenizer.bin path (no file '%s')", name.c_str());
-    return Tokenizer::load(name);
 }
 
 void set_threads(int n) {
@@ -90,6 +85,18 @@ static GPT2<float> load_model(const std::string& ckpt, Tokenizer* tok) {
     return m;
 }
 
+// gpt2, a tokenizer.bin, or a checkpoint (model.bin or .gguf) whose tokenizer to use
+static Tokenizer tokenizer_by_name(const std::string& name) {
+    if (name == "gpt2") return Tokenizer::gpt2(home_dir() + "/data/gpt2");
+    if (!file_exists(name)) fatal(EXIT_USAGE, "--tokenizer must be gpt2, a tokenizer.bin or a checkpoint path (no file '%s')", name.c_str());
+    std::string head = read_file_head(name, 4);
+    int magic = 0;
+    if (head.size() == 4) memcpy(&magic, head.data(), 4);
+    if (head != "GGUF" && magic != CKPT_MAGIC) return Tokenizer::load(name);
+    GPT2<float> m = load_model(name, nullptr);  // (a header reader alone would do; loading is simplest)
+    return tokenizer_for_checkpoint(name, m.cfg.V);
+}
+
 std::vector<char> trainable_for(const GPT2<float>& m, TrainMode mode) {
     std::vector<char> t(m.specs.size(), 0);
     for (size_t i = 0; i < m.specs.size(); i++) t[i] = (mode_row(mode).groups >> m.specs[i].group) & 1;
@@ -98,29 +105,36 @@ std::vector<char> trainable_for(const GPT2<float>& m, TrainMode mode) {
 
 // training FLOPs per token, llm.c's 6N + 6LCT over the dense weights: the memory's values and keys
 // do O(k) work per token, not O(N)
-static double dense_flops_per_token(const GPT2<float>& m) {
+static double dense_flops_per_token(const GPT2<float>& m, int T) {
     size_t dense = m.num_params();
     for (auto& sp : m.specs) if (sp.group >= G_MEM) dense -= sp.size;
-    return 6.0 * dense + 6.0 * m.cfg.L * m.cfg.C * m.cfg.maxT;
+    return 6.0 * dense + 6.0 * m.cfg.L * m.cfg.C * T;
+}
+
+// the sequence length a run trains at: GPT-2's context (its position table), or for Llama (RoPE)
+// --context when given, else the model's context up to 1024
+static int train_context(const GPT2Config& c, int flag) {
+    return !c.llama() ? c.maxT : flag ? flag : std::min(c.maxT, 1024);
 }
 
 // ---------------------------------------------------------------------------------------------
 // prepare: corpus -> tokenizer + train/val shards (data_prep/prepare.h)
 
 static int cmd_prepare(Flags& f) {
-    std::string corpus = home_dir() + "/data/corpus", data = "out/data";
-    enum TokName { TOK_BPE, TOK_GPT2 } tokname = TOK_BPE;
+    std::string corpus = home_dir() + "/data/corpus", data = "out/data", tokname = "bpe";
     int vocab = 8192, threads = 0;
     double val_frac = 0.02;
     f.text("corpus", corpus, "DIR", "folder of .txt files (the embedded corpus beside the binary)");
     f.text("data", data, "DIR", "where tokenizer.bin, train.bin and val.bin go");
-    f.choice("tokenizer", tokname, {"bpe", "gpt2"}, "bpe: train a byte-level BPE of --vocab tokens on the corpus; gpt2: GPT-2's");
+    f.text("tokenizer", tokname, "bpe|gpt2|PATH", "bpe: train a byte-level BPE of --vocab tokens on the corpus; gpt2: GPT-2's; PATH: a checkpoint's (model.bin or .gguf, e.g. SmolLM2's) or a tokenizer.bin");
     f.integer("vocab", vocab, 257, 65536, "N", "BPE vocabulary size");
     f.real("val-frac", val_frac, 0.001, 0.5, "X", "share of each file (its end) held out for validation");
     f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
     if (!f.finish("prepare")) return 0;
     set_threads(threads);
-    prepare_data(corpus, DataPaths(data), tokname == TOK_GPT2 ? "gpt2" : "bpe", vocab, val_frac, home_dir() + "/data/gpt2");
+    Tokenizer fixed;
+    if (tokname != "bpe") fixed = tokenizer_by_name(tokname);
+    prepare_data(corpus, DataPaths(data), tokname, tokname == "bpe" ? nullptr : &fixed, vocab, val_frac);
     return 0;
 }
 
@@ -343,7 +357,7 @@ void train_flags(Flags& f, TrainConfig& c) {
     f.integer("depth", c.L, 0, 31, "L", "blocks (0: the checkpoint's, or 4 for a new model)");
     f.integer("width", c.C, 0, 16384, "C", "channels (0: the checkpoint's, or 256)");
     f.integer("heads", c.NH, 0, 1024, "NH", "attention heads (0: the checkpoint's, or C/64)");
-    f.integer("context", c.T, 0, 65536, "T", "tokens per sequence (0: the checkpoint's, or 128)");
+    f.integer("context", c.T, 0, 65536, "T", "tokens per sequence (0: the checkpoint's, or 128 for a new model; a Llama checkpoint trains at any T up to its context: 0 = up to 1024)");
     f.integer("batch", c.B, 1, 65536, "B", "sequences per micro-batch (per rank)");
     f.integer("total-batch", c.total_batch, 0, 1L << 40, "N", "tokens per optimizer step, a multiple of B*T*ranks: gradient accumulation (0: B*T*ranks)");
     f.integer("steps", c.steps, 1, 100000000, "N", "optimizer steps");
@@ -386,7 +400,7 @@ static Tokenizer train_tokenizer(const TrainConfig& c, const DataPaths& dp) {
     }
     if (!file_exists(dp.train) || !file_exists(dp.tokenizer)) {
         if (dp.dir != "out/data") fatal(EXIT_RUNTIME, "%s has no train.bin/tokenizer.bin (run ./train prepare --data %s)", dp.dir.c_str(), dp.dir.c_str());
-        prepare_data(home_dir() + "/data/corpus", dp, "bpe", 8192, 0.02, home_dir() + "/data/gpt2");
+        prepare_data(home_dir() + "/data/corpus", dp, "bpe", nullptr, 8192, 0.02);
     }
     return Tokenizer::load(dp.tokenizer);
 }
@@ -397,7 +411,8 @@ static void train_model(GPT2<float>& m, const TrainConfig& tc, int V) {
     const ModeRow& row = mode_row(tc.mode);
     int lora_rank = tc.lora_rank >= 0 ? tc.lora_rank : row.needs_lora ? 8 : 0;
     auto check_shape = [&](const GPT2Config& k, const std::string& from) {
-        if ((tc.L && k.L != tc.L) || (tc.C && k.C != tc.C) || (tc.NH && k.NH != tc.NH) || (tc.T && k.maxT != tc.T))
+        bool context_ok = k.llama() ? tc.T <= k.maxT : !tc.T || k.maxT == tc.T;  // Llama trains at any length up to its context
+        if ((tc.L && k.L != tc.L) || (tc.C && k.C != tc.C) || (tc.NH && k.NH != tc.NH) || !context_ok)
             fatal(EXIT_USAGE, "the checkpoint %s's shape (depth %d width %d heads %d context %d) disagrees with the flags", from.c_str(), k.L, k.C, k.NH, k.maxT);
         if (!tc.mem_layers.empty() && k.mem_layers && parse_layers(tc.mem_layers, k.L) != k.mem_layers)
             fatal(EXIT_USAGE, "--mem-layers %s disagrees with the memory the checkpoint %s already has (blocks mask 0x%x)", tc.mem_layers.c_str(), from.c_str(), k.mem_layers);
@@ -477,11 +492,11 @@ static std::unique_ptr<Backend> train_backend(GPT2<float>& m, const TrainConfig&
     bool use_gpu = tc.device != DEVICE_CPU && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
     // the GPU model holds at most one kind of extension, the one its mode trains: plain GPT-2 in full,
     // LoRA adapters of rank 8k alone, or ungated memory layers alone
-    bool gpu_mode = row.gpu && (row.needs_lora ? c.lora_rank % 8 == 0 && !c.mem_layers
+    bool gpu_mode = row.gpu && !c.llama() && (row.needs_lora ? c.lora_rank % 8 == 0 && !c.mem_layers
                                 : row.needs_memory ? !c.lora_rank && !c.mem.gated : !c.lora_rank && !c.mem_layers);
     if (use_gpu && !gpu_mode) {
         use_gpu = false;
-        no_gpu = "the GPU backend trains --train full (plain GPT-2), lora (rank divisible by 8), memory and memory-sparse (ungated memory layers) only";
+        no_gpu = "the GPU backend trains GPT-2 (not yet the Llama family) with --train full (plain GPT-2), lora (rank divisible by 8), memory and memory-sparse (ungated memory layers) only";
     }
     if (use_gpu && tc.recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
     if (tc.device == DEVICE_CUDA && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
@@ -492,7 +507,7 @@ static std::unique_ptr<Backend> train_backend(GPT2<float>& m, const TrainConfig&
 
 // sparse memory finetuning ranks slots against background frequencies from general text: df.bin
 // beside the base, or in OUT, or computed now
-static SlotDF train_slot_df(Backend& be, const GPT2Config& c, const TrainConfig& tc, int V, Comm& comm) {
+static SlotDF train_slot_df(Backend& be, const GPT2Config& c, const TrainConfig& tc, int V, int T, Comm& comm) {
     SlotDF df;
     std::string beside = (tc.init_ckpt.empty() ? tc.out : dirname_of(tc.init_ckpt)) + "/df.bin";
     if (!load_df(beside, c.L, c.mem.N(), df) && !load_df(tc.out + "/df.bin", c.L, c.mem.N(), df)) {
@@ -500,7 +515,7 @@ static SlotDF train_slot_df(Backend& be, const GPT2Config& c, const TrainConfig&
         if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
         printf("computing slot document frequencies over %d batches of %s...\n", tc.df_batches, g.train.c_str());
         fflush(stdout);
-        df = compute_df(be, c, TokenStream(g.train, V), tc.B, c.maxT, tc.df_batches, tc.seed, comm);
+        df = compute_df(be, c, TokenStream(g.train, V), tc.B, T, tc.df_batches, tc.seed, comm);
     }
     if (comm.rank == 0) save_df(tc.out + "/df.bin", df);
     return df;
@@ -575,7 +590,7 @@ int run_train(const TrainConfig& tc) {
     const GPT2Config c = m.cfg;
     std::vector<float> frozen_before = frozen_values(m);
 
-    int B = tc.B, T = c.maxT, steps = tc.steps;
+    int B = tc.B, T = train_context(c, tc.T), steps = tc.steps;
     long rank_batch = (long)B * T * comm.size, total_batch = tc.total_batch ? tc.total_batch : rank_batch;  // tokens of one micro-step over all ranks
     if (total_batch % rank_batch) fatal(EXIT_USAGE, "--total-batch %ld must be a multiple of batch*context*ranks = %ld", total_batch, rank_batch);
     int accum = (int)(total_batch / rank_batch);
@@ -590,12 +605,12 @@ int run_train(const TrainConfig& tc) {
     std::unique_ptr<Backend> be = train_backend(m, tc, dtype, comm, &backend);
     if (tc.resume) be->set_moments(st.m, st.v);
     SlotDF df;
-    if (row.sparse) df = train_slot_df(*be, c, tc, tok.vocab_size, comm);
+    if (row.sparse) df = train_slot_df(*be, c, tc, tok.vocab_size, T, comm);
     DataLoader loader;
     loader.init(std::move(train_tokens), B, T, tc.seed, comm.rank, comm.size);
     loader.set_position(st.epoch, st.pos);
     double unigram = val_tokens.empty() ? NAN : unigram_entropy(loader.tokens, val_tokens, c.V);
-    double flops_per_token = dense_flops_per_token(m);
+    double flops_per_token = dense_flops_per_token(m, T);
 
     if (comm.size > 1) printf("data parallel: %s, %d ranks, each %d sequences of every micro-step\n", comm.name(), comm.size, B);
     printf("backend: %s\nmodel: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
@@ -783,11 +798,12 @@ static int cmd_sample(Flags& f) {
 
 static int cmd_eval(Flags& f) {
     std::string ckpt, text, qa;
-    int B = 8, threads = 0;
+    int B = 0, T = 0, threads = 0;
     f.text("ckpt", ckpt, "PATH", "the model (required), and one of --text or --qa");
     f.text("text", text, "FILE", "mean next-token cross-entropy (nats) over FILE: {\"loss\", \"tokens\"}");
     f.text("qa", qa, "FILE", "multiple choice, JSONL lines {\"question\", \"choices\", \"answer\"}; each choice scored by its mean per-token log-likelihood after \"Question: Q\\nAnswer:\": {\"accuracy\", \"n\"}");
-    f.integer("batch", B, 1, 65536, "B", "--text: sequences per forward");
+    f.integer("batch", B, 0, 65536, "B", "--text: sequences per forward (0: 1024 tokens' worth)");
+    f.integer("context", T, 0, 1 << 20, "T", "--text: tokens per window, at most the model's context (0: the model's, at most 1024)");
     f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
     if (!f.finish("eval")) return 0;
     set_threads(threads);
@@ -799,8 +815,10 @@ static int cmd_eval(Flags& f) {
         if (!file_exists(text)) fatal(EXIT_RUNTIME, "text file %s does not exist", text.c_str());
         std::vector<int> ids = tok.encode(read_file(text), false);
         if (ids.size() < 2) fatal(EXIT_RUNTIME, "%s holds fewer than 2 tokens", text.c_str());
+        if (!T) T = std::min(m.cfg.maxT, 1024);
+        if (!B) B = std::max(1, 1024 / T);
         long n = 0;
-        double loss = text_loss(m, ids, B, m.cfg.maxT, &n);
+        double loss = text_loss(m, ids, B, T, &n);
         printf("{\"loss\": %.6f, \"tokens\": %ld}\n", loss, n);
         return 0;
     }
@@ -878,7 +896,7 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, boo
     }
     std::sort(times.begin(), times.end());
     double med = times[times.size() / 2];
-    double flops = dense_flops_per_token(m) * B * T;
+    double flops = dense_flops_per_token(m, T) * B * T;
     std::string mem = c.mem_layers ? " | memory " + std::to_string(c.mem.N()) + " slots, top-" + std::to_string(topt) + " SGD" : "";
     double rss = peak_rss_mib();
     if (recompute) mem += " | --recompute";
@@ -1062,6 +1080,47 @@ static int cmd_memory(Flags& f) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// export: a Llama-family checkpoint (LoRA merged) as GGUF, for llama.cpp and the gguf package
+
+static int cmd_export(Flags& f) {
+    std::string ckpt, out;
+    enum Type { F32, F16, Q8_0 } type = F32;
+    f.text("ckpt", ckpt, "PATH", "a Llama-family checkpoint (model.bin or .gguf; LoRA adapters are merged) (required)");
+    f.text("out", out, "PATH", "the GGUF file to write (required)");
+    f.choice("type", type, {"f32", "f16", "q8_0"}, "the matrices' and embedding's type (norms stay F32)");
+    if (!f.finish("export")) return 0;
+    if (ckpt.empty() || out.empty()) fatal(EXIT_USAGE, "export needs --ckpt PATH and --out PATH");
+    Tokenizer tok;
+    GPT2<float> m = load_model(ckpt, &tok);
+    if (!m.cfg.llama()) fatal(EXIT_USAGE, "export writes the Llama family (GGUF's llama architecture); %s is a GPT-2", ckpt.c_str());
+    if (m.cfg.mem_layers) fatal(EXIT_USAGE, "%s has memory layers, which GGUF's llama architecture (and llama.cpp) cannot hold", ckpt.c_str());
+    bool merged = m.cfg.lora_rank > 0;
+    if (merged) m.merge_lora();
+    const GPT2Config& c = m.cfg;
+    GGUFWriter w;
+    w.add_str("general.architecture", "llama");
+    w.add_str("general.name", ckpt.substr(ckpt.rfind('/') + 1));
+    w.add_u32("general.file_type", type == F32 ? 0 : type == F16 ? 1 : 7);  // llama.cpp's ftype: all F32, mostly F16, mostly Q8_0
+    w.add_u32("llama.block_count", c.L);
+    w.add_u32("llama.context_length", c.maxT);
+    w.add_u32("llama.embedding_length", c.C);
+    w.add_u32("llama.feed_forward_length", c.F);
+    w.add_u32("llama.attention.head_count", c.NH);
+    w.add_u32("llama.attention.head_count_kv", c.NKV);
+    w.add_f32("llama.rope.freq_base", c.rope_theta);
+    w.add_f32("llama.attention.layer_norm_rms_epsilon", c.norm_eps);
+    w.add_u32("llama.rope.dimension_count", c.hs());
+    w.add_u32("llama.vocab_size", c.V);
+    tok.to_gguf(w);
+    const uint32_t ggml[] = {GGML_F32, GGML_F16, GGML_Q8_0};
+    for (auto& t : m.gguf_slots()) w.add_tensor(t.name, t.shape, m.params.data() + t.offset, t.shape.size() == 1 ? GGML_F32 : ggml[type]);
+    w.write(out);
+    printf("exported %s (%s, %.2fM parameters%s) to %s\n", ckpt.c_str(), type == F32 ? "F32" : type == F16 ? "F16" : "Q8_0", m.num_params() / 1e6,
+           merged ? ", LoRA merged" : "", out.c_str());
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
 // the subcommands: --help lists each with the flags it declares
 
 struct Command {
@@ -1078,7 +1137,8 @@ static const Command COMMANDS[] = {
     {"3m", "the 3M 10-K experiment: base, synthetic data, five trained arms and rag (the base with retrieved 10-K chunks, no training), the cost ledger and capacity plan, report card in out/3m/", cmd_3m, nullptr},
     {"capacity", "how many bits a document adds to a model, against what its trainable regions hold: the base's NLL of FILE in bits, the capacity of memory values, LoRA and the whole model at 3.6 and 2 bits/parameter, and the memory slots and LoRA rank that would hold it; last line: one JSON object", cmd_capacity, nullptr},
     {"chat", "answer questions read from stdin, one per line, as the synthetic QA data taught: the prompt is \"Question: Q\\nAnswer:\", the answer is the generated line", cmd_chat, nullptr},
-    {"merge", "fold a checkpoint's LoRA adapters into its weights: a plain GPT-2 checkpoint", cmd_merge, nullptr},
+    {"merge", "fold a checkpoint's LoRA adapters into its weights: a plain checkpoint", cmd_merge, nullptr},
+    {"export", "write a Llama-family checkpoint (LoRA merged) as GGUF, readable by llama.cpp", cmd_export, nullptr},
     {"memory", "browse a memory layer: which slots a text reads, how many rows two checkpoints differ in", cmd_memory, nullptr},
     {"sample", "generate text", cmd_sample, nullptr},
     {"eval", "score a checkpoint; the last line of output is one JSON object", cmd_eval, nullptr},

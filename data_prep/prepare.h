@@ -1,6 +1,6 @@
 // prepare.h: a folder of .txt files -> a tokenizer and train/val token shards (./train prepare, and
 // the default run's first stage). The end of each file (--val-frac) is held out for validation.
-// Usage: prepare_data("data/corpus", DataPaths("out/data"), "bpe", 8192, 0.02, "data/gpt2");
+// Usage: prepare_data("data/corpus", DataPaths("out/data"), "bpe", nullptr, 8192, 0.02);
 #pragma once
 #include <algorithm>
 #include <string>
@@ -30,9 +30,10 @@ inline std::vector<std::string> list_txt(const std::string& dir) {
     return files;
 }
 
-// makes DATA/{tokenizer.bin,train.bin,val.bin} unless the stamp says they are current. tokname: gpt2
-// (GPT-2's tokenizer, from gpt2_dir) or bpe (a byte-level BPE of `vocab` tokens trained on the corpus)
-inline void prepare_data(const std::string& corpus, const DataPaths& dp, const std::string& tokname, int vocab, double val_frac, const std::string& gpt2_dir) {
+// makes DATA/{tokenizer.bin,train.bin,val.bin} unless the stamp says they are current: with `fixed`
+// (e.g. GPT-2's or a checkpoint's tokenizer, named tokname in the stamp), else with a byte-level BPE
+// of `vocab` tokens trained on the corpus
+inline void prepare_data(const std::string& corpus, const DataPaths& dp, const std::string& tokname, const Tokenizer* fixed, int vocab, double val_frac) {
     std::vector<std::string> files = list_txt(corpus);
     if (files.empty()) fatal(EXIT_RUNTIME, "no .txt files in corpus directory %s", corpus.c_str());
     std::string stamp = "tokenizer " + tokname + " vocab " + std::to_string(vocab) + " val " + std::to_string(val_frac) + "\n";
@@ -47,8 +48,8 @@ inline void prepare_data(const std::string& corpus, const DataPaths& dp, const s
     size_t total = 0;
     for (auto& f : files) { texts.push_back(read_file(f)); total += texts.back().size(); }
     Tokenizer tok;
-    if (tokname == "gpt2") {
-        tok = Tokenizer::gpt2(gpt2_dir);
+    if (fixed) {
+        tok = *fixed;
     } else {
         // train on a slice of every file: the merges settle long before the whole corpus is read
         std::string sample;

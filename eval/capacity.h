@@ -15,8 +15,10 @@
 // LoRA parameters at rank r, placed as model.h places them: A (r, in) and B (out, r) on qkv,
 // attproj, fc and fcproj of every block: 16 r C per block
 inline double lora_params(int L, int C, int r) {
+    GPT2Config c;
+    c.L = L; c.C = C; c.NH = 1;
     double n = 0;
-    for (auto& m : lora_matrices()) n += (double)r * (m.in + m.out) * C;
+    for (auto& m : lora_matrices(c)) n += (double)r * (m.in + m.out);
     return n * L;
 }
 

@@ -37,15 +37,25 @@ inline double eval_loss(GPT2<float>& m, const std::vector<int>& tokens, int B, i
     return eval_windows([&](const int* x, const int* y, int b, int t) { return (double)m.forward(x, y, b, t); }, tokens, B, T, max_batches, ntok);
 }
 
-// the continuation of ids, one token at a time (the whole forward each time), until eot, max_tokens
-// or, with `line`, the end of the first line
-inline std::string continue_ids(GPT2<float>& m, const Tokenizer& tok, std::vector<int> ids, int max_tokens, double temperature, int top_k, Rng& rng, bool line) {
+// the continuation of ids, one token at a time, until eot (or `stop`, e.g. a chat model's end of
+// turn), max_tokens or, with `line`, the end of the first line. A KV cache makes each new token one
+// token's forward; once the context is full, each step re-runs the last maxT tokens (a window).
+inline std::string continue_ids(GPT2<float>& m, const Tokenizer& tok, std::vector<int> ids, int max_tokens, double temperature, int top_k, Rng& rng, bool line, int stop = -1) {
     std::string out;
+    KVCache<float> kv(m.cfg);
+    size_t fed = 0;  // ids already in the cache
     for (int i = 0; i < max_tokens; i++) {
-        int n = (int)std::min<size_t>(ids.size(), m.cfg.maxT);
-        m.forward(ids.data() + ids.size() - n, nullptr, 1, n);
+        int n;
+        if (kv.pos + (ids.size() - fed) <= (size_t)m.cfg.maxT) {
+            n = (int)(ids.size() - fed);
+            m.forward(ids.data() + fed, nullptr, 1, n, 0.0f, &kv);
+            fed = ids.size();
+        } else {
+            n = (int)std::min<size_t>(ids.size(), m.cfg.maxT);
+            m.forward(ids.data() + ids.size() - n, nullptr, 1, n);
+        }
         int next = sample_token(m.logits_at(0, n - 1), m.cfg.V, temperature, top_k, rng);
-        if (next == tok.eot) break;
+        if (next == tok.eot || next == stop) break;
         std::string piece = tok.decode_token(next);
         size_t nl = line ? piece.find('\n') : std::string::npos;
         out += piece.substr(0, nl);

@@ -21,16 +21,22 @@
 // multiply-adds per token in one block's attention branch (qkv, attproj) and MLP (fc, fcproj),
 // adapters included
 inline double attn_mults(const GPT2Config& c) {
-    double C = c.C, n = 4 * C * C;
-    auto lm = lora_matrices();
-    for (int m = 0; m < 2; m++) n += (double)c.lora_rank * (lm[m].in + lm[m].out) * C;
+    double C = c.C, n = C * c.qkv_width() + C * C;
+    auto lm = lora_matrices(c);
+    for (int m = 0; m < 2; m++) n += (double)c.lora_rank * (lm[m].in + lm[m].out);
     return n;
 }
 inline double mlp_mults(const GPT2Config& c) {
-    double C = c.C, n = 8 * C * C;
-    auto lm = lora_matrices();
-    for (int m = 2; m < 4; m++) n += (double)c.lora_rank * (lm[m].in + lm[m].out) * C;
+    double C = c.C, n = C * c.fc_width() + (double)c.ffn() * C;
+    auto lm = lora_matrices(c);
+    for (int m = 2; m < 4; m++) n += (double)c.lora_rank * (lm[m].in + lm[m].out);
     return n;
+}
+// the base weights of a block's matrices (12 C^2 for GPT-2)
+inline double block_mults(const GPT2Config& c) {
+    GPT2Config plain = c;
+    plain.lora_rank = 0;
+    return attn_mults(plain) + mlp_mults(plain);
 }
 // one memory layer: the query, every sub-key of every head, the top-k value rows per head, the gate
 inline double mem_mults(const GPT2Config& c) {
@@ -57,7 +63,7 @@ inline double train_flops_per_token(const GPT2Config& c, int T, int stop, TrainM
     double w = 0;  // multiply-adds of the weight gradients
     switch (mode_row(mode).ledger) {
         case LEDGER_ALL: w = (double)c.Vp * c.C + c.L * (attn_mults(c) + mlp_mults(c)) + num_mem_layers(c) * mem_mults(c); break;
-        case LEDGER_ADAPTERS: w = c.L * (attn_mults(c) + mlp_mults(c) - 12.0 * c.C * c.C); break;
+        case LEDGER_ADAPTERS: w = c.L * (attn_mults(c) + mlp_mults(c) - block_mults(c)); break;
         case LEDGER_MEMORY_READS: w = num_mem_layers(c) * (double)c.mem.heads * c.mem.topk * c.C; break;
         case LEDGER_NONE: break;
     }

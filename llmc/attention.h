@@ -139,3 +139,37 @@ void attention_backward(T* dinp, const T* dout, const T* inp, const T* out, cons
                 }
     }
 }
+
+// Inference with a KV cache (model.h's KVCache): t new queries at positions p0..p0+t-1 attend,
+// causally, to the cached keys and values of positions 0..p0+t-1 (B = 1; the cache already holds
+// the new tokens' own). out is (t,C); qkv is (t,QKV), of which only q is read; kc and vc are
+// (maxT, NKV*hs). Query head h reads KV head h / (NH/NKV), as attention_forward.
+template <class T>
+void attention_cached(T* out, const T* qkv, const T* kc, const T* vc, int t, int p0, int C, int NH, int NKV) {
+    ProfScope prof_(PROF_ATTENTION, 4.0 * t * (p0 + t) * C, 4.0 * (p0 + t) * 2.0 * NKV * (C / NH));
+    const int hs = C / NH, W = NKV * hs, QKV = C + 2 * W, g = NH / NKV;
+    const T scale = T(1) / std::sqrt(T(hs));
+    #pragma omp parallel for collapse(2) schedule(static)
+    for (int i = 0; i < t; i++)
+        for (int h = 0; h < NH; h++) {
+            const T* q = qkv + (size_t)i * QKV + h * hs;
+            const int n = p0 + i + 1, kvh = h / g;
+            std::vector<T> s(n);
+            T mx = -INFINITY, sum = 0;
+            for (int j = 0; j < n; j++) {
+                const T* k = kc + (size_t)j * W + kvh * hs;
+                T d = 0;
+                for (int c = 0; c < hs; c++) d += q[c] * k[c];
+                s[j] = d * scale;
+                mx = std::max(mx, s[j]);
+            }
+            for (int j = 0; j < n; j++) { s[j] = std::exp(s[j] - mx); sum += s[j]; }
+            T* o = out + (size_t)i * C + h * hs;
+            std::fill_n(o, hs, T(0));
+            for (int j = 0; j < n; j++) {
+                const T* v = vc + (size_t)j * W + kvh * hs;
+                const T pj = s[j] / sum;
+                for (int c = 0; c < hs; c++) o[c] += pj * v[c];
+            }
+        }
+}

@@ -3,7 +3,8 @@
 #include "profile.h"
 #include <cstddef>
 
-// out is (B,T,C), inp is (B,T) token ids, wte is (Vp,C), wpe is (maxT,C)
+// out is (B,T,C), inp is (B,T) token ids, wte is (Vp,C), wpe is (maxT,C) or NULL (Llama: RoPE
+// places tokens inside attention instead)
 template <class T>
 void encoder_forward(T* out, const int* inp, const T* wte, const T* wpe, int B, int T_, int C) {
     ProfScope prof_(PROF_ENCODER, (double)B * T_ * C, 12.0 * B * T_ * C);
@@ -12,6 +13,7 @@ void encoder_forward(T* out, const int* inp, const T* wte, const T* wpe, int B, 
         for (int t = 0; t < T_; t++) {
             T* o = out + ((size_t)b * T_ + t) * C;
             const T* we = wte + (size_t)inp[b * T_ + t] * C;
+            if (!wpe) { for (int i = 0; i < C; i++) o[i] = we[i]; continue; }
             const T* pe = wpe + (size_t)t * C;
             for (int i = 0; i < C; i++) o[i] = we[i] + pe[i];
         }

@@ -29,7 +29,7 @@
 #include "memory.cuh"
 #include "model.h"
 
-// the 16 tensors of plain GPT-2 in llm.c's checkpoint order (model.h's gpt2_tensors() starts with
+// the 16 tensors of plain GPT-2 in llm.c's checkpoint order (model.h's model_tensors() starts with
 // the same 16; the memory layers are kept apart, in MemLayerCuda)
 struct CudaTensorSpec { const char* name; size_t size; bool decay; };
 inline std::vector<CudaTensorSpec> gpt2_base_tensors(const GPT2Config& c) {
@@ -503,7 +503,7 @@ struct GPT2Cuda {
         }
     }
 
-    // one AdamW step per tensor (weight decay only on the tensors gpt2_tensors marks), t 1-based.
+    // one AdamW step per tensor (weight decay only on the tensors model_tensors marks), t 1-based.
     // stochastic: bf16 copy by stochastic rounding seeded by (seed, t, tensor).
     void update(float lr, float beta1, float beta2, float eps, float weight_decay, float grad_scale, int t,
                 bool stochastic = false, uint32_t seed = 1337) {

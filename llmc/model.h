@@ -1,7 +1,11 @@
-// model.h: the GPT-2 model: parameters, activations, forward, backward, checkpoints.
-// The orchestration (which op runs on which buffer, in which order) is written once here; the ops
-// themselves live in encoder.h, layernorm.h, matmul.h, attention.h, gelu.h, classifier.h.
-// T is the float type: float for training, double for the finite-difference tests.
+// model.h: the model: parameters, activations, forward, backward, checkpoints, for two families
+// that share one orchestration (which op runs on which buffer, in which order), written once here:
+//   GPT-2: LayerNorm, learned positions, GELU MLP, biases
+//   Llama (SmolLM2): RMSNorm, RoPE, grouped-query attention, SwiGLU MLP, no biases
+// Where they differ, a block calls norm_*/act_* below, which pick the family's op; the tensor table
+// (model_tensors) leaves out what a family lacks. The ops live in encoder.h, layernorm.h, rmsnorm.h,
+// matmul.h, rope.h, attention.h, gelu.h, swiglu.h, classifier.h. T is the float type: float for
+// training, double for the finite-difference tests.
 //
 // Beyond llm.c's 16 tensors a model may carry LoRA adapters (lora.h) and product-key memory
 // layers (memory.h) in chosen blocks, in parallel with the MLP. Gradients and optimizer state
@@ -16,16 +20,23 @@
 #include "classifier.h"
 #include "encoder.h"
 #include "gelu.h"
+#include "gguf.h"
 #include "layernorm.h"
 #include "lora.h"
 #include "matmul.h"
 #include "memory.h"
 #include "modes.h"
 #include "rand.h"
+#include "rmsnorm.h"
+#include "rope.h"
+#include "swiglu.h"
 #include "utils.h"
 
 enum { CKPT_MAGIC = 20240326, CKPT_FP32 = 3, CKPT_BF16 = 5 };
 
+enum ModelFamily { FAMILY_GPT2, FAMILY_LLAMA };
+
+// a model's shape (either family; the name is llm.c's)
 struct GPT2Config {
     int maxT = 256;  // context length
     int V = 8192;    // vocabulary size
@@ -36,33 +47,48 @@ struct GPT2Config {
     int lora_rank = 0, lora_alpha = 0;  // rank > 0: adapters on qkv, attproj, fc, fcproj of every block
     uint32_t mem_layers = 0;            // bit l set: block l has a memory layer beside its MLP
     MemoryConfig mem;                   // the shape of every memory layer (mem.C == C)
+    ModelFamily family = FAMILY_GPT2;
+    int NKV = 0;                        // Llama: key/value heads (grouped-query attention); GPT-2: NH
+    int F = 0;                          // Llama: SwiGLU width; GPT-2: 4C
+    float rope_theta = 10000, norm_eps = 1e-5f;  // Llama only (GPT-2's LayerNorm eps is 1e-5)
     bool has_mem(int l) const { return (mem_layers >> l) & 1u; }
+    bool llama() const { return family == FAMILY_LLAMA; }
+    int hs() const { return C / NH; }
+    int kv_heads() const { return llama() ? NKV : NH; }
+    int qkv_width() const { return C + 2 * kv_heads() * hs(); }  // [q | k | v]
+    int ffn() const { return llama() ? F : 4 * C; }              // the MLP's hidden width
+    int fc_width() const { return llama() ? 2 * F : 4 * C; }     // fc's output: Llama's is [gate | up]
 };
 
 inline int pad_vocab(int V) { return (V + 127) / 128 * 128; }
 
-// the four adapted matrices of a block; in and out are multiples of C
+// the four adapted matrices of a block, (in, out) in channels
 struct LoraMatrix { const char* name; int in, out; };
-inline std::vector<LoraMatrix> lora_matrices() { return {{"qkv", 1, 3}, {"attproj", 1, 1}, {"fc", 1, 4}, {"fcproj", 4, 1}}; }
+inline std::vector<LoraMatrix> lora_matrices(const GPT2Config& c) {
+    return {{"qkv", c.C, c.qkv_width()}, {"attproj", c.C, c.C}, {"fc", c.C, c.fc_width()}, {"fcproj", c.ffn(), c.C}};
+}
 
-// parameter tensors in checkpoint order: llm.c's 16, then LoRA's, then each memory layer's.
-// decay marks those AdamW decays; group (modes.h) says which training modes train them.
+// parameter tensors in checkpoint order: llm.c's 16 (those of the family), then LoRA's, then each
+// memory layer's. decay marks those AdamW decays; group (modes.h) says which training modes train them.
 struct TensorSpec { std::string name; size_t size; bool decay; int group; };
-inline std::vector<TensorSpec> gpt2_tensors(const GPT2Config& c) {
-    size_t L = c.L, C = c.C, r = c.lora_rank;
-    std::vector<TensorSpec> v = {
-        {"wte", (size_t)c.Vp * C, true, G_BASE},  {"wpe", (size_t)c.maxT * C, false, G_BASE},
-        {"ln1w", L * C, false, G_BASE},           {"ln1b", L * C, false, G_BASE},
-        {"qkvw", L * 3 * C * C, true, G_BASE},    {"qkvb", L * 3 * C, false, G_BASE},
-        {"attprojw", L * C * C, true, G_BASE},    {"attprojb", L * C, false, G_BASE},
-        {"ln2w", L * C, false, G_BASE},           {"ln2b", L * C, false, G_BASE},
-        {"fcw", L * 4 * C * C, true, G_BASE},     {"fcb", L * 4 * C, false, G_BASE},
-        {"fcprojw", L * C * 4 * C, true, G_BASE}, {"fcprojb", L * C, false, G_BASE},
-        {"lnfw", C, false, G_BASE},               {"lnfb", C, false, G_BASE}};
+inline std::vector<TensorSpec> model_tensors(const GPT2Config& c) {
+    size_t L = c.L, C = c.C, r = c.lora_rank, QKV = c.qkv_width(), FC = c.fc_width(), F = c.ffn();
+    size_t g = c.llama() ? 0 : 1;  // GPT-2 alone has biases, LayerNorm biases and a position table
+    std::vector<TensorSpec> all = {
+        {"wte", (size_t)c.Vp * C, true, G_BASE},  {"wpe", g * c.maxT * C, false, G_BASE},
+        {"ln1w", L * C, false, G_BASE},           {"ln1b", g * L * C, false, G_BASE},
+        {"qkvw", L * QKV * C, true, G_BASE},      {"qkvb", g * L * QKV, false, G_BASE},
+        {"attprojw", L * C * C, true, G_BASE},    {"attprojb", g * L * C, false, G_BASE},
+        {"ln2w", L * C, false, G_BASE},           {"ln2b", g * L * C, false, G_BASE},
+        {"fcw", L * FC * C, true, G_BASE},        {"fcb", g * L * FC, false, G_BASE},
+        {"fcprojw", L * C * F, true, G_BASE},     {"fcprojb", g * L * C, false, G_BASE},
+        {"lnfw", C, false, G_BASE},               {"lnfb", g * C, false, G_BASE}};
+    std::vector<TensorSpec> v;
+    for (auto& t : all) if (t.size) v.push_back(t);
     if (r) {  // A (r, in), B (out, r) for each adapted matrix, stacked over L
-        for (auto& m : lora_matrices()) {
-            v.push_back({std::string("lora_") + m.name + "_A", L * r * m.in * C, false, G_LORA});
-            v.push_back({std::string("lora_") + m.name + "_B", L * m.out * C * r, false, G_LORA});
+        for (auto& m : lora_matrices(c)) {
+            v.push_back({std::string("lora_") + m.name + "_A", L * r * m.in, false, G_LORA});
+            v.push_back({std::string("lora_") + m.name + "_B", L * m.out * r, false, G_LORA});
         }
     }
     for (int l = 0; l < c.L; l++)
@@ -80,25 +106,26 @@ template <class T> struct ParamPtrs {
     T* loraA[4] = {nullptr, nullptr, nullptr, nullptr};  // in lora_matrices() order, (L, r, in)
     T* loraB[4] = {nullptr, nullptr, nullptr, nullptr};  // (L, out, r)
     std::vector<MemoryParams<T>> mem;                     // (L): only blocks with a memory are set
-    void point(const std::vector<T*>& t, const GPT2Config& c) {
-        T** slots[] = {&wte, &wpe, &ln1w, &ln1b, &qkvw, &qkvb, &attprojw, &attprojb, &ln2w, &ln2b,
-                       &fcw, &fcb, &fcprojw, &fcprojb, &lnfw, &lnfb};
-        size_t k = 0;
-        for (; k < 16; k++) *slots[k] = t[k];
-        if (c.lora_rank)
-            for (int m = 0; m < 4; m++) { loraA[m] = t[k++]; loraB[m] = t[k++]; }
+    // t[i] is specs[i]'s buffer; a tensor the table lacks (a family's, or an absent gradient) stays NULL
+    void point(const std::vector<T*>& t, const std::vector<TensorSpec>& specs, const GPT2Config& c) {
+        const std::pair<const char*, T**> base[] = {{"wte", &wte}, {"wpe", &wpe}, {"ln1w", &ln1w}, {"ln1b", &ln1b}, {"qkvw", &qkvw},
+            {"qkvb", &qkvb}, {"attprojw", &attprojw}, {"attprojb", &attprojb}, {"ln2w", &ln2w}, {"ln2b", &ln2b}, {"fcw", &fcw},
+            {"fcb", &fcb}, {"fcprojw", &fcprojw}, {"fcprojb", &fcprojb}, {"lnfw", &lnfw}, {"lnfb", &lnfb}};
+        for (auto& b : base) *b.second = nullptr;
         mem.assign(c.L, MemoryParams<T>());
-        for (int l = 0; l < c.L; l++) {
-            if (!c.has_mem(l)) continue;
-            for (auto& mt : c.mem.param_tensors()) {
-                T* ptr = t[k++];
-                if (mt.name == "mem_wq") mem[l].wq = ptr;
-                else if (mt.name == "mem_bq") mem[l].bq = ptr;
-                else if (mt.name == "mem_keys") mem[l].keys = ptr;
-                else if (mt.name == "mem_w1") mem[l].w1 = ptr;
-                else if (mt.name == "mem_w2") mem[l].w2 = ptr;
-                else if (mt.name == "mem_values") mem[l].values = ptr;
+        auto lm = lora_matrices(c);
+        for (size_t i = 0; i < specs.size(); i++) {
+            const std::string& n = specs[i].name;
+            for (auto& b : base) if (n == b.first) *b.second = t[i];
+            for (int m = 0; m < 4; m++) {
+                if (n == std::string("lora_") + lm[m].name + "_A") loraA[m] = t[i];
+                if (n == std::string("lora_") + lm[m].name + "_B") loraB[m] = t[i];
             }
+            if (n.rfind("block", 0) != 0) continue;  // blockL.mem_*: block L's memory layer
+            MemoryParams<T>& mp = mem[atoi(n.c_str() + 5)];
+            std::string f = n.substr(n.find('.') + 1);
+            T** field = f == "mem_wq" ? &mp.wq : f == "mem_bq" ? &mp.bq : f == "mem_keys" ? &mp.keys : f == "mem_w1" ? &mp.w1 : f == "mem_w2" ? &mp.w2 : &mp.values;
+            *field = t[i];
         }
     }
 };
@@ -112,38 +139,50 @@ template <class T> struct Activations {
     std::vector<T> buf;
     T *encoded;              // (B,T,C)
     T *ln1, *ln1_mean, *ln1_rstd;  // (Lk,B,T,C), (Lk,B,T), (Lk,B,T)
-    T *qkv;                  // (Lk,B,T,3C)
+    T *qkv;                  // (Lk,B,T,QKV): q, k, v; QKV = 3C (GPT-2) or C + 2*NKV*hs (Llama)
     T *atty;                 // (Lk,B,T,C)
     T *att_lse;              // (Lk,B,NH,T): each query row's softmax log-sum-exp (attention.h)
     T *residual2;            // (Lk,B,T,C)
     T *ln2, *ln2_mean, *ln2_rstd;  // (Lk,B,T,C), (Lk,B,T), (Lk,B,T)
-    T *fch, *fch_gelu;       // (Lk,B,T,4C)
+    T *fch, *fch_gelu;       // (Lk,B,T,FC), (Lk,B,T,F): fc's output and the activation's (GELU, or
+                             // SwiGLU of [gate | up]); FC = F = 4C (GPT-2), FC = 2F (Llama)
     T *residual3;            // (L,B,T,C)
     T *lnf, *lnf_mean, *lnf_rstd;  // (B,T,C), (B,T), (B,T)
     T *logits;               // (B,T,Vp); holds dlogits after a training forward
     T *losses;               // (B,T)
     // backward scratch, reused by every layer
     T *dresidual, *dln, *datty;  // (B,T,C)
-    T *dqkv;                 // (B,T,3C)
-    T *dfch;                 // (B,T,4C)
-    T *scratch;              // (B,T,4C): the output of a projection before it joins the residual
+    T *dqkv;                 // (B,T,QKV)
+    T *dfch;                 // (B,T,F)
+    T *scratch;              // (B,T,max(FC,C)): a projection's output before it joins the residual; d(fch)
 
     void allocate(const GPT2Config& c, int B, int T_, bool recompute) {
-        size_t BT = (size_t)B * T_, L = recompute ? 1 : c.L, C = c.C;
+        size_t BT = (size_t)B * T_, L = recompute ? 1 : c.L, C = c.C, QKV = c.qkv_width(), FC = c.fc_width(), F = c.ffn();
         std::vector<std::pair<T**, size_t>> lay = {
             {&encoded, BT * C}, {&ln1, L * BT * C}, {&ln1_mean, L * BT}, {&ln1_rstd, L * BT},
-            {&qkv, L * BT * 3 * C}, {&atty, L * BT * C}, {&att_lse, L * B * c.NH * (size_t)T_},
+            {&qkv, L * BT * QKV}, {&atty, L * BT * C}, {&att_lse, L * B * c.NH * (size_t)T_},
             {&residual2, L * BT * C}, {&ln2, L * BT * C}, {&ln2_mean, L * BT}, {&ln2_rstd, L * BT},
-            {&fch, L * BT * 4 * C}, {&fch_gelu, L * BT * 4 * C}, {&residual3, c.L * BT * C},
+            {&fch, L * BT * FC}, {&fch_gelu, L * BT * F}, {&residual3, c.L * BT * C},
             {&lnf, BT * C}, {&lnf_mean, BT}, {&lnf_rstd, BT}, {&logits, BT * c.Vp}, {&losses, BT},
-            {&dresidual, BT * C}, {&dln, BT * C}, {&datty, BT * C}, {&dqkv, BT * 3 * C},
-            {&dfch, BT * 4 * C}, {&scratch, BT * 4 * C}};
+            {&dresidual, BT * C}, {&dln, BT * C}, {&datty, BT * C}, {&dqkv, BT * QKV},
+            {&dfch, BT * F}, {&scratch, BT * std::max(FC, C)}};
         size_t total = 0;
         for (auto& p : lay) total += p.second;
         buf.assign(total, T(0));
         T* base = buf.data();
         for (auto& p : lay) { *p.first = base; base += p.second; }
     }
+};
+
+// A KV cache for generation, kept apart from the model (as nanochat's Engine keeps it): every block's
+// keys and values of the positions fed so far, so the next token's forward runs over that token
+// alone. forward(..., &cache) appends to it; eval.h's continue_ids drives it.
+template <class T> struct KVCache {
+    int pos = 0, maxT = 0;
+    size_t width = 0;    // NKV * hs
+    std::vector<T> k, v;  // (L, maxT, width)
+    explicit KVCache(const GPT2Config& c) : maxT(c.maxT), width((size_t)c.kv_heads() * c.hs()),
+        k((size_t)c.L * c.maxT * width), v((size_t)c.L * c.maxT * width) {}
 };
 
 template <class T> struct GPT2 {
@@ -160,6 +199,7 @@ template <class T> struct GPT2 {
     ParamPtrs<T> p, g;
     Activations<T> acts;
     std::vector<T> lora_u;             // (L, 4, B*T, r): the adapters' low-rank activations
+    std::vector<float> rope_cs;        // Llama: (maxT, hs/2, 2) cos and sin of RoPE's angles (rope.h)
     int B = 0, T_ = 0;                 // the batch shape the activations are sized for
     bool recompute = false;            // keep one block's activations; backward recomputes each block
     bool acts_recompute = false;       // what the activations were sized for
@@ -173,14 +213,15 @@ template <class T> struct GPT2 {
     void build(const GPT2Config& c) {
         cfg = c;
         cfg.mem.C = c.C;
-        specs = gpt2_tensors(cfg);
+        specs = model_tensors(cfg);
+        rope_cs = cfg.llama() ? rope_table(cfg.maxT, cfg.hs(), cfg.rope_theta) : std::vector<float>();
         offset.clear();
         size_t n = 0;
         for (auto& s : specs) { offset.push_back(n); n += s.size; }
         params.assign(n, T(0));
         std::vector<T*> ptrs;
         for (size_t i = 0; i < specs.size(); i++) ptrs.push_back(params.data() + offset[i]);
-        p.point(ptrs, cfg);
+        p.point(ptrs, specs, cfg);
         mcache.assign(c.L, MemoryCache<T>());
         set_trainable(std::vector<char>(specs.size(), 1), false);
         B = T_ = 0;
@@ -199,7 +240,7 @@ template <class T> struct GPT2 {
         grads.assign(n, T(0));
         std::vector<T*> ptrs;
         for (size_t i = 0; i < specs.size(); i++) ptrs.push_back(goffset[i] == (size_t)-1 ? nullptr : grads.data() + goffset[i]);
-        g.point(ptrs, cfg);
+        g.point(ptrs, specs, cfg);
         dvalues.assign(cfg.L, MemorySparseGrad<T>());
     }
 
@@ -217,20 +258,21 @@ template <class T> struct GPT2 {
         return low;
     }
 
-    // GPT-2's init: N(0, 0.02), residual projections scaled by 1/sqrt(2L), LayerNorm = identity.
-    // LoRA: A ~ U(+-1/sqrt(in)), B = 0. Memory: memory_init with zero values (attach mode) or not.
+    // GPT-2's init: N(0, 0.02), residual projections scaled by 1/sqrt(2L), norms = identity (both
+    // families; Llama models normally come from GGUF). LoRA: A ~ U(+-1/sqrt(in)), B = 0. Memory:
+    // memory_init with zero values (attach mode) or not.
     void init_random(const GPT2Config& c, uint64_t seed, bool zero_mem_values = false) {
         build(c);
         Rng rng(seed);
         auto normal = [&](T* w, size_t n, double std) { for (size_t i = 0; i < n; i++) w[i] = T(rng.normal() * std); };
         size_t C = c.C, L = c.L;
         normal(p.wte, (size_t)c.V * C, 0.02);  // padded rows stay zero
-        normal(p.wpe, (size_t)c.maxT * C, 0.02);
+        if (p.wpe) normal(p.wpe, (size_t)c.maxT * C, 0.02);
         double proj = 0.02 / std::sqrt(2.0 * c.L);
-        normal(p.qkvw, L * 3 * C * C, 0.02);
+        normal(p.qkvw, L * c.qkv_width() * C, 0.02);
         normal(p.attprojw, L * C * C, proj);
-        normal(p.fcw, L * 4 * C * C, 0.02);
-        normal(p.fcprojw, L * 4 * C * C, proj);
+        normal(p.fcw, L * c.fc_width() * C, 0.02);
+        normal(p.fcprojw, L * c.ffn() * C, proj);
         for (size_t i = 0; i < L * C; i++) p.ln1w[i] = p.ln2w[i] = 1;
         for (size_t i = 0; i < C; i++) p.lnfw[i] = 1;
         init_extensions(seed, zero_mem_values);
@@ -239,12 +281,12 @@ template <class T> struct GPT2 {
     // initialises LoRA and memory tensors only (attaching them to a trained model)
     void init_extensions(uint64_t seed, bool zero_mem_values) {
         Rng rng(seed + 7);
-        auto lm = lora_matrices();
+        auto lm = lora_matrices(cfg);
         for (int m = 0; m < 4 && cfg.lora_rank; m++) {
-            size_t in = (size_t)lm[m].in * cfg.C, n = (size_t)cfg.L * cfg.lora_rank * in;
+            size_t in = (size_t)lm[m].in, n = (size_t)cfg.L * cfg.lora_rank * in;
             double a = 1.0 / std::sqrt((double)in);
             for (size_t i = 0; i < n; i++) p.loraA[m][i] = T((2 * rng.uniform() - 1) * a);
-            std::fill(p.loraB[m], p.loraB[m] + (size_t)cfg.L * lm[m].out * cfg.C * cfg.lora_rank, T(0));
+            std::fill(p.loraB[m], p.loraB[m] + (size_t)cfg.L * lm[m].out * cfg.lora_rank, T(0));
         }
         for (int l = 0; l < cfg.L; l++)
             if (cfg.has_mem(l)) memory_init(cfg.mem, p.mem[l], seed + 1000 + l, zero_mem_values);
@@ -261,7 +303,7 @@ template <class T> struct GPT2 {
     // a linear layer of block l with its adapter: out (BT,OC) = inp (BT,IC) W^T + bias [+ LoRA m]
     void linear_forward(int l, int m, T* out, const T* inp, const T* W, const T* bias, int IC, int OC) {
         size_t BT = (size_t)B * T_;
-        matmul_forward(out, inp, W + (size_t)l * OC * IC, bias + (size_t)l * OC, (int)BT, IC, OC);
+        matmul_forward(out, inp, W + (size_t)l * OC * IC, at(bias, (size_t)l * OC), (int)BT, IC, OC);
         int r = cfg.lora_rank;
         if (r) lora_forward(out, lora_u.data() + ((size_t)l * 4 + m) * BT * r, inp, p.loraA[m] + (size_t)l * r * IC,
                             p.loraB[m] + (size_t)l * OC * r, (int)BT, IC, OC, r, T(cfg.lora_alpha) / r);
@@ -281,30 +323,60 @@ template <class T> struct GPT2 {
     BlockActs block_acts(int l) {
         Activations<T>& a = acts;
         const size_t BT = (size_t)B * T_, C = cfg.C, k = recompute ? 0 : l;
-        return {a.ln1 + k * BT * C, a.ln1_mean + k * BT, a.ln1_rstd + k * BT, a.qkv + k * BT * 3 * C, a.atty + k * BT * C,
+        return {a.ln1 + k * BT * C, a.ln1_mean + k * BT, a.ln1_rstd + k * BT, a.qkv + k * BT * cfg.qkv_width(), a.atty + k * BT * C,
                 a.att_lse + k * B * cfg.NH * (size_t)T_, a.residual2 + k * BT * C, a.ln2 + k * BT * C, a.ln2_mean + k * BT,
-                a.ln2_rstd + k * BT, a.fch + k * BT * 4 * C, a.fch_gelu + k * BT * 4 * C};
+                a.ln2_rstd + k * BT, a.fch + k * BT * cfg.fc_width(), a.fch_gelu + k * BT * cfg.ffn()};
+    }
+
+    // where the families differ: the norm (LayerNorm with mean and bias, or RMSNorm), the MLP's
+    // activation (GELU, or SwiGLU of [gate | up]); inp and out are (N,C) and (N,FC)/(N,F)
+    void norm_forward(T* out, T* mean, T* rstd, const T* inp, const T* w, const T* b, int N) {
+        if (cfg.llama()) rmsnorm_forward(out, rstd, inp, w, N, cfg.C, T(cfg.norm_eps));
+        else layernorm_forward(out, mean, rstd, inp, w, b, N, cfg.C);
+    }
+    void norm_backward(T* dinp, T* dw, T* db, const T* dout, const T* inp, const T* w, const T* mean, const T* rstd, int N) {
+        if (cfg.llama()) rmsnorm_backward(dinp, dw, dout, inp, w, rstd, N, cfg.C);
+        else layernorm_backward(dinp, dw, db, dout, inp, w, mean, rstd, N, cfg.C);
+    }
+    void act_forward(T* out, const T* inp, size_t N) {
+        if (cfg.llama()) swiglu_forward(out, inp, (int)N, cfg.F);
+        else gelu_forward(out, inp, N * 4 * cfg.C);
+    }
+    void act_backward(T* dinp, const T* inp, const T* dout, size_t N) {
+        if (cfg.llama()) swiglu_backward(dinp, dout, inp, (int)N, cfg.F);
+        else gelu_backward(dinp, inp, dout, N * 4 * cfg.C);
     }
 
     // block l: residual3[l] from residual3[l-1] (or the embeddings); deterministic, so the
     // backward's recomputation reproduces the forward's activations bit for bit
-    void block_forward(int l) {
+    void block_forward(int l, KVCache<T>* kv = nullptr) {
         const GPT2Config& c = cfg;
-        const int C = c.C, NH = c.NH, b = B, t = T_;
+        const int C = c.C, NH = c.NH, b = B, t = T_, QKV = c.qkv_width();
         const size_t BT = (size_t)b * t;
         Activations<T>& a = acts;
         BlockActs k = block_acts(l);
         const T* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BT * C;
         T* res3 = a.residual3 + l * BT * C;
-        layernorm_forward(k.ln1, k.ln1_mean, k.ln1_rstd, residual, p.ln1w + l * C, p.ln1b + l * C, (int)BT, C);
-        linear_forward(l, 0, k.qkv, k.ln1, p.qkvw, p.qkvb, C, 3 * C);
-        attention_forward(k.atty, k.att_lse, k.qkv, b, t, C, NH);
+        norm_forward(k.ln1, k.ln1_mean, k.ln1_rstd, residual, p.ln1w + l * C, at(p.ln1b, l * C), (int)BT);
+        linear_forward(l, 0, k.qkv, k.ln1, p.qkvw, p.qkvb, C, QKV);
+        if (c.llama()) rope_forward(k.qkv, rope_cs.data() + (size_t)(kv ? kv->pos : 0) * c.hs(), b, t, NH, c.NKV, c.hs());
+        if (kv) {  // the new tokens' keys and values join the cache; their queries read all of it
+            T *kc = kv->k.data() + ((size_t)l * kv->maxT + kv->pos) * kv->width, *vc = kv->v.data() + ((size_t)l * kv->maxT + kv->pos) * kv->width;
+            for (int i = 0; i < t; i++) {
+                std::copy_n(k.qkv + (size_t)i * QKV + C, kv->width, kc + (size_t)i * kv->width);
+                std::copy_n(k.qkv + (size_t)i * QKV + C + kv->width, kv->width, vc + (size_t)i * kv->width);
+            }
+            const size_t base = (size_t)l * kv->maxT * kv->width;
+            attention_cached(k.atty, k.qkv, kv->k.data() + base, kv->v.data() + base, t, kv->pos, C, NH, c.kv_heads());
+        } else {
+            attention_forward(k.atty, k.att_lse, k.qkv, b, t, C, NH, c.kv_heads());
+        }
         linear_forward(l, 1, a.scratch, k.atty, p.attprojw, p.attprojb, C, C);
         residual_forward(k.res2, residual, a.scratch, BT * C);
-        layernorm_forward(k.ln2, k.ln2_mean, k.ln2_rstd, k.res2, p.ln2w + l * C, p.ln2b + l * C, (int)BT, C);
-        linear_forward(l, 2, k.fch, k.ln2, p.fcw, p.fcb, C, 4 * C);
-        gelu_forward(k.fchg, k.fch, BT * 4 * C);
-        linear_forward(l, 3, a.scratch, k.fchg, p.fcprojw, p.fcprojb, 4 * C, C);
+        norm_forward(k.ln2, k.ln2_mean, k.ln2_rstd, k.res2, p.ln2w + l * C, at(p.ln2b, l * C), (int)BT);
+        linear_forward(l, 2, k.fch, k.ln2, p.fcw, p.fcb, C, c.fc_width());
+        act_forward(k.fchg, k.fch, BT);
+        linear_forward(l, 3, a.scratch, k.fchg, p.fcprojw, p.fcprojb, c.ffn(), C);
         residual_forward(res3, k.res2, a.scratch, BT * C);
         if (c.has_mem(l)) {  // the memory reads the MLP's input and adds to the residual beside it
             memory_forward(c.mem, a.scratch, mcache[l], p.mem[l], k.ln2, (int)BT);
@@ -314,8 +386,10 @@ template <class T> struct GPT2 {
 
     // inp and targets are (B,T); targets may be NULL (inference: logits are kept).
     // With targets, returns the mean loss; if grad_scale != 0 the logits are replaced by dlogits
-    // (scaled by grad_scale / (B*T)) ready for backward().
-    T forward(const int* inp, const int* tgt, int b, int t, T grad_scale = 0) {
+    // (scaled by grad_scale / (B*T)) ready for backward(). With a KV cache (inference, B = 1) the t
+    // tokens sit at positions kv->pos.. and attend to the cache, which they join.
+    T forward(const int* inp, const int* tgt, int b, int t, T grad_scale = 0, KVCache<T>* kv = nullptr) {
+        if (kv && (b != 1 || tgt || kv->pos + t > cfg.maxT)) fatal(EXIT_RUNTIME, "internal error: a KV cache serves inference of one sequence within the context");
         ensure_batch(b, t);
         const GPT2Config& c = cfg;
         const int C = c.C, L = c.L;
@@ -324,10 +398,11 @@ template <class T> struct GPT2 {
             if (inp[i] < 0 || inp[i] >= c.V) fatal(EXIT_RUNTIME, "token id %d is outside the vocabulary (size %d)", inp[i], c.V);
         inputs.assign(inp, inp + BT);
         Activations<T>& a = acts;
-        encoder_forward(a.encoded, inp, p.wte, p.wpe, b, t, C);
-        for (int l = 0; l < L; l++) block_forward(l);
+        encoder_forward(a.encoded, inp, p.wte, p.wpe ? p.wpe + (size_t)(kv ? kv->pos : 0) * C : nullptr, b, t, C);
+        for (int l = 0; l < L; l++) block_forward(l, kv);
+        if (kv) kv->pos += t;
         const T* last = a.residual3 + (L - 1) * BT * C;
-        layernorm_forward(a.lnf, a.lnf_mean, a.lnf_rstd, last, p.lnfw, p.lnfb, (int)BT, C);
+        norm_forward(a.lnf, a.lnf_mean, a.lnf_rstd, last, p.lnfw, p.lnfb, (int)BT);
         matmul_forward(a.logits, a.lnf, p.wte, (const T*)nullptr, (int)BT, C, c.Vp);
         if (!tgt) { mean_loss = -1; return mean_loss; }
         for (size_t i = 0; i < BT; i++)
@@ -349,7 +424,7 @@ template <class T> struct GPT2 {
     // just before. Frozen weights get no weight gradient; blocks below stop_layer() are skipped.
     void backward() {
         const GPT2Config& c = cfg;
-        const int C = c.C, NH = c.NH, L = c.L, b = B, t = T_;
+        const int C = c.C, NH = c.NH, L = c.L, b = B, t = T_, QKV = c.qkv_width(), F = c.ffn(), FC = c.fc_width();
         const size_t BT = (size_t)b * t;
         const int stop = stop_layer();
         Activations<T>& a = acts;
@@ -358,32 +433,33 @@ template <class T> struct GPT2 {
         // the LM head is tied to wte: its gradient lands in dwte
         matmul_backward(a.dln, g.wte, (T*)nullptr, a.logits, a.lnf, p.wte, (int)BT, C, c.Vp);
         const T* last = a.residual3 + (L - 1) * BT * C;
-        layernorm_backward(a.dresidual, g.lnfw, g.lnfb, a.dln, last, p.lnfw, a.lnf_mean, a.lnf_rstd, (int)BT, C);
+        norm_backward(a.dresidual, g.lnfw, g.lnfb, a.dln, last, p.lnfw, a.lnf_mean, a.lnf_rstd, (int)BT);
         for (int l = L - 1; l >= std::max(stop, 0); l--) {
             if (recompute) block_forward(l);  // its inputs, residual3[l-1], were kept
             const T* residual = l == 0 ? a.encoded : a.residual3 + (l - 1) * BT * C;
             BlockActs k = block_acts(l);
             T *ln1 = k.ln1, *qkv = k.qkv, *atty = k.atty, *res2 = k.res2, *ln2 = k.ln2, *fch = k.fch, *fchg = k.fchg;
             // dresidual holds d(res3); the MLP branch, the memory and the skip all receive it
-            std::fill(a.dfch, a.dfch + BT * 4 * C, T(0));
-            linear_backward(l, 3, a.dfch, g.fcprojw, g.fcprojb, a.dresidual, fchg, p.fcprojw, 4 * C, C);
-            std::fill(a.scratch, a.scratch + BT * 4 * C, T(0));
-            gelu_backward(a.scratch, fch, a.dfch, BT * 4 * C);
+            std::fill(a.dfch, a.dfch + BT * F, T(0));
+            linear_backward(l, 3, a.dfch, g.fcprojw, g.fcprojb, a.dresidual, fchg, p.fcprojw, F, C);
+            std::fill(a.scratch, a.scratch + BT * FC, T(0));
+            act_backward(a.scratch, fch, a.dfch, BT);
             std::fill(a.dln, a.dln + BT * C, T(0));
-            linear_backward(l, 2, a.dln, g.fcw, g.fcb, a.scratch, ln2, p.fcw, C, 4 * C);
+            linear_backward(l, 2, a.dln, g.fcw, g.fcb, a.scratch, ln2, p.fcw, C, FC);
             if (c.has_mem(l))
                 memory_backward(c.mem, g.mem[l], sparse_values ? &dvalues[l] : nullptr, l == stop ? nullptr : a.dln,
                                 a.dresidual, ln2, p.mem[l], mcache[l], (int)BT);  // at the stop, nothing needs d(ln2)
             if (l == stop) break;  // nothing below this memory trains
-            layernorm_backward(a.dresidual, at(g.ln2w, l * C), at(g.ln2b, l * C), a.dln, res2, p.ln2w + l * C, k.ln2_mean, k.ln2_rstd, (int)BT, C);
+            norm_backward(a.dresidual, at(g.ln2w, l * C), at(g.ln2b, l * C), a.dln, res2, p.ln2w + l * C, k.ln2_mean, k.ln2_rstd, (int)BT);
             // dresidual now holds d(res2); the attention branch and the skip both receive it
             std::fill(a.datty, a.datty + BT * C, T(0));
             linear_backward(l, 1, a.datty, g.attprojw, g.attprojb, a.dresidual, atty, p.attprojw, C, C);
-            std::fill(a.dqkv, a.dqkv + BT * 3 * C, T(0));
-            attention_backward(a.dqkv, a.datty, qkv, atty, k.att_lse, b, t, C, NH);
+            std::fill(a.dqkv, a.dqkv + BT * QKV, T(0));
+            attention_backward(a.dqkv, a.datty, qkv, atty, k.att_lse, b, t, C, NH, c.kv_heads());
+            if (c.llama()) rope_backward(a.dqkv, rope_cs.data(), b, t, NH, c.NKV, c.hs());
             std::fill(a.dln, a.dln + BT * C, T(0));
-            linear_backward(l, 0, a.dln, g.qkvw, g.qkvb, a.dqkv, ln1, p.qkvw, C, 3 * C);
-            layernorm_backward(a.dresidual, at(g.ln1w, l * C), at(g.ln1b, l * C), a.dln, residual, p.ln1w + l * C, k.ln1_mean, k.ln1_rstd, (int)BT, C);
+            linear_backward(l, 0, a.dln, g.qkvw, g.qkvb, a.dqkv, ln1, p.qkvw, C, QKV);
+            norm_backward(a.dresidual, at(g.ln1w, l * C), at(g.ln1b, l * C), a.dln, residual, p.ln1w + l * C, k.ln1_mean, k.ln1_rstd, (int)BT);
         }
         if (g.wte || g.wpe) encoder_backward(g.wte, g.wpe, a.dresidual, inputs.data(), b, t, C);
     }
@@ -401,10 +477,10 @@ template <class T> struct GPT2 {
         for (size_t i = 0; i < merged.specs.size(); i++)  // every tensor but the adapters, by name
             std::copy_n(tensor(merged.specs[i].name), merged.specs[i].size, merged.params.data() + merged.offset[i]);
         T* W[4] = {merged.p.qkvw, merged.p.attprojw, merged.p.fcw, merged.p.fcprojw};
-        auto lm = lora_matrices();
+        auto lm = lora_matrices(cfg);
         int r = cfg.lora_rank;
         for (int m = 0; m < 4; m++) {
-            int IC = lm[m].in * cfg.C, OC = lm[m].out * cfg.C;
+            int IC = lm[m].in, OC = lm[m].out;
             for (int l = 0; l < cfg.L; l++)
                 lora_merge(W[m] + (size_t)l * OC * IC, p.loraA[m] + (size_t)l * r * IC, p.loraB[m] + (size_t)l * OC * r, IC, OC, r, T(cfg.lora_alpha) / r);
         }
@@ -412,19 +488,25 @@ template <class T> struct GPT2 {
         std::copy(merged.params.begin(), merged.params.end(), params.begin());
     }
 
-    // ---- checkpoints: llm.c's format. header[0..7] as llm.c. Extensions live in header[8..16]
+    // ---- checkpoints: llm.c's format. header[0..7] as llm.c. Extensions live in header[8..21]
     // (zero in plain GPT-2 checkpoints, which llm.c's readers also ignore) and their tensors
-    // follow llm.c's 16: [8] = 1 marks extensions, [9] LoRA rank, [10] LoRA alpha, [11] bitmask
-    // of blocks with a memory, [12] sqrt(N) sub-keys, [13] top-k, [14] memory heads, [15] query
-    // width per head, [16] Memory+ gating.
+    // follow the family's base tensors: [8] = 1 marks extensions, [9] LoRA rank, [10] LoRA alpha,
+    // [11] bitmask of blocks with a memory, [12] sqrt(N) sub-keys, [13] top-k, [14] memory heads,
+    // [15] query width per head, [16] Memory+ gating; the family: [17] 1 = Llama, [18] KV heads,
+    // [19] SwiGLU width, [20] RoPE theta and [21] RMSNorm eps (float bits).
     void save(const std::string& path) const {
         int header[256] = {0};
         header[0] = CKPT_MAGIC; header[1] = CKPT_FP32; header[2] = cfg.maxT; header[3] = cfg.V;
         header[4] = cfg.L; header[5] = cfg.NH; header[6] = cfg.C; header[7] = cfg.Vp;
-        if (cfg.lora_rank || cfg.mem_layers) {
+        if (cfg.lora_rank || cfg.mem_layers || cfg.llama()) {
             header[8] = 1; header[9] = cfg.lora_rank; header[10] = cfg.lora_alpha; header[11] = (int)cfg.mem_layers;
             header[12] = cfg.mem.n_keys; header[13] = cfg.mem.topk; header[14] = cfg.mem.heads;
             header[15] = cfg.mem.dk; header[16] = cfg.mem.gated;
+        }
+        if (cfg.llama()) {
+            header[17] = 1; header[18] = cfg.NKV; header[19] = cfg.F;
+            memcpy(&header[20], &cfg.rope_theta, 4);
+            memcpy(&header[21], &cfg.norm_eps, 4);
         }
         std::vector<float> f(params.begin(), params.end());
         AtomicFile af(path);
@@ -455,11 +537,21 @@ template <class T> struct GPT2 {
             if (c.mem_layers && (c.mem.n_keys <= 0 || c.mem.n_keys > 4096 || c.mem.topk <= 0 || c.mem.topk > c.mem.n_keys ||
                                  c.mem.heads <= 0 || c.mem.heads > 64 || c.mem.dk <= 0 || c.mem.dk % 2 || c.mem.dk > 4096)) invalid = true;
             if (invalid) return bad("checkpoint %s has an invalid LoRA/memory header", P);
+            if (h[17] == 1) {
+                c.family = FAMILY_LLAMA; c.NKV = h[18]; c.F = h[19];
+                memcpy(&c.rope_theta, &h[20], 4);
+                memcpy(&c.norm_eps, &h[21], 4);
+                if (c.NKV <= 0 || c.NH % c.NKV || c.hs() % 2 || c.F <= 0 || c.F > (1 << 18) || !(c.rope_theta > 0 && c.rope_theta < 1e12f) ||
+                    !(c.norm_eps > 0 && c.norm_eps < 1))
+                    return bad("checkpoint %s has an invalid Llama header (KV heads %d, SwiGLU width %d)", P, c.NKV, c.F);
+            } else if (h[17] != 0) {
+                return bad("checkpoint %s names an unknown model family %d", P, h[17]);
+            }
         } else if (h[8] != 0) {
             return bad("checkpoint %s has an unknown extension marker %d", P, h[8]);
         }
         size_t n = 0;
-        for (auto& t : gpt2_tensors(c)) n += t.size;  // sizes only: nothing is allocated
+        for (auto& t : model_tensors(c)) n += t.size;  // sizes only: nothing is allocated
         *width = h[1] == CKPT_FP32 ? 4 : 2;
         unsigned long long need = 1024 + (unsigned long long)n * *width;
         if ((unsigned long long)size < need) return bad("checkpoint %s is truncated: %zu parameters need %llu bytes, file has %lld", P, n, need, size);
@@ -479,10 +571,73 @@ template <class T> struct GPT2 {
         }
     }
 
-    // reads fp32 (version 3) or bf16 (version 5, e.g. llm.c's gpt2_124M_bf16.bin) checkpoints
+    // Where each tensor of a Llama GGUF file lives in params: token_embd -> wte (rows past V stay
+    // zero), blk.l.attn_norm -> ln1w, attn_q, attn_k, attn_v -> qkvw's [q | k | v] rows, attn_output
+    // -> attprojw, ffn_norm -> ln2w, ffn_gate, ffn_up -> fcw's [gate | up] rows, ffn_down -> fcprojw,
+    // output_norm -> lnfw. q and k rows stay as llama.cpp's converter permuted them, for the
+    // interleaved RoPE of rope.h. Shapes are row-major (out, in), as gguf.h gives them.
+    struct GGUFSlot { std::string name; std::vector<int64_t> shape; size_t offset; };
+    std::vector<GGUFSlot> gguf_slots() const {
+        const int64_t C = cfg.C, KV = (int64_t)cfg.NKV * cfg.hs(), F = cfg.F, QKV = cfg.qkv_width();
+        auto off = [&](const T* ptr) { return (size_t)(ptr - params.data()); };
+        std::vector<GGUFSlot> v = {{"token_embd.weight", {cfg.V, C}, off(p.wte)}, {"output_norm.weight", {C}, off(p.lnfw)}};
+        for (int64_t l = 0; l < cfg.L; l++) {
+            std::string b = "blk." + std::to_string(l) + ".";
+            size_t qkv = off(p.qkvw + l * QKV * C), fc = off(p.fcw + l * 2 * F * C);
+            std::vector<GGUFSlot> blk = {
+                {b + "attn_norm.weight", {C}, off(p.ln1w + l * C)},        {b + "attn_q.weight", {C, C}, qkv},
+                {b + "attn_k.weight", {KV, C}, qkv + C * C},               {b + "attn_v.weight", {KV, C}, qkv + (C + KV) * C},
+                {b + "attn_output.weight", {C, C}, off(p.attprojw + l * C * C)}, {b + "ffn_norm.weight", {C}, off(p.ln2w + l * C)},
+                {b + "ffn_gate.weight", {F, C}, fc},                       {b + "ffn_up.weight", {F, C}, fc + F * C},
+                {b + "ffn_down.weight", {C, F}, off(p.fcprojw + l * C * F)}};
+            v.insert(v.end(), blk.begin(), blk.end());
+        }
+        return v;
+    }
+
+    // a Llama-family model from llama.cpp's GGUF (e.g. SmolLM2), dequantised to fp32 (gguf_slots says
+    // where each tensor goes). The tokenizer is Tokenizer::from_gguf's.
+    void load_gguf(const std::string& path) {
+        GGUF g = GGUF::open(path);
+        const char* P = path.c_str();
+        std::string arch = g.get_str("general.architecture");
+        if (arch != "llama") fatal(EXIT_RUNTIME, "%s: architecture '%s' is not supported (llama only)", P, arch.c_str());
+        if (g.find_tensor("output.weight")) fatal(EXIT_RUNTIME, "%s has an untied output head (output.weight): not supported", P);
+        auto meta = [&](const char* k) { return g.get_int("llama." + std::string(k)); };
+        GPT2Config c;
+        c.family = FAMILY_LLAMA;
+        c.L = (int)meta("block_count"); c.C = (int)meta("embedding_length"); c.NH = (int)meta("attention.head_count");
+        c.NKV = (int)meta("attention.head_count_kv"); c.F = (int)meta("feed_forward_length"); c.maxT = (int)meta("context_length");
+        c.rope_theta = g.get("llama.rope.freq_base") ? (float)g.get_f64("llama.rope.freq_base") : 10000.0f;
+        c.norm_eps = (float)g.get_f64("llama.attention.layer_norm_rms_epsilon");
+        c.V = (int)g.tensor("token_embd.weight").shape()[0];
+        c.Vp = pad_vocab(c.V);
+        if (c.L <= 0 || c.L > 31 || c.C <= 0 || c.NH <= 0 || c.C % c.NH || c.NKV <= 0 || c.NH % c.NKV || c.hs() % 2 || c.F <= 0 || c.maxT <= 1)
+            fatal(EXIT_RUNTIME, "%s: unsupported llama shape (blocks %d, width %d, heads %d, KV heads %d, SwiGLU %d)", P, c.L, c.C, c.NH, c.NKV, c.F);
+        if (g.get("llama.rope.dimension_count") && g.get_int("llama.rope.dimension_count") != c.hs())
+            fatal(EXIT_RUNTIME, "%s: RoPE over %lld of %d head channels is not supported", P, (long long)g.get_int("llama.rope.dimension_count"), c.hs());
+        build(c);
+        for (auto& t : gguf_slots()) {
+            std::vector<float> w = g.tensor_f32(t.name, t.shape);
+            std::copy(w.begin(), w.end(), params.begin() + t.offset);
+        }
+        check_finite(path);
+    }
+
+    // a NaN weight poisons every output: refuse it at load, by name
+    void check_finite(const std::string& path) const {
+        for (size_t i = 0; i < specs.size(); i++)
+            for (size_t k = 0; k < specs[i].size; k++)
+                if (!std::isfinite((double)params[offset[i] + k]))
+                    fatal(EXIT_RUNTIME, "checkpoint %s holds a non-finite value in tensor %s (element %zu)", path.c_str(), specs[i].name.c_str(), k);
+    }
+
+    // reads fp32 (version 3) or bf16 (version 5, e.g. llm.c's gpt2_124M_bf16.bin) checkpoints, and
+    // GGUF files (load_gguf)
     void load(const std::string& path) {
         long size = file_size(path);
         if (size < 0) fatal(EXIT_RUNTIME, "checkpoint %s does not exist", path.c_str());
+        if (size >= 4 && read_file_head(path, 4) == "GGUF") return load_gguf(path);
         if (size < 1024) fatal(EXIT_RUNTIME, "checkpoint %s is %s (%ld bytes, header needs 1024)", path.c_str(), size ? "truncated" : "empty", size);
         FILE* f = fopen_check(path.c_str(), "rb");
         int h[256];
@@ -496,9 +651,6 @@ template <class T> struct GPT2 {
         fread_check(buf.data(), 1, buf.size(), f, path.c_str());
         fclose(f);
         set_params(buf.data(), width);
-        for (size_t i = 0; i < specs.size(); i++)  // a NaN weight poisons every output: refuse it here, by name
-            for (size_t k = 0; k < specs[i].size; k++)
-                if (!std::isfinite((double)params[offset[i] + k]))
-                    fatal(EXIT_RUNTIME, "checkpoint %s holds a non-finite value in tensor %s (element %zu)", path.c_str(), specs[i].name.c_str(), k);
+        check_finite(path);
     }
 };

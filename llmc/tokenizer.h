@@ -758,6 +758,37 @@ struct Tokenizer {
         return t;
     }
 
+    // the tokenizer as GGUF metadata, what from_gguf reads back (and llama.cpp reads): tokens and
+    // merges in GPT-2's byte-to-unicode alphabet, special tokens as literal text of type 3 (control),
+    // the pre-tokenizer, eos = <|im_end|> for a chat tokenizer (else EOT), and a ChatML template
+    void to_gguf(GGUFWriter& w) const {
+        static const std::vector<uint32_t> map = tok::bytes_to_unicode();
+        std::vector<std::string> toks(vocab_size);
+        std::vector<int32_t> types(vocab_size, 1);
+        for (int i = 0; i < vocab_size; i++) {
+            std::string raw = tok_bytes.substr(tok_off[i], tok_off[i + 1] - tok_off[i]);
+            if (std::find(specials.begin(), specials.end(), i) != specials.end()) { toks[i] = raw; types[i] = 3; continue; }
+            for (unsigned char c : raw) tok::append_utf8(toks[i], map[c]);
+        }
+        std::vector<std::string> mg;
+        for (auto& m : merges) mg.push_back(toks[m.first] + " " + toks[m.second]);
+        w.add_str("tokenizer.ggml.model", "gpt2");
+        w.add_str("tokenizer.ggml.pre", pre == PRE_DIGITS ? "smollm" : "gpt-2");
+        w.add_str_array("tokenizer.ggml.tokens", toks);
+        w.add_i32_array("tokenizer.ggml.token_type", types);
+        w.add_str_array("tokenizer.ggml.merges", mg);
+        int im_start = special_id("<|im_start|>"), im_end = special_id("<|im_end|>");
+        w.add_u32("tokenizer.ggml.bos_token_id", (uint32_t)(im_start >= 0 ? im_start : eot));
+        w.add_u32("tokenizer.ggml.eos_token_id", (uint32_t)(chat == CHAT_CHATML && im_end >= 0 ? im_end : eot));
+        w.add_u32("tokenizer.ggml.unknown_token_id", (uint32_t)eot);
+        w.add_bool("tokenizer.ggml.add_bos_token", false);
+        if (chat == CHAT_CHATML)  // SmolLM2's template, its default system turn included
+            w.add_str("tokenizer.chat_template",
+                      "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\n" + chat_system +
+                      "<|im_end|>\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
+                      "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}");
+    }
+
     static Tokenizer gpt2(const std::string& dir = "data/gpt2") {
         std::string enc_path = dir + "/encoder.json", bpe_path = dir + "/vocab.bpe";
         auto entries = tok::parse_json_int_object(read_file(enc_path), enc_path);

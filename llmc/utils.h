@@ -103,6 +103,16 @@ inline void mkdir_p(const std::string& dir) {
     if (system(cmd.c_str()) != 0) fatal(EXIT_RUNTIME, "cannot create directory %s", dir.c_str());
 }
 
+// the first n bytes of a file (fewer when it is shorter; "" when it cannot be read)
+inline std::string read_file_head(const std::string& path, size_t n) {
+    std::string s(n, '\0');
+    FILE* f = fopen(path.c_str(), "rb");
+    if (!f) return "";
+    s.resize(fread(&s[0], 1, n, f));
+    fclose(f);
+    return s;
+}
+
 // the whole file, or "" when it cannot be read (for optional system files like /proc/cpuinfo)
 inline std::string read_file_if(const std::string& path) {
     FILE* f = fopen(path.c_str(), "rb");

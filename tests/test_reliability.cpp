@@ -457,6 +457,12 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
         {"checkpoint with a NaN weight", "sample --ckpt " + ckpt_with("nan", ck, [](std::string& s) { float x = NAN; memcpy(&s[1024 + 40], &x, 4); }), 1, "non-finite value in tensor wte (element 10)"},
         {"checkpoint/tokenizer vocab mismatch", "sample --ckpt " + vmis + "/model.bin", 1, "tokenizer vocab 280 does not match checkpoint"},
         {"corrupt tokenizer beside a checkpoint", "sample --ckpt " + [&] { std::string p = ckpt_with("tok", ck, [](std::string&) {}); write_file_atomic(base() + "/badck_tok/tokenizer.bin", std::string(2000, 'z')); return p; }(), 1, "has bad magic"},
+        // GGUF files (llmc/gguf.h; its own suite and fuzzer cover the format in depth)
+        {"GGUF cut inside the tensor table", "eval --text x --ckpt " + [&] { write_file_atomic(b + "/cut.gguf", read_file("tests/vectors/llama_tiny.gguf").substr(0, 1000)); return b + "/cut.gguf"; }(), 1, "is larger than the file"},
+        {"GGUF cut inside the tensor data", "eval --text x --ckpt " + [&] { write_file_atomic(b + "/cut2.gguf", read_file("tests/vectors/llama_tiny.gguf").substr(0, 200000)); return b + "/cut2.gguf"; }(), 1, "runs past the end of the file"},
+        {"GGUF of an unknown version", "sample --ckpt " + [&] { write_file_atomic(b + "/ver.gguf", std::string("GGUF\x09\x00\x00\x00", 8)); return b + "/ver.gguf"; }(), 1, "unsupported GGUF version 9"},
+        {"GGUF of another architecture", "sample --ckpt tests/fixtures/gguf/types.gguf", 1, "architecture 'fixture' is not supported"},
+        {"GGUF without a tokenizer", "sample --ckpt tests/vectors/llama_tiny.gguf", 1, "has no metadata key tokenizer.ggml.model"},
         {"checkpoint shape disagrees with flags (inject)", "inject --init-ckpt " + ck + "/model.bin --data " + d + " --out " + b + "/x --depth 3 --steps 1", 2, "disagrees with the flags"},
         {"checkpoint shape disagrees with flags (resume)", "pretrain --resume --data " + d + " --out " + ck + " --steps 4 --width 64", 2, "shape (depth 2 width 32 heads 2 context 32) disagrees with the flags"},
         {"memory checkpoint given other memory layers", "inject --init-ckpt " + mem + "/model.bin --data " + d + " --out " + b + "/x --mem-layers 0 --steps 1", 2, "disagrees with the memory the checkpoint"},
@@ -517,7 +523,7 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
         {"--val-frac 0.9", "prepare --val-frac 0.9", 2, "--val-frac must be in"},
         {"--temperature -1", "sample --ckpt " + ck + "/model.bin --temperature -1", 2, "--temperature must be in"},
         {"--max-tokens 0", "sample --ckpt " + ck + "/model.bin --max-tokens 0", 2, "--max-tokens must be in"},
-        {"eval --batch 0", "eval --ckpt " + ck + "/model.bin --text x --batch 0", 2, "--batch must be in"},
+        {"eval --batch -1", "eval --ckpt " + ck + "/model.bin --text x --batch -1", 2, "--batch must be in"},
         {"synth --replay 1", "synth --doc x.txt --out y --replay 1", 2, "--replay must be in"},
     };
     int n = 0;

@@ -1,0 +1,257 @@
+// test_llama.cpp: the Llama family in model.h. Finite differences in double for every tensor of a
+// tiny Llama (plain, and with LoRA and a memory layer); a tiny Llama written as GGUF by PyTorch
+// (dev/reference/llama_ref.py tiny: transformers' LlamaForCausalLM, q/k rows permuted as llama.cpp's
+// converter does) against its logits, loss and every gradient; the checkpoint round trip of the
+// family header; and SmolLM2-135M-Instruct itself (models/, from `make smollm2`) against PyTorch's
+// loss on two real texts and its greedy chat answer (tests/fixtures/smollm2/reference.txt).
+// Run: make test (or tests/run_tests -tc="llama*").
+#include <doctest/doctest.h>
+#include <cmath>
+#include <map>
+#include <sstream>
+#include "eval/eval.h"
+#include "llmc/model.h"
+#include "test_util.h"
+
+static GPT2Config tiny_llama(bool ext) {
+    GPT2Config c;
+    c.family = FAMILY_LLAMA;
+    c.maxT = 8; c.V = 37; c.Vp = pad_vocab(37); c.L = 2; c.NH = 4; c.NKV = 2; c.C = 16; c.F = 24;
+    c.rope_theta = 10000; c.norm_eps = 1e-5f;
+    if (ext) {
+        c.lora_rank = 2; c.lora_alpha = 4;
+        c.mem_layers = 1u << 1;
+        c.mem.n_keys = 6; c.mem.topk = 3; c.mem.heads = 2; c.mem.dk = 4;
+    }
+    return c;
+}
+
+// the largest relative error of the gradient against central differences (eps 1e-5), over up to
+// 150 entries spread over the tensor; relative to |fd| + |grad| floored at 1e-3, as
+// test_model.cpp's whole-model check
+static double fd_rel_error(GPT2<double>& m, size_t off, size_t n, const std::vector<double>& grad, const std::function<double()>& f) {
+    double worst = 0;
+    for (size_t i = 0; i < n; i += std::max<size_t>(1, n / 150)) {
+        double& w = m.params[off + i], w0 = w, h = 1e-5;
+        w = w0 + h; double up = f();
+        w = w0 - h; double dn = f();
+        w = w0;
+        double fd = (up - dn) / (2 * h), g = grad[off + i];
+        worst = std::max(worst, std::fabs(fd - g) / std::max(1e-3, std::fabs(fd) + std::fabs(g)));
+    }
+    return worst;
+}
+
+TEST_CASE("llama: finite differences, every tensor of a tiny Llama (plain, and with LoRA and a memory)") {
+    for (bool ext : {false, true}) {
+        GPT2<double> m;
+        m.init_random(tiny_llama(ext), 41);
+        Rng rng(42);
+        for (auto& x : m.params) x += rng.normal() * 0.05;  // norms, LoRA B and memory values off their init
+        int B = 2, T = 7;
+        std::vector<int> x(B * T), y(B * T);
+        for (int i = 0; i < B * T; i++) { x[i] = (int)rng.below(37); y[i] = (int)rng.below(37); }
+        m.zero_grad();
+        m.forward(x.data(), y.data(), B, T, 1.0);
+        m.backward();
+        std::vector<double> grad = m.grads;
+        REQUIRE(grad.size() == m.params.size());
+        auto f = [&] { return (double)m.forward(x.data(), y.data(), B, T, 0.0); };
+        double worst = 0;
+        for (size_t i = 0; i < m.specs.size(); i++) {
+            double err = fd_rel_error(m, m.offset[i], m.specs[i].size, grad, f);
+            INFO("ext " << ext << " tensor " << m.specs[i].name << ": relative error " << err);
+            CHECK(err < 1e-6);  // measured up to 3.5e-7 over all entries (as GPT-2's whole model, FD_TOL)
+            worst = std::max(worst, err);
+        }
+        MESSAGE(std::string(ext ? "tiny Llama with LoRA and memory" : "tiny Llama") << ": worst relative finite-difference error " << worst);
+    }
+}
+
+TEST_CASE("llama: a tiny Llama from PyTorch's GGUF matches transformers' logits, loss and gradients") {
+    GPT2<float> m;
+    m.load("tests/vectors/llama_tiny.gguf");
+    REQUIRE(m.cfg.llama());
+    CHECK(m.cfg.NKV == 2);
+    CHECK(m.cfg.F == 96);
+    std::string bytes = read_file("tests/vectors/llama_tiny_ref.bin");
+    size_t pos = 0;
+    auto take = [&](void* dst, size_t n) { REQUIRE(pos + n <= bytes.size()); memcpy(dst, bytes.data() + pos, n); pos += n; };
+    int h[8];
+    take(h, sizeof h);
+    REQUIRE(h[0] == 20261205);
+    int B = h[2], T = h[3], V = h[4], nt = h[5];
+    REQUIRE(V == m.cfg.V);
+    std::vector<int> x(B * T), y(B * T);
+    take(x.data(), x.size() * 4);
+    take(y.data(), y.size() * 4);
+    float loss_ref;
+    take(&loss_ref, 4);
+    std::vector<float> logits_ref((size_t)B * T * V);
+    take(logits_ref.data(), logits_ref.size() * 4);
+    // logits first (an inference forward keeps them), then loss and gradients
+    m.forward(x.data(), nullptr, B, T);
+    double dl = 0, lmax = 0;
+    for (int i = 0; i < B * T; i++)
+        for (int v = 0; v < V; v++) {
+            dl = std::max(dl, (double)std::fabs(m.logits_at(i / T, i % T)[v] - logits_ref[(size_t)i * V + v]));
+            lmax = std::max(lmax, (double)std::fabs(logits_ref[(size_t)i * V + v]));
+        }
+    m.zero_grad();
+    float loss = m.forward(x.data(), y.data(), B, T, 1.0f);
+    m.backward();
+    MESSAGE("tiny Llama vs transformers: max |logit diff| " << dl << " (max |logit| " << lmax << "), loss " << loss << " vs " << loss_ref);
+    CHECK(dl < 1e-5 * lmax);  // measured 1.4e-6 of max |logit|
+    CHECK(std::fabs(loss - loss_ref) < 1e-5);
+    double worst = 0;
+    std::map<std::string, GPT2<float>::GGUFSlot> slots;
+    for (auto& s : m.gguf_slots()) slots[s.name] = s;
+    for (int t = 0; t < nt; t++) {
+        int len;
+        take(&len, 4);
+        std::string name(len, '\0');
+        take(&name[0], len);
+        int64_t n;
+        take(&n, 8);
+        std::vector<float> g(n);
+        take(g.data(), n * 4);
+        REQUIRE(slots.count(name));
+        const float* ours = m.grads.data() + slots[name].offset;
+        double d = 0, gmax = 0;
+        for (int64_t i = 0; i < n; i++) { d = std::max(d, (double)std::fabs(ours[i] - g[i])); gmax = std::max(gmax, (double)std::fabs(g[i])); }
+        INFO(name << ": max |grad diff| " << d << ", max |grad| " << gmax);
+        CHECK(d <= 2e-5 * gmax);
+        worst = std::max(worst, d / gmax);
+    }
+    CHECK(pos == bytes.size());
+    MESSAGE("tiny Llama vs transformers: every gradient within " << worst << " of its tensor's max |grad|");
+}
+
+TEST_CASE("llama: checkpoint round trip keeps the family, its shape and every bit") {
+    GPT2<float> m, r;
+    m.init_random(tiny_llama(true), 43);
+    m.cfg.rope_theta = 123456.0f; m.cfg.norm_eps = 3e-6f;
+    std::string path = "/tmp/test_llama_ckpt_" + std::to_string(getpid()) + ".bin";
+    m.save(path);
+    r.load(path);
+    unlink(path.c_str());
+    CHECK(r.cfg.llama());
+    CHECK(r.cfg.NKV == 2);
+    CHECK(r.cfg.F == 24);
+    CHECK(r.cfg.rope_theta == 123456.0f);
+    CHECK(r.cfg.norm_eps == 3e-6f);
+    CHECK(r.cfg.lora_rank == 2);
+    CHECK(r.cfg.mem_layers == 2u);
+    CHECK(r.params == m.params);
+}
+
+static std::map<std::string, std::string> smollm2_reference() {
+    std::map<std::string, std::string> kv;
+    std::istringstream in(read_file("tests/fixtures/smollm2/reference.txt"));
+    for (std::string line; std::getline(in, line);) {
+        size_t sp = line.find(' ');
+        if (line.empty() || line[0] == '#' || sp == std::string::npos) continue;
+        kv[line.substr(0, sp)] = line.substr(sp + 1);
+    }
+    return kv;
+}
+
+static std::vector<int> ids_of(const std::string& s) {
+    std::vector<int> v;
+    std::istringstream in(s);
+    for (int x; in >> x;) v.push_back(x);
+    return v;
+}
+
+TEST_CASE("llama: SmolLM2-135M-Instruct from GGUF matches PyTorch's loss on real text and its greedy chat answer") {
+    const std::string gguf = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+    REQUIRE_MESSAGE(file_exists(gguf), gguf << " is missing: run `make smollm2` first");
+    GPT2<float> m;
+    m.load(gguf);
+    Tokenizer tok = Tokenizer::from_gguf(GGUF::open(gguf));
+    CHECK(m.cfg.L == 30);
+    CHECK(m.num_params() == 134515008);
+    auto ref = smollm2_reference();
+    for (std::string name : {"tenk_head", "prose_head"}) {
+        std::vector<int> ids = tok.encode(read_file("tests/fixtures/smollm2/" + name + ".txt"), false);
+        REQUIRE(ids.size() == (size_t)std::stol(ref[name + ".tokens"]));
+        long n = 0;
+        double loss = text_loss(m, ids, 1, 1024, &n), want = std::stod(ref[name + ".loss"]);
+        MESSAGE("SmolLM2 on " << name << ": loss " << loss << ", PyTorch fp32 " << want << " (|diff| " << std::fabs(loss - want) << ")");
+        CHECK(n == (long)ids.size() - 1);
+        CHECK(std::fabs(loss - want) < 1e-4);  // the bar is 1e-3 nats; fp32 vs fp32 measures ~1e-6
+    }
+    std::vector<int> prompt = tok.encode_chat({{"user", ref["chat.question"]}});
+    CHECK(prompt == ids_of(ref["chat.prompt_ids"]));
+    Rng rng(1);
+    std::string answer = continue_ids(m, tok, prompt, 24, 0.0, 40, rng, false, tok.special_id("<|im_end|>"));
+    CHECK(answer == ref["chat.answer"]);
+    CHECK(tok.encode(answer, false) == ids_of(ref["chat.answer_ids"]));
+}
+
+TEST_CASE("llama: ./train on SmolLM2's GGUF: eval, chat, and inject in every mode keeps the base bit-identical and resumes exactly") {
+    const std::string gguf = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+    REQUIRE_MESSAGE(file_exists(gguf), gguf << " is missing: run `make smollm2` first");
+    const std::string dir = "/tmp/test_llama_cli_" + std::to_string(getpid());
+    std::string out;
+    REQUIRE(sh_out("rm -rf " + dir + " && mkdir -p " + dir) == 0);
+    REQUIRE(sh_out("./train eval --ckpt " + gguf + " --text tests/fixtures/smollm2/tenk_head.txt", &out) == 0);
+    CHECK(out.find("\"loss\": 2.6655") != std::string::npos);  // PyTorch: 2.665549219 (reference.txt)
+    REQUIRE(sh_out("echo 'What is the capital of France?' | ./train chat --ckpt " + gguf + " --max-tokens 24", &out) == 0);
+    CHECK(out == "The capital of France is Paris.\n");
+    // training data and background text in SmolLM2's tokenizer
+    REQUIRE(sh_out("./train synth --doc tests/fixtures/synth/mini_10k_layout.txt --out " + dir + "/synth --ckpt " + gguf + " --tokens 4000 --context 32 --replay 0", &out) == 0);
+    REQUIRE(sh_out("./train prepare --corpus tests/fixtures/corpus --tokenizer " + gguf + " --data " + dir + "/general", &out) == 0);
+    const std::string base = " --init-ckpt " + gguf + " --data " + dir + "/synth --df-data " + dir + "/general --batch 1 --context 32 --val-every 0 --sample-tokens 0" +
+                             " --mem-layers 15 --mem-keys 16 --mem-topk 4 --mem-heads 2 --mem-dk 32 --df-batches 2 --topt 8 --lr 1e-2";
+    for (std::string mode : {"lora", "memory", "memory-sparse", "memory-keys"}) {
+        INFO(mode);
+        std::string f = base + " --train " + mode + " --steps 3";
+        REQUIRE(sh_out("./train inject" + f + " --out " + dir + "/" + mode, &out) == 0);
+        CHECK(out.find("frozen weights: ") != std::string::npos);  // run_train checks the bits and fails otherwise
+        CHECK(out.find("bit-identical to the start") != std::string::npos);
+        std::vector<double> straight = log_losses(dir + "/" + mode + "/log.jsonl");
+        CHECK(straight.size() == 3);
+        if (mode == "memory" || mode == "memory-keys") continue;  // resume: one dense and one sparse mode (548 MB saves)
+        REQUIRE(sh_out("./train inject" + f + " --out " + dir + "/" + mode + "_r --stop-after 1", &out) == 0);
+        REQUIRE(sh_out("./train inject" + f + " --out " + dir + "/" + mode + "_r --resume", &out) == 0);
+        CHECK(log_losses(dir + "/" + mode + "_r/log.jsonl") == straight);
+        CHECK(read_file(dir + "/" + mode + "/model.bin") == read_file(dir + "/" + mode + "_r/model.bin"));
+        sh_out("rm -f " + dir + "/" + mode + "_r/model.bin");  // 548 MB each
+    }
+    // a trained checkpoint carries the family and the tokenizer: eval needs only --ckpt
+    REQUIRE(sh_out("./train eval --ckpt " + dir + "/lora/model.bin --text tests/fixtures/smollm2/tenk_head.txt", &out) == 0);
+    CHECK(out.find("\"loss\": ") != std::string::npos);
+    sh_out("rm -rf " + dir);
+}
+
+TEST_CASE("llama: a KV cache gives the full forward's logits, in both families") {
+    GPT2Config gpt2;
+    gpt2.maxT = 8; gpt2.V = 37; gpt2.Vp = pad_vocab(37); gpt2.L = 2; gpt2.NH = 2; gpt2.C = 8;
+    gpt2.mem_layers = 1u; gpt2.mem.n_keys = 6; gpt2.mem.topk = 3; gpt2.mem.heads = 2; gpt2.mem.dk = 4;
+    for (GPT2Config c : {gpt2, tiny_llama(true)}) {
+        GPT2<float> m;
+        m.init_random(c, 51);
+        Rng rng(52);
+        for (auto& x : m.params) x += (float)(rng.normal() * 0.05);
+        std::vector<int> ids(c.maxT);
+        for (auto& t : ids) t = (int)rng.below(c.V);
+        m.forward(ids.data(), nullptr, 1, c.maxT);
+        std::vector<float> full(m.acts.logits, m.acts.logits + (size_t)c.maxT * c.Vp);
+        KVCache<float> kv(m.cfg);
+        double worst = 0, top = 0;
+        for (int p = 0; p < c.maxT;) {
+            int n = p == 0 ? 3 : 1;  // a prompt of 3, then one token at a time
+            m.forward(ids.data() + p, nullptr, 1, n, 0.0f, &kv);
+            for (int i = 0; i < n; i++)
+                for (int v = 0; v < c.V; v++) {
+                    worst = std::max(worst, (double)std::fabs(m.logits_at(0, i)[v] - full[(size_t)(p + i) * c.Vp + v]));
+                    top = std::max(top, (double)std::fabs(full[(size_t)(p + i) * c.Vp + v]));
+                }
+            p += n;
+        }
+        CHECK(kv.pos == c.maxT);
+        MESSAGE((c.llama() ? "Llama" : "GPT-2") << " with a memory: cached vs full logits, max |diff| " << worst << " (max |logit| " << top << ")");
+        CHECK(worst < 1e-6 * std::max(1.0, top));  // measured 1.2e-7
+    }
+}
