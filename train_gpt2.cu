@@ -955,12 +955,14 @@ static int cmd_bench(Flags& f) {
     BenchResult d6 = bench_config(c, B, steps, peak);
     // mixed precision: the same config with bf16 matmul operands, where the CPU has the kernels
     std::string why;
+    Json js;
     if (matmul_dtype() == MM_FP32 && bf16_probe(&why)) {
         matmul_dtype() = MM_BF16;
         printf("bench: --dtype bf16 (%s):\n", why.c_str());
         BenchResult bf = bench_config(c, B, steps, peak);
         matmul_dtype() = MM_FP32;
         printf("bench: bf16 / fp32 tokens/s on the d6 config: %.2fx\n", bf.tokens_per_s / d6.tokens_per_s);
+        js.set("bf16_tokens_per_s", bf.tokens_per_s).set("bf16_speedup", bf.tokens_per_s / d6.tokens_per_s);
     } else if (matmul_dtype() == MM_FP32) {
         printf("bench: no bf16 run: %s\n", why.c_str());
     }
@@ -983,12 +985,12 @@ static int cmd_bench(Flags& f) {
     GPT2Config g = c;
     g.L = 12; g.C = 768; g.NH = 12; g.maxT = 64; g.V = 50257; g.Vp = pad_vocab(g.V);
     BenchResult big = bench_config(g, 4, 2, peak);
-    printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"peak_rss_mib\": %.1f, \"config\": \"d6 C384 T256 V8192 B8\", "
-           "\"memory_256sq_ms_per_step\": %.1f, \"memory_1024sq_ms_per_step\": %.1f, \"memory_256sq_peak_rss_mib\": %.1f, \"memory_1024sq_peak_rss_mib\": %.1f, "
-           "\"gpt2_124M_tokens_per_s\": %.1f, \"gpt2_124M_mfu\": %.4f, \"gpt2_124M_peak_rss_mib\": %.1f, \"tokenizer_mb_per_s\": %.2f, "
-           "\"t1024_peak_rss_mib\": %.1f, \"t1024_recompute_peak_rss_mib\": %.1f, \"t1024_recompute_time_ratio\": %.3f}\n",
-           d6.tokens_per_s, d6.mfu, d6.ms, d6.rss_mib, mem_ms[0], mem_ms[1], mem_rss[0], mem_rss[1], big.tokens_per_s, big.mfu, big.rss_mib, mbs,
-           keep.rss_mib, recomp.rss_mib, recomp.ms / keep.ms);
+    js.set("tokens_per_s", d6.tokens_per_s).set("mfu", d6.mfu).set("ms_per_step", d6.ms).set("peak_rss_mib", d6.rss_mib).set("config", "d6 C384 T256 V8192 B8")
+      .set("memory_256sq_ms_per_step", mem_ms[0]).set("memory_1024sq_ms_per_step", mem_ms[1]).set("memory_1024sq_overhead", mem_ms[1] / d6.ms)
+      .set("memory_256sq_peak_rss_mib", mem_rss[0]).set("memory_1024sq_peak_rss_mib", mem_rss[1])
+      .set("gpt2_124M_tokens_per_s", big.tokens_per_s).set("gpt2_124M_mfu", big.mfu).set("gpt2_124M_peak_rss_mib", big.rss_mib).set("tokenizer_mb_per_s", mbs)
+      .set("t1024_peak_rss_mib", keep.rss_mib).set("t1024_recompute_peak_rss_mib", recomp.rss_mib).set("t1024_recompute_time_ratio", recomp.ms / keep.ms);
+    printf("%s\n", json_dump(js).c_str());
     return 0;
 }
 
