@@ -122,9 +122,9 @@ int cmd_capacity(Flags& f) {
 // (10-K loss, QA accuracy) and what each lost (general held-out loss). Writes out/3m/report.md.
 
 struct ThreeMConfig {
-    std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general = "out/data", mem_layer;
+    std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general_qa, general = "out/data", mem_layer;
     enum Size { CPU, TINY } size = CPU;
-    int steps = 0, batch = 0, general_tokens = 0, topt = 0, threads = 0;  // 0: by --size
+    int steps = 0, batch = 0, context = 0, general_tokens = 0, topt = 0, threads = 0;  // 0: by --size (and base)
     // the value gradient of a loss averaged over B*T tokens is ~1e-5 per slot row: SGD needs a large
     // rate (a 40-step probe on the synthetic data's training loss chose 1e5 among 10..1e5)
     double sparse_lr = 1e5;
@@ -132,17 +132,19 @@ struct ThreeMConfig {
 
 static void three_m_flags(Flags& f, ThreeMConfig& c) {
     f.text("out", c.out, "DIR", "the stages' folders, report.md, results.json, plots");
-    f.text("base", c.base, "PATH", "the base model (default: pretrain one, cached in OUT/base)");
+    f.text("base", c.base, "PATH", "the base model: a plain checkpoint or a GGUF such as models/SmolLM2-135M-Instruct.Q4_1.gguf (default: pretrain a GPT-2, cached in OUT/base)");
     f.choice("size", c.size, {"cpu", "tiny"}, "cpu: the experiment; tiny: a minute-long check of the pipeline");
     f.integer("steps", c.steps, 0, 10000000, "N", "steps per arm (0: 600; tiny 6)");
-    f.integer("batch", c.batch, 0, 65536, "B", "sequences per step (0: 16; tiny 4)");
+    f.integer("batch", c.batch, 0, 65536, "B", "sequences per step (0: 16; tiny 4; a Llama base 4)");
+    f.integer("context", c.context, 0, 65536, "T", "a Llama base's training and scoring length (0: 256; a GPT-2 base uses its own)");
     f.text("doc", c.doc, "FILE", "the 10-K as text: memorisation loss, the naive arm (default: data/3m/3M_2022_10K.txt)");
     f.text("synth-doc", c.synth_doc, "FILE", "the generator's input (default: the 10-K's PDF, or --doc when given)");
     f.text("qa", c.qa, "FILE", "questions about the 10-K (default: data/3m/qa.jsonl)");
     f.text("qa-heldout", c.qa_heldout, "FILE", "held-out questions (default: data/3m/qa_heldout.jsonl)");
+    f.text("general-qa", c.general_qa, "FILE", "general-knowledge questions, for forgetting (default: data/general_qa/general_qa.jsonl when present)");
     f.text("general-data", c.general, "DIR", "general text: the base's corpus, replay, forgetting, df.bin");
     f.integer("general-tokens", c.general_tokens, 0, 1 << 30, "N", "general held-out tokens scored (0: 100000; tiny 2000)");
-    f.text("mem-layer", c.mem_layer, "L", "the block the memory arms attach to (default: 2; tiny 1)");
+    f.text("mem-layer", c.mem_layer, "L", "the block the memory arms attach to (default: 2; tiny 1; a Llama base its middle block)");
     f.integer("topt", c.topt, 0, 1 << 30, "N", "memory-sparse: slots per step (0: 1000; tiny 8)");
     f.real("sparse-lr", c.sparse_lr, 0, 1e6, "X", "memory-sparse: SGD learning rate");
     f.integer("threads", c.threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
@@ -161,9 +163,10 @@ template <class Run> static void run_stage(const std::string& dir, const std::st
 
 struct ArmResult {
     std::string name, data;
-    int mode = -1;  // the TrainMode of a trained arm; -1 for the base and rag (no training)
-    double trainable = 0, tokens = 0, wall_s = 0, doc_loss = 0, general_loss = 0, qa = 0, qa_heldout = 0;
-    int qa_n = 0, qa_heldout_n = 0;
+    int mode = -1;  // the TrainMode of a trained arm; -1 for the base, rag and oracle (no training)
+    QAContext how = QA_CLOSED;  // how its questions are put: rag and oracle read a context
+    double trainable = 0, tokens = 0, wall_s = 0, doc_loss = 0, general_loss = 0;
+    QARun dev, held, control, general;  // QA: dev, held-out, held-out without the question, general knowledge
     // the cost ledger: up front (training FLOPs; wall time incl. the synthetic data or the index),
     // bytes stored beyond the base, and per question asked (tokens in context, FLOPs, seconds)
     double train_flops = 0, upfront_wall_s = 0, bytes = 0, prompt_tokens = 0, flops_per_q = 0, seconds_per_q = 0;
@@ -186,7 +189,7 @@ struct Experiment {
     RagIndex rag;
     double synth_wall = 0, rag_wall = 0;
     std::vector<ArmResult> arms;  // base, rag, then the trained arms
-    std::vector<QAItem> qa, held;
+    std::vector<QAItem> qa, held, general_qa;
     int evidence_n = 0, evidence_heldout_n = 0;
     long mem_slots = 0;
     int lora_rank = 0;
@@ -208,7 +211,7 @@ static void three_m_pipeline(Experiment& E) {
         mkdir_p(base_dir);
         GPT2<float> b;
         b.load(c.base);
-        if (b.cfg.lora_rank || b.cfg.mem_layers) fatal(EXIT_USAGE, "--base must be a plain GPT-2 checkpoint (%s has LoRA or memory)", c.base.c_str());
+        if (b.cfg.lora_rank || b.cfg.mem_layers) fatal(EXIT_USAGE, "--base must be a plain checkpoint (%s has LoRA or memory)", c.base.c_str());
         b.save(base_dir + "/model.bin");
         tokenizer_for_checkpoint(c.base, b.cfg.V).save(base_dir + "/tokenizer.bin");
     }
@@ -220,7 +223,8 @@ static void three_m_pipeline(Experiment& E) {
         E.base_params = bm.num_params();
     }
     E.tok = tokenizer_for_checkpoint(E.base, E.base_cfg.V);
-    E.T = E.base_cfg.maxT;
+    bool llama = E.base_cfg.llama();  // a real pretrained base: RoPE lets it train and score at a chosen length
+    E.T = llama ? std::min(c.context ? c.context : 256, E.base_cfg.maxT) : E.base_cfg.maxT;
     E.budget = (long)c.steps * c.batch * E.T;
 
     std::string doc_dir = c.out + "/doc", synth_dir = c.out + "/synth";
@@ -244,25 +248,28 @@ static void three_m_pipeline(Experiment& E) {
     E.rag = rag_index(doc_text, E.tok, rag_chunk_tokens(E.T));
     E.rag_wall = now_s() - t_rag;
 
-    struct Arm { const char* name; TrainMode mode; bool raw; double lr; };
+    // learning rates: the small GPT-2's, and for a pretrained Llama the usual finetuning ones (full
+    // 5e-5 as in the PyTorch pilot; not yet swept)
+    struct Arm { const char* name; TrainMode mode; bool raw; double lr, llama_lr; };
     const Arm arms[] = {
-        {"naive", TRAIN_FULL, true, 2e-3},
-        {"synth-full", TRAIN_FULL, false, 1e-3},
-        {"synth-lora", TRAIN_LORA, false, 2e-3},
-        {"synth-memory", TRAIN_MEMORY, false, 1e-2},
-        {"synth-memory-sparse", TRAIN_MEMORY_SPARSE, false, 1e-2},
+        {"naive", TRAIN_FULL, true, 2e-3, 5e-5},
+        {"synth-full", TRAIN_FULL, false, 1e-3, 5e-5},
+        {"synth-lora", TRAIN_LORA, false, 2e-3, 2e-4},
+        {"synth-memory", TRAIN_MEMORY, false, 1e-2, 1e-3},
+        {"synth-memory-sparse", TRAIN_MEMORY_SPARSE, false, 1e-2, 1e-3},
     };
     for (auto& arm : arms) {
         std::string dir = c.out + "/" + arm.name;
         TrainConfig t = TrainConfig::for_inject();
         t.init_ckpt = E.base; t.data = arm.raw ? doc_dir : synth_dir; t.out = dir; t.mode = arm.mode;
         t.steps = c.steps; t.B = c.batch; t.threads = c.threads; t.val_every = 0; t.sample_tokens = 0; t.df_data = c.general;
-        t.opt.lr = arm.lr;
+        t.opt.lr = llama ? arm.llama_lr : arm.lr;
+        if (llama) t.T = E.T;
         if (arm.mode == TRAIN_LORA) t.lora_rank = 16;
         if (mode_row(arm.mode).needs_memory) {
             t.mem_layers = c.mem_layer;
             if (tiny) { t.mem_keys = 8; t.mem_topk = 4; t.mem_heads = 2; t.mem_dk = 8; t.df_batches = 4; }
-            else { t.mem_keys = 256; t.mem_topk = 32; t.mem_heads = 4; t.mem_dk = 128; t.df_batches = 200; }
+            else { t.mem_keys = 256; t.mem_topk = 32; t.mem_heads = 4; t.mem_dk = 128; t.df_batches = llama ? 50 : 200; }
         }
         if (mode_row(arm.mode).sparse) { t.opt.sparse_lr = c.sparse_lr; t.topt = c.topt; }
         double t0 = now_s();
@@ -286,55 +293,71 @@ static void three_m_pipeline(Experiment& E) {
     }
 }
 
-// 4: every arm measured, and the base as the reference point: 10-K loss, general held-out loss, QA
-// with and without retrieval, the ledger's costs, samples
+// 4: every arm measured, and the base as the reference point: 10-K loss, general held-out loss; QA
+// closed book (or, for rag and oracle, reading a context), the familiarity control and general
+// knowledge; the ledger's costs; samples
 static void three_m_measure(Experiment& E) {
     const ThreeMConfig& c = E.cfg;
     std::vector<int> general_ids = read_shard(c.general + "/val.bin", E.tok.vocab_size);
     if ((int)general_ids.size() > c.general_tokens) general_ids.resize(c.general_tokens);
     E.qa = read_qa(c.qa);
     E.held = read_qa(c.qa_heldout);
-    const std::vector<std::string> prompts = {"Write a poem about 3M in fiscal year 2022.\n", "Question: What were 3M's total net sales in 2022?\nAnswer:",
-                                              "The history of the United States"};
-    ArmResult base_r, rag_r;
+    if (!c.general_qa.empty()) E.general_qa = read_qa(c.general_qa);
+    bool chat = E.tok.chat == CHAT_CHATML;  // a chat model is asked in its template, a base model in plain text
+    const std::vector<std::string> prompts = chat
+        ? std::vector<std::string>{"Write a poem about 3M in fiscal year 2022.", "What is the capital of France?", "What were 3M's total net sales in 2022?"}
+        : std::vector<std::string>{"Write a poem about 3M in fiscal year 2022.\n", "Question: What were 3M's total net sales in 2022?\nAnswer:",
+                                   "Question: What is the capital of France?\nAnswer:", "The history of the United States"};
+    ArmResult base_r, rag_r, oracle_r;
     base_r.name = "base"; base_r.data = "-";
-    rag_r.name = "rag"; rag_r.data = "retrieved 10-K chunks";
-    E.arms.insert(E.arms.begin(), {base_r, rag_r});
+    rag_r.name = "rag"; rag_r.data = "retrieved 10-K chunks"; rag_r.how = QA_RAG;
+    oracle_r.name = "oracle"; oracle_r.data = "the question's evidence"; oracle_r.how = QA_ORACLE;
+    E.arms.insert(E.arms.begin(), {base_r, rag_r, oracle_r});
     for (auto& r : E.arms) {
-        bool is_rag = r.name == "rag";
-        const RagIndex* ctx = is_rag ? &E.rag : nullptr;
+        bool reads = r.how != QA_CLOSED;  // rag and oracle: the base, reading; no weight changes
+        const ArmResult& base = E.arms[0];
         GPT2<float> m;
-        m.load(c.out + "/" + (is_rag ? "base" : r.name) + "/model.bin");
+        m.load(c.out + "/" + (reads ? "base" : r.name) + "/model.bin");
         bool trained = r.mode >= 0;
         m.set_trainable(trainable_for(m, trained ? (TrainMode)r.mode : TRAIN_FULL), false);
         r.trainable = trained ? (double)m.num_trainable() : 0;
         if (m.cfg.mem_layers) E.mem_slots = (long)m.cfg.mem.N();
         if (m.cfg.lora_rank) E.lora_rank = m.cfg.lora_rank;
-        // rag changes no weight: its 10-K and general loss are the base's (measured just before)
-        r.doc_loss = is_rag ? E.arms[0].doc_loss : text_loss(m, E.doc_ids, 8, m.cfg.maxT, nullptr);
-        r.general_loss = is_rag ? E.arms[0].general_loss : text_loss(m, general_ids, 8, m.cfg.maxT, nullptr);
-        r.qa_n = (int)E.qa.size(); r.qa_heldout_n = (int)E.held.size();
+        r.doc_loss = reads ? base.doc_loss : text_loss(m, E.doc_ids, 8, E.T, nullptr);
+        r.general_loss = reads ? base.general_loss : text_loss(m, general_ids, 8, E.T, nullptr);
         double t0 = now_s();
-        QARun dev = qa_run(m, E.tok, E.qa, ctx), held = qa_run(m, E.tok, E.held, ctx);
-        int nq = r.qa_n + r.qa_heldout_n;
+        r.dev = qa_run(m, E.tok, E.qa, r.how, &E.rag, E.T);
+        r.held = qa_run(m, E.tok, E.held, r.how, &E.rag, E.T);
+        int nq = r.dev.n + r.held.n;
         r.seconds_per_q = (now_s() - t0) / nq;
-        r.qa = (double)dev.correct / r.qa_n;
-        r.qa_heldout = (double)held.correct / r.qa_heldout_n;
-        r.hit = (double)dev.hits / std::max(1, dev.with_evidence);
-        r.hit_heldout = (double)held.hits / std::max(1, held.with_evidence);
-        E.evidence_n = dev.with_evidence; E.evidence_heldout_n = held.with_evidence;
-        r.prompt_tokens = (dev.prompt_tokens + held.prompt_tokens) / nq;
-        r.flops_per_q = (dev.flops + held.flops) / nq;
+        r.control = reads ? base.control : qa_run(m, E.tok, E.held, QA_NO_QUESTION, nullptr, E.T);
+        r.general = reads ? base.general : qa_run(m, E.tok, E.general_qa, QA_CLOSED, nullptr, E.T);
+        if (r.how == QA_RAG) {
+            r.hit = (double)r.dev.hits / std::max(1, r.dev.with_evidence);
+            r.hit_heldout = (double)r.held.hits / std::max(1, r.held.with_evidence);
+            E.evidence_n = r.dev.with_evidence; E.evidence_heldout_n = r.held.with_evidence;
+        }
+        r.prompt_tokens = (r.dev.prompt_tokens + r.held.prompt_tokens) / nq;
+        r.flops_per_q = (r.dev.flops + r.held.flops) / nq;
         r.train_flops = trained ? r.tokens * train_flops_per_token(m.cfg, E.T, m.stop_layer(), (TrainMode)r.mode) : 0;
-        r.upfront_wall_s = is_rag ? E.rag_wall : r.wall_s + (r.data == "synthetic" ? E.synth_wall : 0);
-        r.bytes = is_rag ? (double)E.rag.bytes() : 4 * r.trainable;
+        r.upfront_wall_s = r.how == QA_RAG ? E.rag_wall : r.wall_s + (r.data == "synthetic" ? E.synth_wall : 0);
+        r.bytes = r.how == QA_RAG ? (double)E.rag.bytes() : 4 * r.trainable;
+        int max_new = c.size == ThreeMConfig::TINY ? 16 : 80;
         for (auto& pr : prompts) {
             std::string pre;  // rag: the chunks retrieved for the prompt, as much as fits before it
-            if (is_rag) rag_context(E.rag, E.tok, pr, E.T - (int)E.tok.encode(pr).size() - 1, 3, &pre);
-            r.samples.push_back({pr, generate(m, E.tok, pre + pr, c.size == ThreeMConfig::TINY ? 16 : 80, 0.7, 40, 1337)});
+            if (r.how == QA_RAG) rag_context(E.rag, E.tok, pr, E.T - (int)E.tok.encode(pr).size() - max_new / 2, 3, &pre);
+            std::string text;
+            if (chat) {
+                Rng rng(1337);
+                text = continue_ids(m, E.tok, E.tok.encode_chat({{"user", pre.empty() ? pr : pre + "\n\n" + pr}}), max_new, 0.7, 40, rng, false, E.tok.special_id("<|im_end|>"));
+            } else {
+                text = generate(m, E.tok, pre + pr, max_new, 0.7, 40, 1337);
+            }
+            if (r.how != QA_ORACLE) r.samples.push_back({pr, text});  // the oracle has no passage for a free prompt
         }
-        printf("3m: %-20s 10-K loss %.3f | general loss %.4f | QA %.3f | held-out QA %.3f", r.name.c_str(), r.doc_loss, r.general_loss, r.qa, r.qa_heldout);
-        if (is_rag) printf(" | evidence in context %.3f, held out %.3f", r.hit, r.hit_heldout);
+        printf("3m: %-20s 10-K loss %.3f | general loss %.4f | QA %.3f | held-out QA %.3f (without the question %.3f) | general QA %.3f",
+               r.name.c_str(), r.doc_loss, r.general_loss, r.dev.accuracy(), r.held.accuracy(), r.control.accuracy(), r.general.accuracy());
+        if (r.how == QA_RAG) printf(" | evidence in context %.3f, held out %.3f", r.hit, r.hit_heldout);
         printf("\n");
         fflush(stdout);
     }
@@ -358,28 +381,37 @@ static void three_m_report(const Experiment& E, double t_all) {
                      ", context " + std::to_string(T) + ", " + std::to_string(E.base_params) + " parameters). Document: `" + c.doc + "` (" +
                      std::to_string(E.doc_ids.size()) + " tokens of its body, up to Part IV's exhibit index). Every arm trains on " + std::to_string(E.budget) + " tokens. QA: " +
                      std::to_string(E.qa.size()) + " questions (`" + c.qa + "`) and " + std::to_string(E.held.size()) +
-                     " held out (`" + c.qa_heldout + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token.\n\n"
-                     "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | wall |\n|---|---|---|---|---|---|---|---|---|---|\n";
+                     " held out (`" + c.qa_heldout + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token, ± one standard error. "
+                     "The familiarity control asks the held-out questions without the question (the choices after \"Answer:\" alone): "
+                     "accuracy above it is what the question itself adds. General QA: " + std::to_string(E.general_qa.size()) +
+                     " general-knowledge questions (`" + (c.general_qa.empty() ? std::string("none") : c.general_qa) + "`): what an arm keeps.\n\n"
+                     "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | held-out, no question | above control | general QA | wall |\n"
+                     "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::vector<double> fx, fy;
     std::vector<std::string> names;
     std::vector<Series> curves;
     for (size_t i = 0; i < results.size(); i++) {
         auto& r = results[i];
-        char row[512];
-        snprintf(row, sizeof row, "| %s | %s | %s | %.0f | %.3f | %.4f | %+.4f | %.1f%% | %.1f%% | %.0fs |\n", r.name.c_str(), r.mode_label(), r.data.c_str(),
-                 r.trainable, r.doc_loss, r.general_loss, r.general_loss - g0, 100 * r.qa, 100 * r.qa_heldout, r.wall_s);
+        char row[768];
+        snprintf(row, sizeof row, "| %s | %s | %s | %.0f | %.3f | %.4f | %+.4f | %.1f%% ± %.1f | %.1f%% ± %.1f | %.1f%% | %+.1f | %.1f%% (%+.1f) | %.0fs |\n",
+                 r.name.c_str(), r.mode_label(), r.data.c_str(), r.trainable, r.doc_loss, r.general_loss, r.general_loss - g0,
+                 100 * r.dev.accuracy(), 100 * r.dev.stderr_(), 100 * r.held.accuracy(), 100 * r.held.stderr_(), 100 * r.control.accuracy(),
+                 100 * (r.held.accuracy() - r.control.accuracy()), 100 * r.general.accuracy(), 100 * (r.general.accuracy() - results[0].general.accuracy()), r.wall_s);
         md += row;
         Json a, samples;
         a.set("arm", r.name).set("mode", r.mode_label()).set("data", r.data).set("trainable_params", r.trainable).set("tokens", i ? r.tokens : 0)
          .set("wall_s", r.wall_s).set("doc_loss", r.doc_loss).set("general_loss", r.general_loss).set("forgetting", r.general_loss - g0)
-         .set("qa_accuracy", r.qa).set("qa_n", r.qa_n).set("qa_heldout_accuracy", r.qa_heldout).set("qa_heldout_n", r.qa_heldout_n)
+         .set("qa_accuracy", r.dev.accuracy()).set("qa_stderr", r.dev.stderr_()).set("qa_n", r.dev.n)
+         .set("qa_heldout_accuracy", r.held.accuracy()).set("qa_heldout_stderr", r.held.stderr_()).set("qa_heldout_n", r.held.n)
+         .set("qa_heldout_control", r.control.accuracy()).set("qa_heldout_above_control", r.held.accuracy() - r.control.accuracy())
+         .set("general_qa_accuracy", r.general.accuracy()).set("general_qa_n", r.general.n).set("general_qa_change", r.general.accuracy() - results[0].general.accuracy())
          .set("train_flops", r.train_flops).set("upfront_wall_s", r.upfront_wall_s).set("extra_params", r.trainable).set("bytes_stored", r.bytes)
          .set("prompt_tokens_per_question", r.prompt_tokens).set("flops_per_question", r.flops_per_q).set("seconds_per_question", r.seconds_per_q);
         for (double q : qs) a.set("total_flops_q" + fmt_num(q, "%.0f"), total(r, q));
         if (r.name == "rag") a.set("retrieval_hit_rate", r.hit).set("retrieval_hit_rate_heldout", r.hit_heldout);
         for (auto& s : r.samples) samples.set(s.first, s.second);
         arms_js.push(a.set("samples", samples));
-        fx.push_back(r.general_loss - g0); fy.push_back(100 * r.qa_heldout); names.push_back(r.name);
+        fx.push_back(r.general_loss - g0); fy.push_back(100 * r.held.accuracy()); names.push_back(r.name);
         if (!r.steps.empty()) curves.push_back({r.name, r.steps, r.losses});
     }
     // the most a perfect ranking of single chunks could reach: evidence that lies whole in some chunk
@@ -395,14 +427,15 @@ static void three_m_report(const Experiment& E, double t_all) {
           " chunks of up to " + std::to_string(rag.chunk_tokens) + " tokens, each half repeated in the next; the chunks are trimmed, never the question, to fit the context "
           "with the longest choice). Its 10-K and general loss are the base's: no weight changes. The evidence passage of a question was in its context for " +
           pct(results[1].hit) + " of " + std::to_string(E.evidence_n) + " questions (" + pct(results[1].hit_heldout) + " of " + std::to_string(E.evidence_heldout_n) +
-          " held out); it lies whole in some chunk for " + pct(whole_dev) + " (" + pct(whole_held) + "), the most a perfect ranking could retrieve.\n";
+          " held out); it lies whole in some chunk for " + pct(whole_dev) + " (" + pct(whole_held) + "), the most a perfect ranking could retrieve. "
+          "oracle trains nothing either: the base reads each question's own evidence passage before it, the ceiling of answering by reading.\n";
 
     // 6. the cost ledger: what each arm spends up front, and per question asked
     md += "\n## Cost ledger\n\nUp front: the training FLOPs and the wall time an arm spends before its first question (the base's pretraining, shared by every arm, "
           "is not counted; the synthetic arms' wall time includes the generator's " + fmt_num(E.synth_wall, "%.1f") + " s on the CPU, which costs no model FLOPs; rag's is "
           "building its index). Stored: what an arm keeps beside the base, 4 bytes (fp32) per trainable parameter; rag: its chunks' text and BM25 index. Per question "
-          "(averaged over both QA splits): tokens in context (retrieved text and question), and the FLOPs of scoring it as done here, one forward of context + choice "
-          "for each of its choices; LoRA's adapters are counted unmerged, as scored here (merged by `./train merge` they cost nothing per question). "
+          "(averaged over both QA splits): tokens in context (retrieved text and question), and the FLOPs of scoring it as done here, one forward of the context, shared by the choices (a KV cache), "
+          "then each choice over it; LoRA's adapters are counted unmerged, as scored here (merged by `./train merge` they cost nothing per question). "
           "Total = up front + Q x per question.\n\nFLOPs (eval/ledger.h; 2 per multiply-add): a forward of n tokens costs 2 x (weights a token "
           "multiplies: the tied head V*C, 12C^2 per block, r(in+out) per LoRA matrix, a memory's query, sub-keys and the top-k value rows it reads) x n, plus causal "
           "attention 2*L*C*n^2. A training token costs its forward at T = " + std::to_string(T) + ", plus the backward's activation gradients (the head's, 2x the "
@@ -414,7 +447,7 @@ static void three_m_report(const Experiment& E, double t_all) {
     for (auto& r : results) {
         char row[1024];
         snprintf(row, sizeof row, "| %s | %.3g | %.0f s | %.2f MB | %.1f | %.3g | %.3f | %.3g | %.3g | %.3g | %.1f%% |\n", r.name.c_str(), r.train_flops, r.upfront_wall_s,
-                 r.bytes / 1e6, r.prompt_tokens, r.flops_per_q, r.seconds_per_q, total(r, qs[0]), total(r, qs[1]), total(r, qs[2]), 100 * r.qa_heldout);
+                 r.bytes / 1e6, r.prompt_tokens, r.flops_per_q, r.seconds_per_q, total(r, qs[0]), total(r, qs[1]), total(r, qs[2]), 100 * r.held.accuracy());
         md += row;
     }
     md += "\n";
@@ -427,7 +460,7 @@ static void three_m_report(const Experiment& E, double t_all) {
     for (auto& r : results) {
         Series c{r.name, {}, {}}, q{r.name, {}, {}};
         for (int k = 0; k <= 60; k++) { double n = std::pow(10.0, k / 10.0); c.x.push_back(n); c.y.push_back(total(r, n)); }
-        for (double n : qs) { q.x.push_back(total(r, n)); q.y.push_back(100 * r.qa_heldout); }
+        for (double n : qs) { q.x.push_back(total(r, n)); q.y.push_back(100 * r.held.accuracy()); }
         cost_curves.push_back(c);
         qa_cost.push_back(q);
     }
@@ -482,10 +515,20 @@ int cmd_3m(Flags& f) {
     if (c.doc.empty()) c.doc = data3m + "3M_2022_10K.txt";
     if (c.qa.empty()) c.qa = data3m + "qa.jsonl";
     if (c.qa_heldout.empty()) c.qa_heldout = data3m + "qa_heldout.jsonl";
+    if (c.general_qa.empty() && file_exists(home_dir() + "/data/general_qa/general_qa.jsonl")) c.general_qa = home_dir() + "/data/general_qa/general_qa.jsonl";
+    // a Llama base (a GGUF, or our checkpoint of that family): its header says so
+    std::string head = c.base.empty() ? "" : read_file_head(c.base, 1024);
+    int hdr[256] = {0};
+    if (head.size() == 1024) memcpy(hdr, head.data(), 1024);
+    GPT2Config probe;
+    if (head.compare(0, 4, "GGUF") == 0 || (hdr[8] == 1 && hdr[17] == 1)) {
+        probe.family = FAMILY_LLAMA;
+        probe.L = head.compare(0, 4, "GGUF") == 0 ? (int)GGUF::open(c.base).get_int("llama.block_count") : hdr[4];
+    }
     if (!c.steps) c.steps = tiny ? 6 : 600;
-    if (!c.batch) c.batch = tiny ? 4 : 16;
+    if (!c.batch) c.batch = tiny || probe.llama() ? 4 : 16;
     if (!c.general_tokens) c.general_tokens = tiny ? 2000 : 100000;
-    if (c.mem_layer.empty()) c.mem_layer = tiny ? "1" : "2";
+    if (c.mem_layer.empty()) c.mem_layer = probe.llama() ? std::to_string(probe.L / 2) : tiny ? "1" : "2";
     if (!c.topt) c.topt = tiny ? 8 : 1000;
     for (auto& file : {c.doc, c.synth_doc, c.qa, c.qa_heldout})
         if (!file_exists(file)) fatal(EXIT_RUNTIME, "3m: %s does not exist", file.c_str());

@@ -823,7 +823,7 @@ static int cmd_eval(Flags& f) {
         return 0;
     }
     std::vector<QAItem> items = read_qa(qa);
-    int correct = qa_run(m, tok, items, nullptr).correct;
+    int correct = qa_run(m, tok, items, QA_CLOSED, nullptr, m.cfg.maxT).correct;
     printf("{\"accuracy\": %.6f, \"n\": %zu, \"correct\": %d}\n", (double)correct / items.size(), items.size(), correct);
     return 0;
 }

@@ -83,25 +83,41 @@ inline std::vector<QAItem> read_qa(const std::string& path) {
     return items;
 }
 
-// mean log-likelihood per token of `cont` after `ctx` (ctx truncated from the left to fit)
-inline double continuation_logprob(GPT2<float>& m, const std::vector<int>& ctx, const std::vector<int>& cont) {
-    std::vector<int> seq = ctx;
-    seq.insert(seq.end(), cont.begin(), cont.end());
-    int maxT = m.cfg.maxT;
-    if ((int)cont.size() >= maxT) fatal(EXIT_RUNTIME, "a choice of %zu tokens does not fit the context of %d", cont.size(), maxT);
-    if ((int)seq.size() > maxT + 1) seq.erase(seq.begin(), seq.begin() + (seq.size() - maxT - 1));
-    int n = (int)seq.size() - 1;
-    m.forward(seq.data(), nullptr, 1, n);
-    double lp = 0;
-    for (int i = n - (int)cont.size(); i < n; i++) {
-        const float* l = m.logits_at(0, i);
-        float mx = l[0];
-        for (int v = 1; v < m.cfg.V; v++) mx = std::max(mx, l[v]);
-        double z = 0;
-        for (int v = 0; v < m.cfg.V; v++) z += std::exp((double)l[v] - mx);
-        lp += l[seq[i + 1]] - mx - std::log(z);
+// log-probability of token y under logits l (V)
+inline double log_prob(const float* l, int V, int y) {
+    float mx = l[0];
+    for (int v = 1; v < V; v++) mx = std::max(mx, l[v]);
+    double z = 0;
+    for (int v = 0; v < V; v++) z += std::exp((double)l[v] - mx);
+    return l[y] - mx - std::log(z);
+}
+
+// mean log-likelihood per token of each continuation after ctx: ctx runs once into a KV cache and
+// each continuation runs over it. ctx is cut from the left so that ctx and the longest continuation
+// fit T positions. *ctx_used gets how many ctx tokens were kept.
+inline std::vector<double> choice_logprobs(GPT2<float>& m, std::vector<int> ctx, const std::vector<std::vector<int>>& conts, int T, int* ctx_used = nullptr) {
+    size_t longest = 0;
+    for (auto& c : conts) longest = std::max(longest, c.size());
+    T = std::min(T, m.cfg.maxT);
+    if (longest == 0 || (int)longest >= T) fatal(EXIT_RUNTIME, "a choice of %zu tokens does not fit the context of %d", longest, T);
+    if (ctx.size() + longest - 1 > (size_t)T) ctx.erase(ctx.begin(), ctx.begin() + (ctx.size() + longest - 1 - T));
+    if (ctx.empty()) fatal(EXIT_RUNTIME, "multiple choice needs a context before the choices");
+    if (ctx_used) *ctx_used = (int)ctx.size();
+    const int V = m.cfg.V, n = (int)ctx.size();
+    KVCache<float> kv(m.cfg, n + (int)longest);
+    m.forward(ctx.data(), nullptr, 1, n, 0.0f, &kv);
+    std::vector<float> last(m.logits_at(0, n - 1), m.logits_at(0, n - 1) + V);  // predicts each choice's first token
+    std::vector<double> lp;
+    for (auto& c : conts) {
+        double s = log_prob(last.data(), V, c[0]);
+        if (c.size() > 1) {
+            kv.pos = n;  // the previous choice's keys and values are overwritten
+            m.forward(c.data(), nullptr, 1, (int)c.size() - 1, 0.0f, &kv);
+            for (size_t i = 1; i < c.size(); i++) s += log_prob(m.logits_at(0, (int)i - 1), V, c[i]);
+        }
+        lp.push_back(s / c.size());
     }
-    return lp / cont.size();
+    return lp;
 }
 
 // the prompt format used for multiple-choice scoring; the synthetic QA data uses the same one
@@ -124,35 +140,46 @@ inline double text_loss(GPT2<float>& m, const std::vector<int>& ids, int B, int 
     return loss;
 }
 
-// Multiple choice: the choice with the highest mean per-token log-likelihood after the question,
-// optionally with the best BM25 chunks of a document before it (the 3m rag arm), and what that cost.
-// The chunks are trimmed, never the question: the question and the longest choice always fit.
+// Multiple choice: the choice with the highest mean per-token log-likelihood after the prompt
+// "Question: Q\nAnswer:", and what that cost. The context before it:
+//   QA_CLOSED       nothing: what the weights know
+//   QA_RAG          the best BM25 chunks of the document (rag_context), trimmed, never the question
+//   QA_ORACLE       the item's own evidence passage: the ceiling of answering by reading
+//   QA_NO_QUESTION  the familiarity control: "Answer:" alone, no question, so a model that merely
+//                   prefers a string it saw often scores here too
+enum QAContext { QA_CLOSED, QA_RAG, QA_ORACLE, QA_NO_QUESTION };
 struct QARun {
-    int correct = 0, with_evidence = 0, hits = 0;  // hits: contexts that hold the item's evidence
-    double prompt_tokens = 0, flops = 0;           // sums over items: context + question tokens; FLOPs of every choice's forward
+    int correct = 0, n = 0, with_evidence = 0, hits = 0;  // hits: contexts that hold the item's evidence
+    double prompt_tokens = 0, flops = 0;                  // sums over items: context + question tokens; FLOPs of scoring
+    double accuracy() const { return n ? (double)correct / n : 0; }
+    double stderr_() const { double p = accuracy(); return n ? std::sqrt(p * (1 - p) / n) : 0; }
 };
-inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAItem>& items, const RagIndex* rag) {
+// T: the positions a question may use (the model's context, or less)
+inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAItem>& items, QAContext how, const RagIndex* rag, int T) {
     QARun r;
     for (auto& it : items) {
-        std::vector<int> q = tok.encode(qa_prompt(it.question)), ctx;
+        std::vector<int> q = tok.encode(how == QA_NO_QUESTION ? std::string("Answer:") : qa_prompt(it.question)), ctx;
         std::vector<std::vector<int>> conts;
         int longest = 0;
         for (auto& c : it.choices) { conts.push_back(tok.encode(" " + c)); longest = std::max(longest, (int)conts.back().size()); }
-        if (rag) {
+        int budget = std::min(T, m.cfg.maxT) + 1 - longest - (int)q.size();
+        if (how == QA_RAG && rag) {
             std::string text;
-            ctx = rag_context(*rag, tok, it.question, m.cfg.maxT + 1 - longest - (int)q.size(), 3, &text);
+            ctx = rag_context(*rag, tok, it.question, budget, 3, &text);
             if (!it.evidence.empty()) { r.with_evidence++; r.hits += holds_evidence(text, it.evidence); }
+        } else if (how == QA_ORACLE && !it.evidence.empty()) {
+            ctx = tok.encode(it.evidence + "\n\n", false);
+            if ((int)ctx.size() > budget) ctx.erase(ctx.begin(), ctx.end() - std::max(0, budget));
         }
         ctx.insert(ctx.end(), q.begin(), q.end());
-        int best = 0;
-        double best_lp = -1e300;
-        for (size_t c = 0; c < conts.size(); c++) {
-            double lp = continuation_logprob(m, ctx, conts[c]);
-            if (lp > best_lp) { best_lp = lp; best = (int)c; }
-            r.flops += forward_flops(m.cfg, (int)std::min(ctx.size() + conts[c].size(), (size_t)m.cfg.maxT + 1) - 1);
-        }
+        int used = 0;
+        std::vector<double> lp = choice_logprobs(m, ctx, conts, T, &used);
+        int best = (int)(std::max_element(lp.begin(), lp.end()) - lp.begin());
+        r.flops += forward_flops(m.cfg, used);  // the shared context once, then each choice over it
+        for (auto& c : conts) r.flops += forward_flops(m.cfg, used + (int)c.size() - 1) - forward_flops(m.cfg, used);
         r.correct += best == it.answer;
-        r.prompt_tokens += ctx.size();
+        r.n++;
+        r.prompt_tokens += used;
     }
     return r;
 }

@@ -181,8 +181,9 @@ template <class T> struct KVCache {
     int pos = 0, maxT = 0;
     size_t width = 0;    // NKV * hs
     std::vector<T> k, v;  // (L, maxT, width)
-    explicit KVCache(const GPT2Config& c) : maxT(c.maxT), width((size_t)c.kv_heads() * c.hs()),
-        k((size_t)c.L * c.maxT * width), v((size_t)c.L * c.maxT * width) {}
+    // room for `capacity` positions (0: the model's context)
+    explicit KVCache(const GPT2Config& c, int capacity = 0) : maxT(capacity > 0 ? std::min(capacity, c.maxT) : c.maxT),
+        width((size_t)c.kv_heads() * c.hs()), k((size_t)c.L * maxT * width), v((size_t)c.L * maxT * width) {}
 };
 
 template <class T> struct GPT2 {
@@ -389,7 +390,7 @@ template <class T> struct GPT2 {
     // (scaled by grad_scale / (B*T)) ready for backward(). With a KV cache (inference, B = 1) the t
     // tokens sit at positions kv->pos.. and attend to the cache, which they join.
     T forward(const int* inp, const int* tgt, int b, int t, T grad_scale = 0, KVCache<T>* kv = nullptr) {
-        if (kv && (b != 1 || tgt || kv->pos + t > cfg.maxT)) fatal(EXIT_RUNTIME, "internal error: a KV cache serves inference of one sequence within the context");
+        if (kv && (b != 1 || tgt || kv->pos + t > kv->maxT)) fatal(EXIT_RUNTIME, "internal error: a KV cache serves inference of one sequence within the context");
         ensure_batch(b, t);
         const GPT2Config& c = cfg;
         const int C = c.C, L = c.L;

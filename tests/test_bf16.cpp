@@ -96,7 +96,7 @@ TEST_CASE("bf16: oneDNN's matmul primitive path (run on f32 operands) equals sge
 
 TEST_CASE("bf16: the CPU's bf16 kernels match the emulated twin") {
     std::string why;
-    if (!bf16_probe(&why)) { skip_test(("no bf16 kernels on this CPU: " + why).c_str()); return; }
+    if (!bf16_probe(&why)) { skip_test(("no bf16 kernels on this CPU: " + why).c_str(), true); return; }
     MESSAGE("bf16 kernels: " << why);
     Rng rng(5);
     const int BT = 96, C = 80, OC = 112;

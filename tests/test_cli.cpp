@@ -1,6 +1,7 @@
 // test_cli.cpp: the ./train binary end to end on a tiny corpus: prepare, pretrain, resume
 // determinism, sample, eval (text and QA), encode, and the error paths (exit codes and messages).
 #include <doctest/doctest.h>
+#include <cmath>
 #include <sys/wait.h>
 #include <string>
 #include "llmc/json.h"
@@ -227,19 +228,26 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
     Json j; std::string err;
     REQUIRE(json_parse(read_file_if("/tmp/test_cli_3m/results.json"), j, err));
     REQUIRE(j.get("arms"));
-    REQUIRE(j.get("arms")->arr.size() == 7);
+    REQUIRE(j.get("arms")->arr.size() == 8);  // base, rag, oracle and the five trained arms
     for (auto& arm : j.get("arms")->arr) {
         INFO(arm.get("arm")->str);
-        CHECK(arm.get("qa_heldout_accuracy"));
+        double p = arm.get("qa_heldout_accuracy")->num, n = arm.get("qa_heldout_n")->num;
+        CHECK(arm.get("qa_heldout_stderr")->num == doctest::Approx(std::sqrt(p * (1 - p) / n)));
+        CHECK(arm.get("qa_heldout_above_control")->num == doctest::Approx(p - arm.get("qa_heldout_control")->num));
+        CHECK(arm.get("general_qa_n")->num > 100);  // data/general_qa/general_qa.jsonl
         CHECK(arm.get("forgetting"));
-        CHECK(arm.get("samples")->obj.size() == 3);
+        CHECK(arm.get("samples")->obj.size() == (arm.get("arm")->str == "oracle" ? 0u : 4u));  // the oracle has no passage for a free prompt
         CHECK(arm.get("flops_per_question")->num > 0);  // the ledger
         CHECK(arm.get("prompt_tokens_per_question")->num > 0);
         CHECK(arm.get("total_flops_q100000")->num == doctest::Approx(arm.get("train_flops")->num + 1e5 * arm.get("flops_per_question")->num));
         CHECK(arm.get("bytes_stored"));
     }
-    const Json& base = j.get("arms")->arr[0], &rag = j.get("arms")->arr[1], &full = j.get("arms")->arr[3];
+    const Json& base = j.get("arms")->arr[0], &rag = j.get("arms")->arr[1], &oracle = j.get("arms")->arr[2], &full = j.get("arms")->arr[4];
     CHECK(rag.get("arm")->str == "rag");
+    CHECK(oracle.get("arm")->str == "oracle");
+    CHECK(oracle.get("general_loss")->num == base.get("general_loss")->num);  // the base, reading
+    CHECK(oracle.get("general_qa_accuracy")->num == base.get("general_qa_accuracy")->num);
+    CHECK(oracle.get("prompt_tokens_per_question")->num > base.get("prompt_tokens_per_question")->num);  // the evidence passage
     CHECK(rag.get("train_flops")->num == 0);
     CHECK(rag.get("general_loss")->num == base.get("general_loss")->num);  // no weight changes
     CHECK(rag.get("retrieval_hit_rate")->num >= 0);

@@ -16,9 +16,9 @@
 //   fp32 outputs from bf16 inputs (LayerNorm mean/rstd, RMSNorm rstd, attention lse, losses, AdamW master
 //   weights):                              atol 1e-4..2e-4, rtol 1e-4..1e-5 (summation order only)
 //   whole model vs PyTorch fp32 (tiny) and vs the CPU model (head size 64):
-//                                          loss 1e-2 abs; logits max|diff| <= 3e-2 * max|ref|;
+//                                          loss 5e-4 abs; logits max|diff| <= 3e-2 * max|ref|;
 //                                          each gradient tensor: max|diff| <= 5e-2 * max|ref| and
-//                                          ||diff|| <= 3e-2 * ||ref||; 10-step losses 2e-2 abs
+//                                          ||diff|| <= 3e-2 * ||ref||; 10-step losses 2.5e-3 abs
 //   (measured under the CPU emulator, which rounds to bf16 where the GPU does: loss 4e-5, logits
 //   0.5%, gradients <= 1.2% of max|ref| and <= 0.9% relative L2, 10-step losses 2.3e-4: the bounds
 //   leave a margin of about 5x; llm.c's bf16 test allowed loss 0.05)
@@ -866,12 +866,12 @@ TEST_CASE("cuda model: tiny GPT-2 vs the PyTorch vectors (loss, logits, grads, 1
         m.zero_grad();
         float loss = m.forward(ds.x.data(), ds.y.data(), B, T, 1.0f);
         MESSAGE("loss gpu " << loss << " ref " << ds.loss);
-        CHECK(std::fabs(loss - ds.loss) < 1e-2);
+        CHECK(std::fabs(loss - ds.loss) < 5e-4);  // measured 2e-5 (emulator) and 4e-5
         m.backward();
         check_grads(m.get_grads(), ds.grads, m.cfg, 0.05, 0.03);
         // 10 AdamW steps on the same batch: lr 1e-3, betas (0.9, 0.95), eps 1e-8, wd 0.1, clip at norm 1
         FILE* f = fopen(losses_path.c_str(), "r");
-        if (!f) continue;
+        REQUIRE_MESSAGE(f, losses_path << " is missing (dev/reference/make_vectors.py writes it)");
         std::vector<double> ref;
         double x;
         while (fscanf(f, "%lf", &x) == 1) ref.push_back(x);
@@ -885,7 +885,7 @@ TEST_CASE("cuda model: tiny GPT-2 vs the PyTorch vectors (loss, logits, grads, 1
             float scale = norm > 1.0f ? 1.0f / norm : 1.0f;
             m.update(1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, scale, (int)step + 1);
             worst = std::max(worst, std::fabs(l - ref[step]));
-            CHECK_MESSAGE(std::fabs(l - ref[step]) < 2e-2, "step " << step << ": loss " << l << " ref " << ref[step]);
+            CHECK_MESSAGE(std::fabs(l - ref[step]) < 2.5e-3, "step " << step << ": loss " << l << " ref " << ref[step]);  // measured 2e-4
         }
         MESSAGE("10-step losses: max|diff| " << worst);
     }
@@ -929,7 +929,7 @@ TEST_CASE("cuda model vs CPU model (head size 64, bf16-exact weights)") {
         float lg = gpu.forward(x.data(), y.data(), B, T, 1.0f);
         gpu.backward();
         MESSAGE("loss gpu " << lg << " cpu " << lc);
-        CHECK(std::fabs(lg - lc) < 1e-2);
+        CHECK(std::fabs(lg - lc) < 5e-4);  // measured 3e-5
         std::vector<float> cg(cpu.grads.begin(), cpu.grads.begin() + gpu.num_params);
         check_grads(gpu.get_grads(), cg, cpu.cfg, 0.05, 0.03);
     }

@@ -35,7 +35,7 @@ TEST_CASE("device: auto reports the backend it picked; cuda without a usable GPU
     std::string out;
     REQUIRE(sh_out("./train --device auto" + flags(ROOT + "/auto"), &out) == 0);
     CHECK(out.find("backend: ") != std::string::npos);
-    if (out.find("backend: cuda") != std::string::npos) { skip_test("a GPU is visible: the no-GPU error path cannot be shown here"); return; }
+    if (out.find("backend: cuda") != std::string::npos) { skip_test("a GPU is visible: the no-GPU error path cannot be shown here", true); return; }
     CHECK(out.find("backend: cpu") != std::string::npos);
     int rc = sh_out("./train --device cuda" + flags(ROOT + "/cuda"), &out);
     CHECK(rc == 2);
@@ -56,7 +56,7 @@ TEST_CASE("device: the GPU trainer (on the CUDA emulator) tracks the CPU's fp32 
     double worst = 0;
     for (int i = 0; i < 6; i++) worst = std::max(worst, std::fabs(c[i] - g[i]));
     MESSAGE("GPU (emulated, bf16) vs CPU fp32: max |loss difference| over 6 steps " << worst);
-    CHECK(worst < 0.02);          // bf16 activations and weights
+    CHECK(worst < 0.01);          // bf16 activations and weights: measured 1.7e-3
     CHECK(c[0] - c[5] > 0.5);     // and both trained
     // the checkpoint the GPU path wrote is a normal one: the CPU loads and scores it
     REQUIRE(sh_out("./train eval --threads 1 --ckpt " + ROOT + "/gpu/model.bin --text tests/fixtures/corpus/emma_head.txt", &out) == 0);
@@ -128,7 +128,7 @@ TEST_CASE("device: memory and memory-sparse on the GPU trainer (on the CUDA emul
         MESSAGE(mode << ", GPU (emulated, bf16) vs CPU: max |loss difference| over 4 steps " << worst << "; " << both
                 << " value rows updated by both, " << one << " by one only; on the common rows |cpu| " << std::sqrt(nc)
                 << ", |gpu - cpu| " << std::sqrt(nd) << "; " << near << " of " << both * 32 << " values within 0.005");
-        CHECK(worst < 0.02);
+        CHECK(worst < 0.01);  // measured 1.1e-3
         CHECK(both >= 8);                            // the values moved from zero
         CHECK(one <= 2);
         // and the same way. SGD's step is linear in the gradient: the rows agree as a whole. AdamW's
@@ -170,7 +170,7 @@ TEST_CASE("device: LoRA on the GPU trainer (on the CUDA emulator) tracks the CPU
     for (size_t i = 0; i < n; i++) { moved += bc[i] != 0; near += std::fabs(bc[i] - bg[i]) < 0.005; }
     MESSAGE("lora, GPU (emulated, bf16) vs CPU: max |loss difference| over 4 steps " << worst << "; fcproj B: " << moved
             << " of " << n << " entries moved, " << near << " within 0.005 of the CPU's");
-    CHECK(worst < 0.02);
+    CHECK(worst < 0.01);  // measured 1.1e-3
     CHECK(moved > n / 2);
     CHECK(near >= 0.95 * n);
     // resume: the adapters' AdamW moments go through the training state and back

@@ -255,3 +255,29 @@ TEST_CASE("llama: a KV cache gives the full forward's logits, in both families")
         CHECK(worst < 1e-6 * std::max(1.0, top));  // measured 1.2e-7
     }
 }
+
+TEST_CASE("llama: multiple-choice scoring over a shared KV cache equals a full forward per choice") {
+    GPT2Config gpt2;
+    gpt2.maxT = 8; gpt2.V = 37; gpt2.Vp = pad_vocab(37); gpt2.L = 2; gpt2.NH = 2; gpt2.C = 8;
+    for (GPT2Config c : {gpt2, tiny_llama(false)}) {
+        GPT2<float> m;
+        m.init_random(c, 61);
+        Rng rng(62);
+        for (auto& x : m.params) x += (float)(rng.normal() * 0.3);  // logits far from uniform
+        std::vector<int> ctx = {3, 1, 4, 1, 5};
+        std::vector<std::vector<int>> conts = {{9}, {2, 6}, {5, 3, 5}};
+        std::vector<double> lp = choice_logprobs(m, ctx, conts, c.maxT);
+        double worst = 0;
+        for (size_t k = 0; k < conts.size(); k++) {
+            std::vector<int> seq = ctx;
+            seq.insert(seq.end(), conts[k].begin(), conts[k].end());
+            m.forward(seq.data(), nullptr, 1, (int)seq.size() - 1);
+            double ref = 0;
+            for (size_t i = ctx.size() - 1; i + 1 < seq.size(); i++) ref += log_prob(m.logits_at(0, (int)i), c.V, seq[i + 1]);
+            ref /= conts[k].size();
+            worst = std::max(worst, std::fabs(lp[k] - ref));
+        }
+        MESSAGE((c.llama() ? "Llama" : "GPT-2") << ": cached choice scores vs full forwards, max |diff| " << worst);
+        CHECK(worst < 5e-6);  // measured 5.3e-7
+    }
+}
