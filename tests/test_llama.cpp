@@ -179,7 +179,9 @@ TEST_CASE("llama: SmolLM2-135M-Instruct from GGUF matches PyTorch's loss on real
         double loss = text_loss(m, ids, 1, 1024, &n), want = std::stod(ref[name + ".loss"]);
         MESSAGE("SmolLM2 on " << name << ": loss " << loss << ", PyTorch fp32 " << want << " (|diff| " << std::fabs(loss - want) << ")");
         CHECK(n == (long)ids.size() - 1);
-        CHECK(std::fabs(loss - want) < 1e-4);  // the issue's bar is 1e-3 nats; fp32 vs fp32 measures ~1e-6
+        // the issue's bar is 1e-3 nats. Measured: 8e-8 and 1.3e-7 in the -O3 build; 1.3e-4 and 1.2e-4 in
+        // make test SAN=1's -O1 build (not yet explained: a numerics difference of that build)
+        CHECK(std::fabs(loss - want) < 5e-4);
     }
     std::vector<int> prompt = tok.encode_chat({{"user", ref["chat.question"]}});
     CHECK(prompt == ids_of(ref["chat.prompt_ids"]));
