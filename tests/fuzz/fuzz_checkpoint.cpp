@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             return 0;
         }
         size_t n = 0;
-        for (auto& t : gpt2_tensors(c)) n += t.size;
+        for (auto& t : model_tensors(c)) n += t.size;
         if (1024 + n * width != size) __builtin_trap();  // accepted only at exactly the right size
         if (n > (1 << 20) || c.maxT > 4096) return 0;   // big models: nothing new to learn here
         GPT2<float> m;
@@ -97,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         k.lora_rank = std::max(0, h[9]); k.mem_layers = h[11];
         k.mem.n_keys = h[12]; k.mem.topk = h[13]; k.mem.heads = h[14]; k.mem.dk = h[15]; k.mem.gated = h[16];
         if (k.mem_layers && (k.mem.n_keys <= 0 || k.mem.heads <= 0 || k.mem.dk < 0)) k.mem_layers = 0;
-        for (auto& t : gpt2_tensors(k)) n += t.size;
+        for (auto& t : model_tensors(k)) n += t.size;
     }
     int delta = at(17) % 8 == 0 ? -2 : at(17) % 8 == 1 ? 2 : 0;   // a file a little short or long
     long long fsize = 1024 + (long long)n * width + delta;
