@@ -46,7 +46,7 @@ int run_train(const TrainConfig& c);
 
 // synth: one document -> a synthetic corpus (data_prep/synth.h)
 struct SynthStage {
-    std::string doc, out, ckpt, tokenizer = "gpt2", replay_data;
+    std::string doc, out, ckpt, tokenizer = "gpt2", replay_data, pages;
     synth::SynthConfig sc;
     int threads = 0;
 };

@@ -728,6 +728,7 @@ static int cmd_inject(Flags& f) {
 
 void synth_flags(Flags& f, SynthStage& s) {
     f.text("doc", s.doc, "FILE", ".txt or .pdf (required)");
+    f.text("pages", s.pages, "A-B", "only pages A to B of the document (form feeds separate a .txt's pages); the cover page still names the company");
     f.text("out", s.out, "DIR", "train_*.bin shards, preview.jsonl, report.json (required)");
     f.text("ckpt", s.ckpt, "PATH", "write the shards in this checkpoint's tokenizer (else --tokenizer)");
     f.text("tokenizer", s.tokenizer, "gpt2|PATH", "GPT-2's, or a tokenizer.bin");
@@ -745,6 +746,8 @@ int run_synth(const SynthStage& s) {
     set_threads(s.threads);
     if (s.doc.empty() || s.out.empty()) fatal(EXIT_USAGE, "synth needs --doc FILE (.txt or .pdf) and --out DIR");
     if (!file_exists(s.doc)) fatal(EXIT_RUNTIME, "document %s does not exist", s.doc.c_str());
+    synth::SynthConfig sc = s.sc;
+    if (!synth::parse_page_range(s.pages, &sc.pages)) fatal(EXIT_USAGE, "--pages takes A-B with 1 <= A <= B (got '%s')", s.pages.c_str());
     Tokenizer tok;
     if (!s.ckpt.empty()) load_model(s.ckpt, &tok);
     else tok = tokenizer_by_name(s.tokenizer);
@@ -761,7 +764,7 @@ int run_synth(const SynthStage& s) {
     }
     mkdir_p(s.out);
     auto encode = [&](const std::string& t) { return tok.encode(t, false); };
-    synth::SynthReport rep = synth::synth_run(s.doc, s.out, s.sc, encode, tok.eot, tok.vocab_size, replay);
+    synth::SynthReport rep = synth::synth_run(s.doc, s.out, sc, encode, tok.eot, tok.vocab_size, replay);
     puts(rep.json().c_str());
     return 0;
 }

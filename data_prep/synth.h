@@ -38,6 +38,7 @@ struct SynthConfig {
     int preview_samples = 2000;  // samples written to preview.jsonl (-1: all)
     long shard_tokens = 100000000;
     int max_passage_facts = 8;   // facts per entity passage
+    PageRange pages;             // only these pages of the document (the cover still names the company)
 };
 
 struct SynthReport {
@@ -757,7 +758,7 @@ inline SynthReport synth_run(const std::string& doc_path, const std::string& out
     R.seed = cfg.seed;
     R.coverage_k = cfg.coverage_k;
 
-    Document doc = load_document(doc_path);
+    Document doc = load_document(doc_path, cfg.pages);
     R.t_load = seconds_since(T0);
     auto T1 = std::chrono::steady_clock::now();
     Knowledge K = extract(doc);
