@@ -490,13 +490,13 @@ static std::unique_ptr<Backend> train_backend(GPT2<float>& m, const TrainConfig&
     std::string gpu_name, no_gpu;
     GpuBackend cuda;
     bool use_gpu = tc.device != DEVICE_CPU && cuda.load(home_dir(), &no_gpu) && cuda.probe(comm.rank, &gpu_name, &no_gpu);
-    // the GPU model holds at most one kind of extension, the one its mode trains: plain GPT-2 in full,
-    // LoRA adapters of rank 8k alone, or ungated memory layers alone
-    bool gpu_mode = row.gpu && !c.llama() && (row.needs_lora ? c.lora_rank % 8 == 0 && !c.mem_layers
+    // the GPU model (GPT-2 or Llama) holds at most one kind of extension, the one its mode trains:
+    // none in full, LoRA adapters of rank 8k alone, or ungated memory layers alone
+    bool gpu_mode = row.gpu && (row.needs_lora ? c.lora_rank % 8 == 0 && !c.mem_layers
                                 : row.needs_memory ? !c.lora_rank && !c.mem.gated : !c.lora_rank && !c.mem_layers);
     if (use_gpu && !gpu_mode) {
         use_gpu = false;
-        no_gpu = "the GPU backend trains GPT-2 (not yet the Llama family) with --train full (plain GPT-2), lora (rank divisible by 8), memory and memory-sparse (ungated memory layers) only";
+        no_gpu = "the GPU backend trains --train full (no adapters or memory), lora (rank divisible by 8), memory and memory-sparse (ungated memory layers) only";
     }
     if (use_gpu && tc.recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
     if (tc.device == DEVICE_CUDA && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
@@ -738,6 +738,7 @@ void synth_flags(Flags& f, SynthStage& s) {
     f.real("replay", s.sc.replay, 0, 0.9, "X", "share of general text mixed in");
     f.text("replay-data", s.replay_data, "DIR", "its train.bin (default: the embedded corpus)");
     f.integer("context", s.sc.context, 16, 1 << 20, "T", "tokens per packed sequence");
+    f.real("chat-share", s.sc.chat_share, 0, 1, "X", "share of QA and restatement samples in the tokenizer's chat template (none without one)");
     f.integer("seed", s.sc.seed, 0, 1L << 40, "N", "generator seed");
     f.integer("threads", s.threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
 }
@@ -764,7 +765,16 @@ int run_synth(const SynthStage& s) {
     }
     mkdir_p(s.out);
     auto encode = [&](const std::string& t) { return tok.encode(t, false); };
-    synth::SynthReport rep = synth::synth_run(s.doc, s.out, sc, encode, tok.eot, tok.vocab_size, replay);
+    // chat samples: the template's text (Tokenizer::chat_text, its default system turn included, as
+    // encode_chat prompts the model) encoded with the special tokens; GPT-2's tokenizer has no template
+    synth::ChatCodec chat;
+    chat.render = [&](const std::vector<std::pair<std::string, std::string>>& turns) {
+        std::vector<Tokenizer::ChatTurn> t;
+        for (auto& x : turns) t.push_back({x.first, x.second});
+        return tok.chat_text(t, false);
+    };
+    chat.encode = [&](const std::string& t) { return tok.encode(t, true); };
+    synth::SynthReport rep = synth::synth_run(s.doc, s.out, sc, encode, tok.eot, tok.vocab_size, replay, tok.chat == CHAT_CHATML ? &chat : nullptr);
     puts(rep.json().c_str());
     return 0;
 }

@@ -33,6 +33,12 @@ struct Table {
     int page = 0;
     std::string section;
 };
+// A table whose rows could not be rebuilt: its title and its figures as printed, in reading order. Its
+// numbers are still the document's, but no figure can be tied to a row or a year.
+struct TableScrap {
+    std::string title;
+    std::vector<std::string> figures;  // "$11,604", "1.0%", "(4.2)"
+};
 struct Paragraph {
     std::string text;
     int page = 0;
@@ -47,6 +53,7 @@ struct Document {
     std::vector<Paragraph> paragraphs;
     std::vector<Table> tables;
     std::vector<std::string> table_notes;  // label-only table lines that carry numbers ("Shares outstanding - December 31, 2022: 549,245,105")
+    std::vector<TableScrap> unread_tables;  // tables whose rows could not be rebuilt (also counted in tables_skipped)
     int pages = 0, body_pages = 0, tables_skipped = 0;
     bool layout = false;
 };
@@ -60,6 +67,7 @@ inline bool parse_cell(std::string s, TableCell* out) {
     TableCell c;
     s = trim(s);
     if (s.empty()) return false;
+    if (ends_with(s, "%)")) s = trim(s.substr(0, s.size() - 2)) + ")%";  // "(4.7 %)" is "(4.7)%"
     while (!s.empty() && (s[0] == '$' || s[0] == ' ')) { if (s[0] == '$') c.dollar = true; s.erase(0, 1); }
     while (!s.empty() && (s.back() == '$' || s.back() == ' ')) { if (s.back() == '$') c.dollar = true; s.pop_back(); }
     while (!s.empty() && (s.back() == '%' || s.back() == ' ')) { if (s.back() == '%') c.percent = true; s.pop_back(); }
@@ -317,8 +325,18 @@ inline bool atom_is_value(const std::string& a) {
     return a == "$" || a == "%" || is_na(a) || parse_cell(a, &c);
 }
 
-inline LLine classify_layout_line(const std::string& raw) {
+// "(51.4 %)" -> "(51.4)% ": a parenthesised percent printed with a space inside reads as one value;
+// the width is kept, and so is the column of the last digit that anchors the cell
+inline std::string glue_paren_percent(const std::string& raw) {
+    std::string o = raw;
+    for (size_t p = 1; (p = o.find(" %)", p)) != std::string::npos; p++)
+        if (is_digit(o[p - 1])) o.replace(p, 3, ")% ");
+    return o;
+}
+
+inline LLine classify_layout_line(const std::string& raw_in) {
     LLine L;
+    std::string raw = glue_paren_percent(raw_in);
     L.text = trim(raw);
     if (L.text.empty()) return L;
     auto atoms = atoms_of(raw);
@@ -575,7 +593,8 @@ struct LayoutParser {
         std::vector<std::string> pending;
         std::vector<int> pending_indent;
         std::string group;
-        int group_indent = -1, block = 0;
+        int group_indent = -1, block = 0, parent_indent = -1;
+        std::string parent_label;
         for (int i = r0; i < r1; i++) {
             const LLine& L = lines[i];
             if (L.kind == LLine::BLANK) { block++; continue; }
@@ -603,6 +622,9 @@ struct LayoutParser {
             if (group_indent >= 0 && indent <= group_indent) group.clear(), group_indent = -1;  // back out of the heading
             while (!group.empty() && (group.back() == ':' || group.back() == ' ')) group.pop_back();
             if (label.empty()) continue;  // values without a label: cannot be attributed
+            // a row indented under a row with values qualifies it ("Percent change" under "Operating income")
+            if (row_group.empty() && parent_indent >= 0 && indent > parent_indent) row_group = parent_label;
+            else parent_label = label, parent_indent = indent;
             TableRow row;
             row.label = label;
             row.group = row_group;
@@ -967,7 +989,14 @@ struct RawParser {
                 std::vector<RLine> body(region.begin() + k, region.begin() + c.second);
                 bool any_value = false;
                 for (auto& l : body) if (l.kind == VALUE) any_value = true;
-                if (any_value && !rebuild(body, page, meta)) doc->tables_skipped++;
+                if (any_value && !rebuild(body, page, meta)) {
+                    doc->tables_skipped++;
+                    TableScrap sc;
+                    for (auto& m : meta) if (!contains(lower(m), "and subsidiaries") && m[0] != '(') { sc.title = m; break; }
+                    for (auto& l : body)
+                        if (l.kind == VALUE && !l.cell.dash) sc.figures.push_back((l.cell.dollar ? "$" : "") + l.cell.text + (l.cell.percent ? "%" : ""));
+                    doc->unread_tables.push_back(sc);
+                }
             }
             for (int i = a; i <= last; i++) if (L[i].kind != PROSE) in_table[i] = 1;
         }
@@ -1018,6 +1047,7 @@ inline std::string select_pages(const std::string& text, PageRange r, const std:
     if (r.all()) return text;
     std::vector<size_t> starts = {0};
     for (size_t i = 0; i < text.size(); i++) if (text[i] == '\f') starts.push_back(i + 1);
+    while (starts.size() > 1 && text.find_first_not_of(" \t\r\n", starts.back()) == std::string::npos) starts.pop_back();  // a form feed at the end opens no page
     if (r.last > (int)starts.size())
         fatal(EXIT_USAGE, "--pages %d-%d: %s has %d pages (form feeds separate them)", r.first, r.last, path.c_str(), (int)starts.size());
     size_t a = starts[r.first - 1], b = r.last < (int)starts.size() ? starts[r.last] : text.size();

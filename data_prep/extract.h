@@ -198,8 +198,10 @@ inline std::string third_person(const std::string& w) {
 
 // Replaces the document's self-references by the entity's name so that every restated sentence
 // names its subject ("the Company's" -> "3M's", "We believe" -> "3M believes", "our" -> "3M's").
-inline std::string resolve_pronouns(const std::string& s, const std::string& name) {
-    std::string poss = name + "'s";
+// `we` names the writer where that is not the company (the auditor's report).
+inline std::string resolve_pronouns(const std::string& s, const std::string& name, std::string we = "") {
+    if (we.empty()) we = name;
+    std::string poss = name + "'s", we_poss = we + "'s";
     std::string o = s;
     const std::vector<std::pair<std::string, std::string>> phr = {
         {"the Company's", poss}, {"The Company's", poss}, {"the Company", name}, {"The Company", name},
@@ -221,7 +223,7 @@ inline std::string resolve_pronouns(const std::string& s, const std::string& nam
         std::string w = words[i], core = w, tail;
         while (!core.empty() && !isalnum((unsigned char)core.back()) && core.back() != '\'') tail.insert(tail.begin(), core.back()), core.pop_back();
         if (core == "We" || core == "we") {
-            words[i] = name + tail;
+            words[i] = we + tail;
             size_t j = i + 1;
             while (j < words.size() && adverbs.count(lower(words[j]))) j++;
             if (j < words.size()) {
@@ -229,8 +231,8 @@ inline std::string resolve_pronouns(const std::string& s, const std::string& nam
                 while (!v.empty() && !isalnum((unsigned char)v.back()) && v.back() != '\'') vt.insert(vt.begin(), v.back()), v.pop_back();
                 words[j] = third_person(v) + vt;
             }
-        } else if (core == "Our" || core == "our") words[i] = poss + tail;
-        else if (core == "us" && i > 0) words[i] = name + tail;
+        } else if (core == "Our" || core == "our") words[i] = we_poss + tail;
+        else if (core == "us" && i > 0) words[i] = we + tail;
         else if (core == "ourselves") words[i] = "itself" + tail;
     }
     return join(words, " ");
@@ -614,9 +616,9 @@ inline Knowledge extract(const Document& doc) {
         }
     for (auto& n : doc.table_notes) body += n + "\n";
     k.clean_text = body;
-    // the document's numbers: everything printed in the body, whether or not it became a fact
+    // the document's numbers: everything printed in the body, whether or not it became a fact (the body
+    // holds the cover page unless a page range leaves it out: then it only names the company)
     for (auto& t : number_tokens(doc.body_text)) k.doc_numbers.insert(canon_number(t));
-    for (auto& l : doc.cover) for (auto& t : number_tokens(l)) k.doc_numbers.insert(canon_number(t));
     detect_entity(doc, body, &k);
     detect_fiscal_year(doc, &k);
 
@@ -624,16 +626,19 @@ inline Knowledge extract(const Document& doc) {
     struct S { std::string text, section; int para; };
     std::vector<S> sents;
     std::vector<std::string> all_sents;
+    bool auditor = false;  // in the auditor's report "we" is the audit firm: from its title to "...auditor since 1975."
     for (size_t pi = 0; pi < doc.paragraphs.size(); pi++) {
         const auto& p = doc.paragraphs[pi];
+        if (starts_with(p.text, "Report of Independent Registered Public Accounting Firm")) auditor = true;
         if (p.heading) continue;
         for (auto& s : split_sentences(p.text)) {
             k.sentences_total++;
             all_sents.push_back(s);
             int why = 0;
             if (!sentence_ok(s, &why)) { (why == 2 ? k.sentences_boilerplate : k.sentences_short)++; continue; }
-            sents.push_back({resolve_pronouns(s, k.name), p.section, (int)pi});
+            sents.push_back({resolve_pronouns(s, k.name, auditor ? k.name + "'s independent auditor" : ""), p.section, (int)pi});
         }
+        if (contains(p.text, "auditor since")) auditor = false;
     }
     k.segments = detect_segments(all_sents);
     EntityIndex E{{}, &k.entities};
@@ -725,8 +730,24 @@ inline Knowledge extract(const Document& doc) {
             }
         }
     }
-    // label-only table lines that carry numbers ("Shares outstanding - December 31, 2022: 549,245,105")
-    for (auto& n : doc.table_notes) {
+    // label-only table lines that carry numbers ("Shares outstanding - December 31, 2022: 549,245,105"),
+    // headings that do ("Report of Independent Registered Public Accounting Firm (PCAOB ID 238)"), and the
+    // figures of tables that could not be rebuilt, listed in printed order and tied to no row or year
+    std::vector<std::string> notes = doc.table_notes;
+    for (auto& p : doc.paragraphs) {
+        if (!p.heading || split_words(p.text).size() < 4) continue;
+        for (auto& t : number_tokens(p.text)) if (!is_year(t)) { notes.push_back(p.text); break; }
+    }
+    for (auto& sc : doc.unread_tables) {
+        const size_t per = 6;
+        std::string table = sc.title.empty() ? "A table in " + k.name + "'s annual report" : k.name + "'s table \"" + sc.title + "\"";
+        for (size_t a = 0; a < sc.figures.size(); a += per) {
+            std::vector<std::string> run(sc.figures.begin() + a, sc.figures.begin() + std::min(sc.figures.size(), a + per));
+            const char* where = a == 0 ? "opens with the figures" : a + per >= sc.figures.size() ? "ends with the figures" : "continues with the figures";
+            notes.push_back(table + " " + where + " " + join(run, "; ") + ".");
+        }
+    }
+    for (auto& n : notes) {
         std::string s = collapse_spaces(n);
         if (seen_text.count(s)) continue;
         seen_text[s] = 1;

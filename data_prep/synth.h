@@ -7,11 +7,14 @@
 //              subject -> value and value -> subject), the group's order permuted;
 //   qa:        questions in many phrasings with the answer right after, cloze, multiple choice;
 //   permute:   the document's own sentences / rows with names resolved, order permuted.
+// Restatements and passages also compare a table line between years, or two lines of one column, by the
+// order of their printed values. With a chat template (ChatCodec), a share of restate and qa samples are
+// conversations: the user asks, the assistant answers, in the model's own template and special tokens.
 // Every number and name in the output comes from the document (templates add only their own words;
 // "$34.2 billion" is the one derived form: a table's "$34,229 million" rounded). Paraphrases of a fact
 // are kept at least `context` tokens apart in the stream, so no training window holds two of them.
 // Usage:
-//   synth::SynthConfig cfg;  auto rep = synth::synth_run("doc.pdf", "out/synth", cfg, encode, eot, vocab, replay);
+//   synth::SynthConfig cfg;  auto rep = synth::synth_run("doc.pdf", "out/synth", cfg, encode, eot, vocab, replay, &chat_or_null);
 //   puts(rep.json().c_str());   // one line: tokens, expansion, coverage, ...
 // The generators read only the document they are given (never a QA file).
 #pragma once
@@ -38,6 +41,8 @@ struct SynthConfig {
     int preview_samples = 2000;  // samples written to preview.jsonl (-1: all)
     long shard_tokens = 100000000;
     int max_passage_facts = 8;   // facts per entity passage
+    double chat_share = 0.4;     // share of restate and qa samples written as a chat (user question, assistant answer),
+                                 // when the tokenizer has a chat template; 0 keeps plain text only
     PageRange pages;             // only these pages of the document (the cover still names the company)
 };
 
@@ -48,9 +53,10 @@ struct SynthReport {
     int sentences = 0, sentences_boilerplate = 0;
     long facts = 0, facts_sentence = 0, facts_cell = 0, facts_numeric = 0, entities = 0, entity_mentions = 0;
     std::map<std::string, int> entity_types;
-    long samples = 0, tokens = 0, replay_tokens = 0, total_tokens = 0;
+    long samples = 0, tokens = 0, replay_tokens = 0, total_tokens = 0, chat_samples = 0, chat_tokens = 0;
     double expansion = 0, coverage = 0, coverage_all = 0, number_coverage = 0, diversity = 0, doc_diversity = 0;
     long numbers_doc = 0, numbers_covered = 0;
+    std::vector<std::string> numbers_missed;  // the document's numbers restated fewer than coverage_k times
     int coverage_k = 5;
     long window_violations = 0;
     std::map<std::string, std::pair<long, long>> per_generator;  // name -> (samples, tokens)
@@ -72,11 +78,17 @@ struct SynthReport {
         kv("number_coverage", jnum(number_coverage, 4));
         kv("numbers_doc", std::to_string(numbers_doc));
         kv("numbers_covered", std::to_string(numbers_covered));
+        std::string nm = "[";
+        for (auto& x : numbers_missed) { if (nm.size() > 1) nm += ","; nm += json_escape(x); }
+        kv("numbers_missed", nm + "]");
         kv("doc_tokens", std::to_string(doc_tokens));
         kv("doc_chars", std::to_string(doc_chars));
         kv("replay_tokens", std::to_string(replay_tokens));
         kv("total_tokens", std::to_string(total_tokens));
         kv("samples", std::to_string(samples));
+        kv("chat_samples", std::to_string(chat_samples));
+        kv("chat_share", jnum(samples ? (double)chat_samples / samples : 0, 4));
+        kv("chat_tokens", std::to_string(chat_tokens));
         kv("facts", std::to_string(facts));
         kv("facts_sentence", std::to_string(facts_sentence));
         kv("facts_table_cell", std::to_string(facts_cell));
@@ -133,7 +145,15 @@ inline const std::vector<std::string>& cell_statements() {
         "{V} - that is {ES} {P}.", "The {V} reported by {E} {P} refers to {S}.", "{V} corresponds to {S} in {D} {P}.",
         "In {D}, the amount {V} {P} is attributed to {S}.", "{E} put its {S} at {V} {P}.", "{ES} {P}? {V}.",
         "@Fiscal {PY}: {ES} came to {V}.", "{D} lists {S} of {V} {P}.", "Per {D}, {E} had {S} of {V} {P}.",
-        "{SC}, as reported by {E} {P}, was {V}.", "{E} shows {V} as its {S} {P}.", "On {S}, {D} gives {V} {P}."};
+        "{SC}, as reported by {E} {P}, was {V}.", "{E} shows {V} as its {S} {P}.", "On {S}, {D} gives {V} {P}.",
+        "{E} booked {V} of {S} {P}.", "{ES} was {V} {P}.", "@{PC}, {ES} reached {V}.", "{E} recorded {S} totaling {V} {P}.",
+        "{D} puts {S} {P} at {V}.", "{V} in {S}: that is what {E} booked {P}.", "If you look up {S} {P} in {D}, you find {V}.",
+        "{E} ended up with {S} of {V} {P}.", "The {S} line of {E} reads {V} {P}.", "Figures from {D}: {S} {P} equaled {V}.",
+        "{EP} books show {S} of {V} {P}.", "{ES} registered {V} {P}.", "{E} posted {V} in {S} {P}.", "@{PC}, {E} had {V} of {S}.",
+        "@{PC}, {D} records {S} of {V}.", "It was {V}: {ES} {P}.", "The reported value of {S} {P} is {V}.", "{ES} {P} equaled {V}.",
+        "{V} was recorded as {S} {P}, {D} shows.", "{SC} at {E} came in at {V} {P}.", "As {D} shows, {S} {P} was {V}.",
+        "{E} lists {V} under {S} {P}.", "Turning to {S}: {E} reported {V} {P}.", "{SC} {P}? {D} answers {V}.",
+        "@In {SRC}, the {PY} column shows {V} for {S}.", "{SC} ({P}) stood at {V} for {E}."};
     return t;
 }
 inline const std::vector<std::string>& cell_questions() {
@@ -143,18 +163,25 @@ inline const std::vector<std::string>& cell_questions() {
         "What value of {S} did {E} disclose {P}?", "In {SRC}, what is shown for {S} {P}?", "What was the reported {S} for {E} {P}?",
         "How large was {ES} {P}?", "What number did {E} record for {S} {P}?", "Give {ES} {P}.", "What were the figures for {S} at {E} {P}?",
         "Which amount did {E} state for {S} {P}?", "@What was {ES} in fiscal {PY}?", "@For fiscal {PY}, what did {E} report as {S}?",
-        "What does {D} show for {S} {P}?", "Do you know {ES} {P}?", "@{EP} {S} for {PY} was how much?", "{ES} {P} was what amount?"};
+        "What does {D} show for {S} {P}?", "Do you know {ES} {P}?", "@{EP} {S} for {PY} was how much?", "{ES} {P} was what amount?",
+        "How much was {ES} {P}?", "Tell me {ES} {P}.", "What amount of {S} did {E} post {P}?", "Can you give {ES} {P}?",
+        "@{PC}, how much {S} did {E} have?", "Looking at {D}, what is {S} {P}?", "What was the value of {S} for {E} {P}?",
+        "Per {D}, how much was {S} {P}?", "What {S} figure did {E} report {P}?", "What is listed for {S} {P} in {D}?",
+        "How big was {ES} {P}?", "What was {E}'s figure for {S} {P}?", "@In {SRC}, what does the {PY} column give for {S}?",
+        "Which value did {D} record for {S} {P}?"};
     return t;
 }
 inline const std::vector<std::string>& answer_forms() {
     static const std::vector<std::string> t = {"{V}", "{V}", "{V}", "{V}.", "It was {V}.", "{ES} {P} came to {V}.", "The answer is {V}.", "{E} reported {V}.",
-                                               "{V}, according to {D}.", "That figure was {V}."};
+                                               "{V}, according to {D}.", "That figure was {V}.", "{ES} {P} was {V}.", "{V}, per {D}.",
+                                               "It came to {V}.", "The figure is {V}.", "{D} gives {V}.", "{E} reported {S} of {V} {P}."};
     return t;
 }
 inline const std::vector<std::string>& qa_formats() {
     // "Question: ...\nAnswer: ..." is the prompt the downstream multiple-choice evaluation scores: it comes most often
     static const std::vector<std::string> t = {"Q: {q}\nA: {a}", "Question: {q}\nAnswer: {a}", "Question: {q}\nAnswer: {a}", "Question: {q}\nAnswer: {a}",
-                                               "{q} {a}", "{q}\n{a}", "Q. {q} A. {a}", "{q}\nAnswer: {a}"};
+                                               "{q} {a}", "{q}\n{a}", "Q. {q} A. {a}", "{q}\nAnswer: {a}", "Q: {q}\n\nA: {a}",
+                                               "Question: {q}\nResponse: {a}", "{q}\n- {a}"};
     return t;
 }
 inline const std::vector<std::string>& sentence_frames() {
@@ -162,7 +189,10 @@ inline const std::vector<std::string>& sentence_frames() {
         "{s}", "{s}", "According to {D}, {sl}", "{D} states: {s}", "As {E} reports in its annual report, {sl}", "From {D}: {s}",
         "{E} disclosed the following in {D}: {s}", "One statement in {D} reads: \"{s}\"", "Per {D}, {sl}", "Here is a fact from {D}. {s}",
         "{s} This is stated in {D}.", "{s} (Source: {D}.)", "Note from {D}: {s}", "{D} reports that {sl}", "In {D}, {E} writes: {s}",
-        "A point from {D}: {s}", "{E} notes in {D}: {s}", "Reading {D}: {s}"};
+        "A point from {D}: {s}", "{E} notes in {D}: {s}", "Reading {D}: {s}", "{EP} annual report mentions that {sl}",
+        "It is reported in {D} that {sl}", "{D} explains: {s}", "As stated in {D}, {sl}", "{E} says in {D} that {sl}",
+        "Worth noting from {D}: {s}", "{s} So reports {D}.", "Per {E}: {s}", "In its filing, {E} states that {sl}",
+        "The annual report of {E} says: {s}", "{s} That is how {D} puts it."};
     return t;
 }
 inline const std::vector<std::string>& figure_frames() {  // put a figure of the sentence up front or at the end
@@ -187,17 +217,23 @@ inline const std::vector<std::string>& passage_intros() {
         "{A} and {B} in {D}.", "What {D} says about {A} and {B}.", "How are {A} and {B} related in {EP} annual report? The report connects them as follows.",
         "This passage collects the statements of {D} that involve both {A} and {B}.", "Relations between {A} and {B}, as described by {E}.",
         "Consider {A} together with {B}.", "{A}, {B}: notes from {D}.", "Where {D} mentions {A}, it often mentions {B} too.",
-        "A study of {A} and {B} based on {D}."};
+        "A study of {A} and {B} based on {D}.", "{A} meets {B}: what {E} reports.", "Linking {A} and {B} through {D}.",
+        "Both {A} and {B} appear in {D}; here is what it says.", "On the connection between {A} and {B} ({D}).",
+        "Notes on {A} and on {B}, drawn from {D}.", "What {E} discloses about {A} in relation to {B}.",
+        "Reading {D} for {A} and {B}.", "{B} and {A}: the record in {D}."};
     return t;
 }
 inline const std::vector<std::string>& triple_intros() {
     static const std::vector<std::string> t = {"{A}, {B} and {C} in {D}.", "How {D} links {A}, {B} and {C}.",
-                                               "Statements of {D} involving {A}, {B} and {C}.", "On {A}, {B} and {C}, according to {E}."};
+                                               "Statements of {D} involving {A}, {B} and {C}.", "On {A}, {B} and {C}, according to {E}.",
+                                               "{C}, {A} and {B}: what {D} records.", "Three related subjects in {D}: {A}, {B}, {C}."};
     return t;
 }
 inline const std::vector<std::string>& single_intros() {
     static const std::vector<std::string> t = {"What {D} says about {A}.", "{A}, according to {D}.", "Notes on {A} from {EP} annual report.",
-                                               "Everything {D} states about {A}.", "{A} in {D}."};
+                                               "Everything {D} states about {A}.", "{A} in {D}.", "A profile of {A}, based on {D}.",
+                                               "What {E} discloses on {A}.", "{A}: the facts {D} gives.", "Reading {D} on {A}.",
+                                               "Key points about {A} from {E}."};
     return t;
 }
 inline const std::vector<std::string>& passage_closings() {
@@ -205,8 +241,88 @@ inline const std::vector<std::string>& passage_closings() {
                                                "Taken together, this is how {E} describes {A} and {B}."};
     return t;
 }
+inline const std::vector<std::string>& alone_frames() {  // before a fact about one entity of a passage, {A}
+    static const std::vector<std::string> t = {"On {A} alone, {D} also says:", "About {A} by itself:", "{A} on its own:", "As for {A} alone,",
+                                               "Looking only at {A}:", "Regarding {A} in particular:", "On {A}, {D} adds:"};
+    return t;
+}
 inline const std::vector<std::string>& connectors() {
-    static const std::vector<std::string> t = {"", "", "", "Also, ", "In addition, ", "Moreover, ", "Separately, ", "Relatedly, ", "Beyond that, ", "Further, "};
+    static const std::vector<std::string> t = {"", "", "", "Also, ", "In addition, ", "Moreover, ", "Separately, ", "Relatedly, ", "Beyond that, ", "Further, ",
+                                               "Next, ", "On a related note, ", "Along the same lines, ", "At the same time, ", "Meanwhile, ",
+                                               "Another point: ", "Likewise, ", "Add to this that "};
+    return t;
+}
+// a period "in 2022" said other ways ({Y}: the year)
+inline const std::vector<std::string>& period_forms() {
+    static const std::vector<std::string> t = {"in {Y}", "in {Y}", "in {Y}", "for {Y}", "during {Y}", "in fiscal {Y}", "for fiscal year {Y}", "in the {Y} fiscal year"};
+    return t;
+}
+// Comparisons of one line between two periods, {PA}/{VA} the earlier and {PB}/{VB} the later: the
+// direction is read off the two printed values (an ordering, never a computed difference).
+inline const std::vector<std::string>& compare_up() {
+    static const std::vector<std::string> t = {
+        "{ES} rose from {VA} {PA} to {VB} {PB}.", "{ES} was higher {PB} ({VB}) than {PA} ({VA}).", "{ES} increased, from {VA} {PA} to {VB} {PB}.",
+        "Compared with {VA} {PA}, {ES} grew to {VB} {PB}.", "{PBC}, {ES} ({VB}) was above the {VA} of {YA}.",
+        "{D} shows {S} going up: {VA} {PA}, {VB} {PB}.", "Between {YA} and {YB}, {ES} moved up from {VA} to {VB}."};
+    return t;
+}
+inline const std::vector<std::string>& compare_down() {
+    static const std::vector<std::string> t = {
+        "{ES} fell from {VA} {PA} to {VB} {PB}.", "{ES} was lower {PB} ({VB}) than {PA} ({VA}).", "{ES} decreased, from {VA} {PA} to {VB} {PB}.",
+        "Compared with {VA} {PA}, {ES} declined to {VB} {PB}.", "{PBC}, {ES} ({VB}) was below the {VA} of {YA}.",
+        "{D} shows {S} going down: {VA} {PA}, {VB} {PB}.", "Between {YA} and {YB}, {ES} moved down from {VA} to {VB}."};
+    return t;
+}
+inline const std::vector<std::string>& compare_same() {
+    static const std::vector<std::string> t = {"{ES} was {VB} both {PA} and {PB}.", "{ES} did not change between {YA} and {YB}: {VB}."};
+    return t;
+}
+inline const std::vector<std::string>& compare_questions() {
+    static const std::vector<std::string> t = {"Was {ES} higher {PA} or {PB}?", "Did {ES} rise or fall between {YA} and {YB}?",
+                                               "How did {ES} change from {YA} to {YB}?", "Which was larger, {ES} {PA} or {PB}?",
+                                               "Compare {ES} {PA} with {PB}."};
+    return t;
+}
+// two lines of one table in the same column: {S1}/{V1} the larger
+inline const std::vector<std::string>& compare_rows() {
+    static const std::vector<std::string> t = {
+        "{PC}, {EP} {S1} ({V1}) was above its {S2} ({V2}).", "{E} reported more {S1} than {S2} {P}: {V1} against {V2}.",
+        "{SC2} ({V2}) was below {S1} ({V1}) at {E} {P}.", "In {SRC}, {S1} {P} ({V1}) exceeds {S2} ({V2}).",
+        "Of the two lines, {S1} and {S2}, the first was larger {P}: {V1} versus {V2}."};
+    return t;
+}
+// a user's request that a restatement answers, {X}: what the facts are about
+inline const std::vector<std::string>& restate_requests() {
+    static const std::vector<std::string> t = {
+        "What does {D} say about {X}?", "Summarize what {E} reports on {X}.", "Tell me about {X} at {E}.", "What did {E} disclose about {X}?",
+        "Can you restate what {D} reports on {X}?", "Give me the facts on {X} from {D}.", "What do we know about {X} from {EP} filing?",
+        "Walk me through {X}, according to {D}.", "I am reading {D}. What does it say on {X}?"};
+    return t;
+}
+inline const std::vector<std::string>& restate_requests_general() {
+    static const std::vector<std::string> t = {"What does {D} report? Give me a few of its statements.", "Quote some facts from {D}.",
+                                               "Tell me a few things {E} states in {D}.", "What are some statements {E} makes in its annual report?"};
+    return t;
+}
+// phrase swaps that keep a sentence's meaning (the document's own words on the left)
+inline const std::vector<std::pair<std::string, std::vector<std::string>>>& reword_swaps() {
+    static const std::vector<std::pair<std::string, std::vector<std::string>>> t = {
+        {"approximately $", {"about $", "roughly $", "some $", "around $"}}, {"approximately ", {"about ", "roughly ", "around "}},
+        {"primarily ", {"mainly ", "chiefly ", "largely ", "mostly "}}, {"In addition, ", {"Additionally, ", "Also, ", "Further, ", "On top of that, "}},
+        {" due to ", {" because of ", " owing to ", " as a result of "}}, {" compared to ", {" compared with ", " versus ", " against "}},
+        {" resulted in ", {" led to ", " brought about "}}, {" increased by ", {" rose by ", " grew by ", " went up by "}},
+        {" decreased by ", {" fell by ", " declined by ", " went down by "}}, {" increased ", {" rose ", " grew ", " went up "}},
+        {" decreased ", {" fell ", " declined ", " dropped "}}, {" increase in ", {" rise in ", " growth in "}},
+        {" decrease in ", {" decline in ", " drop in ", " reduction in "}}, {" purchased ", {" bought ", " acquired "}},
+        {" as well as ", {" and also ", " along with "}}, {" significant ", {" substantial ", " considerable "}},
+        {" in order to ", {" to "}}, {" prior year ", {" previous year ", " year before "}}, {" utilizes ", {" uses "}}, {" utilize ", {" use "}},
+        {" However, ", {" But ", " Still, ", " Even so, "}}, {" related to ", {" tied to ", " connected with ", " associated with "}},
+        {" as a result of ", {" because of ", " as a consequence of "}}, {" including ", {" among them ", " such as "}},
+        {" partially offset by ", {" partly offset by ", " in part offset by "}}, {" impacted ", {" affected "}}, {" impacts ", {" effects "}},
+        {" additional ", {" further ", " extra "}}, {" expects ", {" anticipates "}}, {" during ", {" in the course of ", " over "}},
+        {" primarily due to ", {" mainly because of ", " largely owing to "}}, {" reflects ", {" mirrors "}}, {" announced ", {" made public "}},
+        {" year-on-year", {" from year to year", " versus the prior year"}}, {" percent", {"%", " per cent"}}, {" within ", {" inside "}},
+        {" received ", {" obtained "}}, {" higher ", {" greater "}}, {" certain ", {" particular "}}, {" respectively", {", in that order"}}};
     return t;
 }
 inline const std::vector<std::string>& permute_heads() {
@@ -217,23 +333,34 @@ inline const std::vector<std::string>& permute_heads() {
 inline std::string template_texts() {
     std::string all;
     for (auto* v : {&cell_statements(), &cell_questions(), &answer_forms(), &qa_formats(), &sentence_frames(), &figure_frames(), &cloze_forms(),
-                    &about_questions(), &passage_intros(), &triple_intros(), &single_intros(), &passage_closings(), &connectors(), &permute_heads()})
+                    &about_questions(), &passage_intros(), &triple_intros(), &single_intros(), &passage_closings(), &alone_frames(), &connectors(), &permute_heads(),
+                    &compare_up(), &compare_down(), &compare_same(), &compare_questions(), &compare_rows(), &restate_requests(),
+                    &restate_requests_general(), &period_forms()})
         for (auto& s : *v) all += s + "\n";
+    for (auto& sw : reword_swaps()) for (auto& to : sw.second) all += to + "\n";
     // words of the literal strings in the generators and of the value forms (extract.h's cell_forms)
     all += "Which line item in its table came to? Which year did report for of? Options: Answer: annual report Form fiscal the 10-K filed for ";
     all += "By how much did What was Which name completes this statement from On alone, also says: its financial tables the ";
     all += "Quote a statement from What does state? Negative negative dollars million billion thousand shares options percent of the segment ";
     all += "Additionally Also Further But Still about roughly some mainly chiefly largely because owing compared with versus against led ";
-    all += "rose grew fell declined bought substantial previous uses use ";  // Generator::reword's swaps
+    all += "USD user assistant system im_start im_end During At On ";  // value forms, chat turns, periods capitalised
     return all;
 }
 
 // ---------------------------------------------------------------------------------------------
 
 struct Sample {
-    std::string text;
+    std::string text;  // a chat sample: the template's text, rendered at emission
     std::vector<int> facts;
     uint8_t kind = 0;
+    std::vector<std::pair<std::string, std::string>> turns;  // (role, content); non-empty: a chat sample
+};
+
+// The tokenizer's chat template, when it has one: chat samples go through it and are encoded with its
+// special tokens (the trainer passes Tokenizer::chat_text and encode with specials allowed, i.e. encode_chat).
+struct ChatCodec {
+    std::function<std::string(const std::vector<std::pair<std::string, std::string>>&)> render;  // turns -> template text
+    std::function<std::vector<int>(const std::string&)> encode;                                  // that text -> ids, specials as one id each
 };
 enum { GEN_ENTIGRAPH = 0, GEN_RESTATE = 1, GEN_QA = 2, GEN_PERMUTE = 3, GEN_REPLAY = 4 };
 inline const char* gen_name(int g) {
@@ -286,6 +413,8 @@ struct Generator {
     Tracker* track = nullptr;
     std::vector<std::string> doc_refs;
     std::map<std::string, int> lower_words;  // how often a word appears in lower case in the document
+    std::map<std::pair<int, int>, std::vector<int>> by_column;  // (table, column) -> its cell facts, for comparisons between rows
+    bool chat = false;                                          // the tokenizer has a chat template: chat samples may be made
 
     Generator(const Knowledge& k, const SynthConfig& c, uint64_t seed) : K(k), cfg(c), rng(seed) {
         std::string E = K.name, EP = K.name + "'s";
@@ -299,7 +428,14 @@ struct Generator {
             doc_refs.push_back(EP + " annual report for fiscal " + fy);
             doc_refs.push_back("the " + fy + " annual report of " + E);
             if (!K.fiscal_year_end.empty()) doc_refs.push_back(EP + " annual report for the fiscal year ended " + K.fiscal_year_end + ", " + fy);
+            doc_refs.push_back(E + "'s " + fy + " annual report");
         }
+        // short references: the entity is named elsewhere in nearly every sentence
+        for (auto r : {"the filing", "the annual report", "the report"}) doc_refs.push_back(r);
+        doc_refs.push_back(EP + " filing");
+        doc_refs.push_back(EP + " report");
+        if (!K.form.empty()) doc_refs.push_back("the " + K.form.substr(K.form.find(' ') + 1)), doc_refs.push_back("the " + K.form);
+        for (auto& f : K.facts) if (f.kind == FACT_CELL) by_column[{f.table, f.col}].push_back(f.id);
         for (auto& w : split_words(K.clean_text)) {
             std::string x;
             for (char ch : w) if (isalpha((unsigned char)ch)) x += ch;
@@ -359,14 +495,15 @@ struct Generator {
         else S = lower_label(label);
         for (auto unit : {" (millions)", " (Millions)", " (in millions)", " (billions)"}) S = replace_all(S, unit, "");
         bool names_self = contains(S, K.name);
-        v["E"] = K.name;
-        v["EP"] = K.name + "'s";
+        std::string E = K.full_name != K.name && rng.chance(0.2) ? K.full_name : K.name;
+        v["E"] = E;
+        v["EP"] = E + "'s";
         v["S"] = S;
         v["SC"] = upper_first(S);
-        v["ES"] = names_self ? "the " + S : K.name + "'s " + S;
+        v["ES"] = names_self ? "the " + S : E + "'s " + S;
         v["L"] = f.label;
-        v["P"] = f.period;
-        v["PC"] = upper_first(f.period);
+        v["P"] = period_phrase(f);
+        v["PC"] = upper_first(v["P"]);
         v["PY"] = f.period_short;
         std::string val = f.values[0];
         if (f.values.size() > 1 && rng.chance(0.35)) val = f.values[1 + rng.below(f.values.size() - 1)];
@@ -375,6 +512,17 @@ struct Generator {
         v["D"] = D();
         v["SRC"] = src_phrase(f);
         return v;
+    }
+    // "in 2022" also as "for fiscal year 2022" and the like; dated periods stay as printed
+    std::string period_phrase(const Fact& f) {
+        if (f.period_short.empty()) return f.period;
+        const std::string& y = f.period_short;
+        std::string fye = K.fiscal_year_end.empty() ? "" : K.fiscal_year_end + ", " + y;
+        bool year_end = !fye.empty() && ends_with(f.period, fye);  // the fiscal year's last day: "in 2022" says the same
+        if (f.period == "in " + y || (year_end && starts_with(f.period, "for the ") && rng.chance(0.6)))
+            return fill(rng.pick(period_forms()), {{"Y", y}});
+        if (year_end && starts_with(f.period, "as of ") && rng.chance(0.6)) return rng.pick(std::vector<std::string>{"at " + fye, "at the end of " + y, "at year-end " + y, "on " + fye});
+        return f.period;
     }
     const std::string& pick_tpl(const std::vector<std::string>& T, bool has_period) {
         for (int tries = 0; tries < 32; tries++) {
@@ -417,22 +565,19 @@ struct Generator {
 
     // paraphrase by rule: word swaps that keep the meaning, each taken with some probability
     std::string reword(const std::string& s) {
-        static const std::vector<std::pair<std::string, std::vector<std::string>>> swaps = {
-            {"approximately $", {"about $", "roughly $", "some $"}}, {"approximately ", {"about ", "roughly "}},
-            {"primarily ", {"mainly ", "chiefly ", "largely "}}, {"In addition, ", {"Additionally, ", "Also, ", "Further, "}},
-            {" due to ", {" because of ", " owing to "}}, {" compared to ", {" compared with ", " versus ", " against "}},
-            {" resulted in ", {" led to "}}, {" increased by ", {" rose by ", " grew by "}}, {" decreased by ", {" fell by ", " declined by "}},
-            {" purchased ", {" bought "}}, {" as well as ", {" and also "}}, {" significant ", {" substantial "}},
-            {" in order to ", {" to "}}, {" prior year ", {" previous year "}}, {" utilizes ", {" uses "}}, {" utilize ", {" use "}},
-            {" However, ", {" But ", " Still, "}}, {" approximately", {" about"}}};
         std::string o = s;
-        for (auto& sw : swaps) {
-            size_t p = o.find(sw.first);
-            if (p == std::string::npos || !rng.chance(0.5)) continue;
-            const std::string& to = sw.second[rng.below(sw.second.size())];
-            std::string rep = to;
-            if (p == 0 && !rep.empty()) rep[0] = (char)toupper((unsigned char)rep[0]);
-            o.replace(p, sw.first.size(), rep);
+        for (auto& sw : reword_swaps()) {
+            const std::string& from = sw.first;
+            for (size_t p = 0; (p = o.find(from, p)) != std::string::npos;) {
+                size_t e = p + from.size();
+                bool whole = !isalpha((unsigned char)from.back()) || e >= o.size() || !isalpha((unsigned char)o[e]);  // " percent" is not " percentage"
+                if (from == " percent" && (p == 0 || !is_digit(o[p - 1]))) whole = false;                                 // "8 percent", not "a percent of"
+                if (!whole || !rng.chance(0.5)) { p = e; continue; }
+                std::string to = sw.second[rng.below(sw.second.size())];
+                if (p == 0 && !to.empty()) to[0] = (char)toupper((unsigned char)to[0]);
+                o.replace(p, from.size(), to);
+                p += to.size();
+            }
         }
         return o;
     }
@@ -441,7 +586,7 @@ struct Generator {
     std::string bare_sentence(const Fact& f) {
         std::string s = f.text;
         if (rng.chance(0.35)) { std::string m = move_time(s); if (!m.empty()) s = m; }
-        if (rng.chance(0.6)) s = reword(s);
+        if (rng.chance(0.9)) s = reword(s);
         return upper_first(s);
     }
 
@@ -465,43 +610,115 @@ struct Generator {
         return sentence_restatement(f);
     }
 
-    // ---- QA
-    std::string qa_format(const std::string& q, const std::string& a) {
-        return fill(rng.pick(qa_formats()), {{"q", upper_first(q)}, {"a", a}});
+    // ---- comparisons: orderings of two printed values, never a computed difference
+    static bool cell_number(const Fact& f, double* v) {
+        std::string t;
+        bool neg = false;
+        for (char c : f.values[0]) {
+            if (c == '(' || c == '-') neg = true;
+            if (is_digit(c) || c == '.') t += c;
+            if (c == ' ' && !t.empty()) break;  // "$1,199 million": the number ends at the scale word
+        }
+        if (t.empty()) return false;
+        *v = (neg ? -1 : 1) * atof(t.c_str());
+        return true;
     }
-    std::string cell_qa(const Fact& f) {
+    std::string value_form(const Fact& f) { return f.values.size() > 1 && rng.chance(0.3) ? f.values[1 + rng.below(f.values.size() - 1)] : f.values[0]; }
+    // another year of the same line: same table, row and measure, a different period
+    int other_year(const Fact& f) {
+        std::vector<int> c;
+        for (int id : K.topics[f.topic]) {
+            const Fact& g = K.facts[id];
+            if (g.kind == FACT_CELL && g.id != f.id && g.row == f.row && g.table == f.table && g.metric == f.metric && g.unit == f.unit &&
+                !g.period_short.empty() && !f.period_short.empty() && g.period_short != f.period_short)
+                c.push_back(id);
+        }
+        return c.empty() ? -1 : c[rng.below(c.size())];
+    }
+    // the variables of a two-year comparison; false when the values do not parse
+    bool compare_vars(const Fact& f, const Fact& g, std::map<std::string, std::string>* v, int* dir) {
+        const Fact *a = &f, *b = &g;
+        if (a->period_short > b->period_short) std::swap(a, b);  // a: the earlier year
+        double va, vb;
+        if (!cell_number(*a, &va) || !cell_number(*b, &vb)) return false;
+        *v = cell_vars(f, false);
+        (*v)["VA"] = value_form(*a), (*v)["VB"] = value_form(*b);
+        (*v)["PA"] = period_phrase(*a), (*v)["PB"] = period_phrase(*b), (*v)["PBC"] = upper_first((*v)["PB"]);
+        (*v)["YA"] = a->period_short, (*v)["YB"] = b->period_short;
+        *dir = vb > va ? 1 : vb < va ? -1 : 0;
+        return true;
+    }
+    std::string year_comparison(const Fact& f, int* other) {
+        *other = other_year(f);
+        if (*other < 0) return "";
+        std::map<std::string, std::string> v;
+        int dir;
+        if (!compare_vars(f, K.facts[*other], &v, &dir)) return "";
+        return upper_first(fill(rng.pick(dir > 0 ? compare_up() : dir < 0 ? compare_down() : compare_same()), v));
+    }
+    // two lines of one table in the same column (same unit and period), the larger first
+    std::string row_comparison(const Fact& f, int* other) {
+        *other = -1;
+        auto it = by_column.find({f.table, f.col});
+        if (it == by_column.end() || it->second.size() < 2) return "";
+        int id = it->second[rng.below(it->second.size())];
+        const Fact& g = K.facts[id];
+        double vf, vg;
+        if (g.id == f.id || g.unit != f.unit || g.period != f.period || f.period.empty() || !cell_number(f, &vf) || !cell_number(g, &vg) || vf == vg) return "";
+        const Fact *hi = vf > vg ? &f : &g, *lo = vf > vg ? &g : &f;
+        auto v = cell_vars(*hi, false), w = cell_vars(*lo, false);
+        v["S1"] = v["S"], v["V1"] = value_form(*hi), v["S2"] = w["S"], v["SC2"] = upper_first(w["S"]), v["V2"] = value_form(*lo);
+        *other = id;
+        return upper_first(fill(rng.pick(compare_rows()), v));
+    }
+
+    // ---- QA: a question and its answer; `plain` is the text form (a cloze keeps its blank in the text)
+    struct QA { std::string q, a, plain; std::vector<int> extra; };  // extra: other facts the pair states
+    QA qa(const std::string& q, const std::string& a) { return {upper_first(q), a, fill(rng.pick(qa_formats()), {{"q", upper_first(q)}, {"a", a}}), {}}; }
+    QA cloze(const std::string& b, const std::string& m, const std::string& d) {
+        QA r = qa("Fill in the blank from " + d + ": " + b, m);
+        r.plain = upper_first(fill(rng.pick(cloze_forms()), {{"b", b}, {"m", m}, {"D", d}, {"E", K.name}}));
+        return r;
+    }
+    QA cell_qa(const Fact& f) {
         auto v = cell_vars(f);
         double r = rng.uniform();
         bool has_period = !f.period.empty();
-        if (r < 0.70) {
-            std::string q = upper_first(fill(strip_at(pick_tpl(cell_questions(), has_period)), v));
-            std::string a = upper_first(fill(rng.pick(answer_forms()), v));
-            return qa_format(q, a);
+        auto question = [&]() { return fill(strip_at(pick_tpl(cell_questions(), has_period)), v); };
+        if (r < 0.60) {  // in chat, a full sentence answers more often than the bare figure
+            std::string a = chat && rng.chance(0.5) ? fill(strip_at(pick_tpl(cell_statements(), has_period)), v) : fill(rng.pick(answer_forms()), v);
+            return qa(question(), upper_first(a));
         }
-        if (r < 0.82) {  // multiple choice: the other values of the row and column are the options
+        if (r < 0.70) {  // two years of the line: which way it moved
+            int o = other_year(f);
+            std::map<std::string, std::string> c;
+            int dir;
+            if (o >= 0 && compare_vars(f, K.facts[o], &c, &dir)) {
+                QA x = qa(fill(rng.pick(compare_questions()), c), upper_first(fill(rng.pick(dir > 0 ? compare_up() : dir < 0 ? compare_down() : compare_same()), c)));
+                x.extra.push_back(o);
+                return x;
+            }
+            return qa(question(), v["V"]);
+        }
+        if (r < 0.80) {  // multiple choice: the other values of the row and column are the options
             std::vector<std::string> opts = {v["V"]};
-            const auto& topic = K.topics[f.topic];
-            for (int id : topic) if (id != f.id && K.facts[id].kind == FACT_CELL && opts.size() < 4) {
+            for (int id : K.topics[f.topic]) if (id != f.id && K.facts[id].kind == FACT_CELL && opts.size() < 4) {
                 const std::string& o = K.facts[id].values[0];
                 if (std::find(opts.begin(), opts.end(), o) == opts.end() && K.facts[id].unit == f.unit) opts.push_back(o);
             }
-            if (opts.size() < 2) return qa_format(upper_first(fill(strip_at(pick_tpl(cell_questions(), has_period)), v)), v["V"]);
+            if (opts.size() < 2) return qa(question(), v["V"]);
             rng.shuffle(opts);
-            std::string q = upper_first(fill(strip_at(pick_tpl(cell_questions(), has_period)), v));
-            std::string o = "Options: " + join(opts, "; ") + ".";
-            return q + "\n" + o + "\nAnswer: " + v["V"];
+            QA x = qa(question() + "\nOptions: " + join(opts, "; ") + ".", v["V"]);
+            x.plain = upper_first(x.q) + "\nAnswer: " + v["V"];
+            return x;
         }
-        if (r < 0.90) {  // value -> line item
-            std::string q = has_period ? "Which line item in " + v["SRC"] + " came to " + v["V"] + " " + f.period + "?"
-                                       : "Which line item in " + v["SRC"] + " came to " + v["V"] + "?";
-            return qa_format(q, upper_first(f.label) + ".");
+        if (r < 0.87) {  // value -> line item
+            std::string q = "Which line item in " + v["SRC"] + " came to " + v["V"] + (has_period ? " " + v["P"] : "") + "?";
+            return qa(q, upper_first(f.label) + ".");
         }
-        if (r < 0.95 && has_period) {  // value -> year
-            std::string q = "Which year did " + K.name + " report " + v["S"] + " of " + v["V"] + " for?";
-            return qa_format(q, f.period_short + ".");
-        }
+        if (r < 0.92 && has_period) return qa("Which year did " + v["E"] + " report " + v["S"] + " of " + v["V"] + " for?", f.period_short + ".");
         std::string b = fill(strip_at(pick_tpl(cell_statements(), has_period)), [&] { auto w = v; w["V"] = "____"; return w; }());
-        return upper_first(fill(rng.pick(cloze_forms()), {{"b", upper_first(b)}, {"m", v["V"]}, {"D", v["D"]}, {"E", K.name}}));
+        return cloze(upper_first(b), v["V"], v["D"]);
     }
 
     // "Total sales in Mexico increased 8 percent ..." -> "By how much did total sales in Mexico increase?"
@@ -524,7 +741,7 @@ struct Generator {
         }
         return "";
     }
-    std::string sentence_qa(const Fact& f) {
+    QA sentence_qa(const Fact& f) {
         std::vector<const Mention*> figures, names;
         for (auto& m : f.mentions) {
             const std::string& t = K.entities[m.entity].type;
@@ -534,36 +751,46 @@ struct Generator {
         }
         double r = rng.uniform();
         std::string d = D();
-        if (r < 0.15) { std::string q = change_question(f.text); if (!q.empty()) return qa_format(q, f.text); }
-        if (r < 0.55 && !figures.empty()) {
-            const Mention* m = figures[rng.below(figures.size())];
-            std::string b = f.text;
-            size_t p = b.find(m->text);
-            b.replace(p, m->text.size(), "____");
-            return upper_first(fill(rng.pick(cloze_forms()), {{"b", b}, {"m", m->text}, {"D", d}, {"E", K.name}}));
-        }
+        auto blank = [&](const Mention* m) { std::string b = f.text; b.replace(b.find(m->text), m->text.size(), "____"); return b; };
+        // an answer in chat restates the sentence, reworded at times
+        auto answer = [&]() { return chat && rng.chance(0.5) ? bare_sentence(f) : f.text; };
+        if (r < 0.15) { std::string q = change_question(f.text); if (!q.empty()) return qa(q, answer()); }
+        if (r < 0.55 && !figures.empty()) { const Mention* m = figures[rng.below(figures.size())]; return cloze(blank(m), m->text, d); }
         if (r < 0.75 && !names.empty()) {
             const Mention* m = names[rng.below(names.size())];
-            if (rng.chance(0.5)) {
-                std::string b = f.text;
-                size_t p = b.find(m->text);
-                b.replace(p, m->text.size(), "____");
-                std::string q = "Which name completes this statement from " + d + ": \"" + b + "\"?";
-                return qa_format(q, m->text + ".");
-            }
-            std::string q = fill(rng.pick(about_questions()), {{"D", d}, {"E", K.name}, {"m", m->text}});
-            return qa_format(q, f.text);
+            if (rng.chance(0.5)) return qa("Which name completes this statement from " + d + ": \"" + blank(m) + "\"?", m->text + ".");
+            return qa(fill(rng.pick(about_questions()), {{"D", d}, {"E", K.name}, {"m", m->text}}), answer());
         }
-        if (!figures.empty()) {
-            const Mention* m = figures[rng.below(figures.size())];
-            std::string b = f.text;
-            b.replace(b.find(m->text), m->text.size(), "____");
-            return upper_first(fill(rng.pick(cloze_forms()), {{"b", b}, {"m", m->text}, {"D", d}, {"E", K.name}}));
-        }
-        std::string q = rng.chance(0.5) ? "What does " + d + " state?" : "Quote a statement from " + d + ".";
-        return qa_format(q, f.text);
+        if (!figures.empty()) { const Mention* m = figures[rng.below(figures.size())]; return cloze(blank(m), m->text, d); }
+        return qa(rng.chance(0.5) ? "What does " + d + " state?" : "Quote a statement from " + d + ".", answer());
     }
-    std::string fact_qa(const Fact& f) { return f.kind == FACT_CELL ? cell_qa(f) : sentence_qa(f); }
+    QA fact_qa(const Fact& f) { return f.kind == FACT_CELL ? cell_qa(f) : sentence_qa(f); }
+
+    // a cell's statement, now and then followed by a comparison with another year or another line
+    std::string cell_statement_cmp(const Fact& f, std::vector<int>* also) {
+        std::string r = cell_statement(f);
+        if (!rng.chance(0.3)) return r;
+        int o;
+        std::string c = rng.chance(0.6) ? year_comparison(f, &o) : row_comparison(f, &o);
+        if (c.empty()) return r;
+        also->push_back(o);
+        return r + " " + c;
+    }
+    // what a restatement of these facts is about, for the request that opens a chat sample
+    std::string topic_request(const std::vector<int>& ids) {
+        std::map<std::string, std::string> v = {{"D", D()}, {"E", K.name}, {"EP", K.name + "'s"}};
+        const Fact& f = K.facts[ids[0]];
+        if (f.kind == FACT_CELL) {
+            auto c = cell_vars(f, false);
+            v["X"] = lower_label(f.label) + (f.source.empty() ? "" : " in " + c["SRC"]);
+            return upper_first(fill(rng.pick(restate_requests()), v));
+        }
+        static const std::set<std::string> named = {"org", "segment", "product", "place", "term", "person"};
+        for (int id : ids)
+            for (auto& m : K.facts[id].mentions)
+                if (named.count(K.entities[m.entity].type)) { v["X"] = m.text; return upper_first(fill(rng.pick(restate_requests()), v)); }
+        return upper_first(fill(rng.pick(restate_requests_general()), v));
+    }
 
     // ---- samples
     Sample restate_topic(const std::vector<int>& facts) {
@@ -574,12 +801,16 @@ struct Generator {
         if (ids.size() > 12) ids.resize(12);
         std::string text;
         for (int id : ids) {
-            std::string r = fact_statement(K.facts[id]);
+            std::vector<int> also;
+            const Fact& f = K.facts[id];
+            std::string r = f.kind == FACT_CELL ? cell_statement_cmp(f, &also) : sentence_restatement(f);
             track->note(id, r);
+            for (int o : also) track->note(o, r), s.facts.push_back(o);
             if (!text.empty()) text += rng.chance(0.8) ? " " : "\n";
             text += r;
             s.facts.push_back(id);
         }
+        if (chat && rng.chance(cfg.chat_share)) s.turns = {{"user", topic_request(ids)}, {"assistant", text}};
         s.text = text;
         return s;
     }
@@ -589,10 +820,15 @@ struct Generator {
         std::vector<int> ids = facts;
         rng.shuffle(ids);
         if (ids.size() > 8) ids.resize(8);
+        bool as_chat = chat && rng.chance(cfg.chat_share);
+        if (as_chat && ids.size() > 4) ids.resize(4);  // a conversation of a few turns
         std::string text;
         for (int id : ids) {
-            std::string r = fact_qa(K.facts[id]);
+            QA x = fact_qa(K.facts[id]);
+            std::string r = as_chat ? x.q + "\n" + x.a : x.plain;
             track->note(id, r);
+            for (int o : x.extra) track->note(o, r), s.facts.push_back(o);
+            if (as_chat) s.turns.push_back({"user", x.q}), s.turns.push_back({"assistant", x.a});
             if (!text.empty()) text += "\n\n";
             text += r;
             s.facts.push_back(id);
@@ -636,13 +872,19 @@ struct Generator {
         std::string text = upper_first(fill(rng.pick(intros), v));
         std::vector<int> ids = shared;
         rng.shuffle(ids);
-        if ((int)ids.size() > cfg.max_passage_facts) ids.resize(cfg.max_passage_facts);
+        if ((int)ids.size() > cfg.max_passage_facts) {  // the facts restated least so far: a fact shared by many entities is not in every passage
+            std::stable_sort(ids.begin(), ids.end(), [&](int a, int b) { return track->variants[a].size() < track->variants[b].size(); });
+            ids.resize(cfg.max_passage_facts);
+            rng.shuffle(ids);
+        }
         std::set<int> used(ids.begin(), ids.end());
         bool first = true;
         for (int id : ids) {
             const Fact& F = K.facts[id];
-            std::string r = F.kind == FACT_CELL ? cell_statement(F) : bare_sentence(F);
+            std::vector<int> also;
+            std::string r = F.kind == FACT_CELL ? cell_statement_cmp(F, &also) : bare_sentence(F);
             track->note(id, r);
+            for (int o : also) track->note(o, r), s.facts.push_back(o);
             std::string c = first ? "" : rng.pick(connectors());
             first = false;
             if (!c.empty()) r = c + lower_start(r);
@@ -659,7 +901,9 @@ struct Generator {
             const Fact& F = K.facts[id];
             std::string r = F.kind == FACT_CELL ? cell_statement(F) : bare_sentence(F);
             track->note(id, r);
-            text += "\nOn " + K.entities[ents[e]].name + " alone, " + v["D"] + " also says: " + r;
+            auto w = v;
+            w["A"] = K.entities[ents[e]].name;
+            text += "\n" + upper_first(fill(rng.pick(alone_frames()), w)) + " " + r;
             s.facts.push_back(id);
         }
         if (ents.size() == 2) {
@@ -743,11 +987,12 @@ inline double distinct_ngram_ratio(const std::vector<int>& toks, const std::vect
 
 inline SynthReport synth_run(const std::string& doc_path, const std::string& out_dir, const SynthConfig& cfg,
                              const std::function<std::vector<int>(const std::string&)>& encode, int eot, int vocab_size,
-                             const std::vector<int>& replay_tokens) {
+                             const std::vector<int>& replay_tokens, const ChatCodec* chat = nullptr) {
     auto T0 = std::chrono::steady_clock::now();
     if (cfg.replay < 0 || cfg.replay >= 1) fatal(EXIT_USAGE, "--replay must be in [0, 1), got %g", cfg.replay);
     if (cfg.context < 1) fatal(EXIT_USAGE, "--context must be positive, got %d", cfg.context);
     if (cfg.multiplicity < 0) fatal(EXIT_USAGE, "--multiplicity must be >= 0, got %d", cfg.multiplicity);
+    if (cfg.chat_share < 0 || cfg.chat_share > 1) fatal(EXIT_USAGE, "--chat-share must be in [0, 1], got %g", cfg.chat_share);
     if (eot < 0 || eot >= vocab_size) fatal(EXIT_USAGE, "end-of-text id %d is outside the vocabulary (%d)", eot, vocab_size);
     double wsum = cfg.w_entigraph + cfg.w_restate + cfg.w_qa + cfg.w_permute;
     if (cfg.w_entigraph < 0 || cfg.w_restate < 0 || cfg.w_qa < 0 || cfg.w_permute < 0 || wsum <= 0)
@@ -804,7 +1049,7 @@ inline SynthReport synth_run(const std::string& doc_path, const std::string& out
     track.variants.resize(K.facts.size());
     std::vector<Generator> gens;
     for (int g = 0; g < 4; g++) gens.emplace_back(K, cfg, mix64(cfg.seed, 1000 + g));
-    for (auto& G : gens) G.track = &track;
+    for (auto& G : gens) G.track = &track, G.chat = chat != nullptr && cfg.chat_share > 0;
     std::vector<std::vector<size_t>> order(4);
     std::vector<size_t> cursor(4, 0);
     SplitMix pick_rng(mix64(cfg.seed, 7));
@@ -832,9 +1077,13 @@ inline SynthReport synth_run(const std::string& doc_path, const std::string& out
         else if (g == GEN_QA) s = G.qa_topic(u.facts);
         else s = G.permute_topic(u.facts);
         t_gen += seconds_since(ta);
+        std::sort(s.facts.begin(), s.facts.end());  // a fact compared and restated in one sample counts once
+        s.facts.erase(std::unique(s.facts.begin(), s.facts.end()), s.facts.end());
+        if (!s.turns.empty()) s.text = chat->render(s.turns);
         auto tb = std::chrono::steady_clock::now();
-        std::vector<int> ids = encode(s.text);
+        std::vector<int> ids = s.turns.empty() ? encode(s.text) : chat->encode(s.text);
         t_enc += seconds_since(tb);
+        if (!s.turns.empty()) R.chat_samples++, R.chat_tokens += (long)ids.size() + 1;
         all_tokens.push_back(eot);
         all_tokens.insert(all_tokens.end(), ids.begin(), ids.end());
         starts.push_back((long)all_tokens.size());
@@ -984,6 +1233,7 @@ inline SynthReport synth_run(const std::string& doc_path, const std::string& out
     for (auto& n : K.doc_numbers) {
         auto it = track.numbers.find(n);
         if (it != track.numbers.end() && (int)it->second.size() >= cfg.coverage_k) R.numbers_covered++;
+        else R.numbers_missed.push_back(n);
     }
     R.number_coverage = R.numbers_doc ? (double)R.numbers_covered / R.numbers_doc : 0;
     R.expansion = R.doc_tokens ? (double)R.tokens / R.doc_tokens : 0;

@@ -1,11 +1,13 @@
 // test_synth.cpp: the synthetic-data generator (data_prep/): table rows rebuilt from pdftotext output,
 // entity and pronoun handling, and whole runs on a fixture cut from 3M's 10-K: determinism, no number
-// or name that the document does not hold, coverage and expansion, preview == shards, paraphrases of a
-// fact kept a context window apart, the replay share.
+// or name that the document does not hold (nor a cell statement with another row's or year's value),
+// coverage and expansion, preview == shards, paraphrases of a fact kept a context window apart, the
+// replay share; pages 25-48 of the 10-K (page range, >= 95% of their numbers restated); chat forms.
 // Run: g++ -std=c++17 -O2 -fopenmp -march=native -I. tests/main.cpp tests/test_synth.cpp -o /tmp/t_synth -ldnnl && /tmp/t_synth
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include "data_prep/synth.h"
+#include "llmc/tokenizer.h"
 #include "tests/test_util.h"
 
 using namespace synth;
@@ -132,6 +134,9 @@ TEST_CASE("synth: main entity, pronouns, sentences") {
     CHECK(resolve_pronouns("We believe our results improved and the Company's cash rose.", "3M") == "3M believes 3M's results improved and 3M's cash rose.");
     CHECK(resolve_pronouns("The Company expects that we will grow.", "3M") == "3M expects that 3M will grow.");
     CHECK(resolve_pronouns("We are a partner of the U.S. government.", "3M") == "3M is a partner of the U.S. government.");
+    // the auditor's report: "we" is the audit firm, "the Company" is still 3M
+    CHECK(resolve_pronouns("We have audited the Company's statements and our opinion follows.", "3M", "3M's independent auditor") ==
+          "3M's independent auditor has audited 3M's statements and 3M's independent auditor's opinion follows.");
     auto ss = split_sentences("3M's Board declared a dividend of $1.50 per share. The U.S. business grew 1.2 percent. Michael F. Roman is CEO.");
     REQUIRE(ss.size() == 3);
     CHECK(ss[1] == "The U.S. business grew 1.2 percent.");
@@ -237,6 +242,7 @@ TEST_CASE("synth: a run on the fixture: preview == shards, no invented numbers o
     CHECK(r.coverage >= 0.95);
     CHECK(r.facts_cell >= 60);  // the two statements' cells at least
     CHECK(r.window_violations == 0);
+    CHECK(r.chat_samples == 0);  // no chat template given: plain text forms only
     std::string js = r.json();
     CHECK(js.find('\n') == std::string::npos);
     for (auto key : {"\"tokens\":", "\"expansion\":", "\"coverage\":"}) CHECK(js.find(key) != std::string::npos);
@@ -419,4 +425,188 @@ TEST_CASE("synth: the 10-K PDF through pdftotext") {
             }
     CHECK(agree >= 250);
     CHECK(disagree == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// pages 25-48 of the 10-K (MD&A segment tables through the income statement), coverage, chat forms
+
+static std::string doc_3m(const char* ext) {
+    for (std::string dir : {std::string("data/3m"), shared_dir() + "/data/3m"}) {
+        std::string p = dir + "/3M_2022_10K." + ext;
+        if (file_exists(p)) return p;
+    }
+    return "";
+}
+static PageRange pages_25_48() {
+    PageRange r;
+    REQUIRE(parse_page_range("25-48", &r));
+    return r;
+}
+
+TEST_CASE("synth: a page range keeps those pages only, and one past the end is an error") {
+    PageRange r;
+    CHECK_FALSE(parse_page_range("48-25", &r));
+    CHECK_FALSE(parse_page_range("0-3", &r));
+    CHECK_FALSE(parse_page_range("25-", &r));
+    std::string txt = doc_3m("txt");
+    if (txt.empty()) { skip_test("data/3m/3M_2022_10K.txt not present"); return; }
+    Document d = load_document(txt, pages_25_48());
+    CHECK(d.body_pages == 24);
+    CHECK(contains(d.body_text, "Consolidated Statement of Income"));
+    CHECK_FALSE(contains(lower(d.body_text), "exact name of registrant"));  // the cover (page 1) is not in the body
+    CHECK_FALSE(contains(d.body_text, "Consolidated Balance Sheet\n"));      // ... nor the balance sheet (page 51)
+    Knowledge k = extract(d);
+    CHECK(k.name == "3M");  // the cover still names the company
+    CHECK(k.doc_numbers.count("34229"));     // net sales, page 46
+    CHECK_FALSE(k.doc_numbers.count("20549"));  // the SEC's ZIP code on the cover: not a number of the part
+    pid_t pid = fork();
+    if (pid == 0) {
+        freopen("/dev/null", "w", stderr);
+        PageRange far;
+        parse_page_range("250-400", &far);
+        load_document(txt, far);
+        _exit(0);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st));
+    CHECK(WEXITSTATUS(st) == EXIT_USAGE);
+}
+
+// every number of a rendered cell statement is the fact's own (its value, label, period) or the document
+// reference's: a value from another row or another year fails; a comparison's order matches the values
+TEST_CASE("synth: cell statements and comparisons state their own row's value and year") {
+    Document d = load_document(LAYOUT_FIXTURE);
+    Knowledge k = extract(d);
+    SynthConfig cfg;
+    Generator G(k, cfg, 3);
+    Tracker track;
+    track.variants.resize(k.facts.size());
+    G.track = &track;
+    std::set<std::string> ref_nums = {canon_number(k.fiscal_year), "10", "31"};  // "2022 Form 10-K", "December 31"
+    auto own = [&](const Fact& f) {
+        std::set<std::string> n = ref_nums;
+        for (auto& v : f.values) for (auto& t : number_tokens(v)) n.insert(canon_number(t));
+        for (auto& t : number_tokens(f.derived + " " + f.label + " " + f.metric + " " + f.period + " " + f.source)) n.insert(canon_number(t));
+        return n;
+    };
+    long checked = 0, compared = 0, bad = 0;
+    for (auto& f : k.facts) {
+        if (f.kind != FACT_CELL) continue;
+        auto mine = own(f);
+        for (int rep = 0; rep < 20; rep++) {
+            std::string s = G.cell_statement(f);
+            checked++;
+            for (auto& t : number_tokens(s))
+                if (!mine.count(canon_number(t))) { bad++; MESSAGE("not this cell's number: " << t << " in: " << s); }
+            if (!f.period_short.empty()) CHECK(contains(s, f.period_short));
+        }
+        int o;
+        std::string c = G.year_comparison(f, &o);
+        if (c.empty()) continue;
+        compared++;
+        const Fact& g = k.facts[o];
+        auto both = own(g);
+        for (auto& n : mine) both.insert(n);
+        for (auto& t : number_tokens(c)) if (!both.count(canon_number(t))) { bad++; MESSAGE("not a compared number: " << t << " in: " << c); }
+        double vf, vg;
+        REQUIRE(Generator::cell_number(f, &vf));
+        REQUIRE(Generator::cell_number(g, &vg));
+        double later = f.period_short > g.period_short ? vf : vg, earlier = f.period_short > g.period_short ? vg : vf;
+        bool says_up = contains(c, " rose ") || contains(c, "higher") || contains(c, "increased") || contains(c, " grew ") || contains(c, "above") || contains(c, " up");
+        bool says_down = contains(c, " fell ") || contains(c, "lower") || contains(c, "decreased") || contains(c, "declined") || contains(c, "below") || contains(c, " down");
+        if (later > earlier) CHECK_MESSAGE((says_up && !says_down), c);
+        if (later < earlier) CHECK_MESSAGE((says_down && !says_up), c);
+    }
+    CHECK(bad == 0);
+    CHECK(checked > 1000);
+    CHECK(compared > 40);
+}
+
+TEST_CASE("synth: pages 25-48 of the 10-K: at least 95% of their numbers restated, from the PDF and from the text") {
+    for (const char* ext : {"pdf", "txt"}) {
+        std::string doc = doc_3m(ext);
+        if (doc.empty()) { skip_test("data/3m/3M_2022_10K.{pdf,txt} not present"); continue; }
+        if (std::string(ext) == "pdf" && system("command -v pdftotext >/dev/null 2>&1") != 0) { skip_test("pdftotext (poppler-utils) not installed"); continue; }
+        std::string dir = "/tmp/test_synth_cov_" + std::string(ext) + std::to_string(getpid());
+        SynthConfig cfg;
+        cfg.context = 256;
+        cfg.pages = pages_25_48();
+        cfg.target_tokens = 4000000;  // one token per byte: about 1M tokens of a real tokenizer
+        cfg.preview_samples = 0;
+        cfg.replay = 0;
+        SynthReport r = synth_run(doc, dir, cfg, byte_encode, BYTE_EOT, BYTE_VOCAB, {});
+        INFO(ext << ": " << r.numbers_covered << " of " << r.numbers_doc);
+        CHECK(r.entity == "3M");
+        CHECK(r.body_pages == 24);
+        CHECK(r.numbers_doc >= 300);
+        CHECK(r.number_coverage >= 0.95);
+        system(("rm -rf '" + dir + "'").c_str());
+    }
+}
+
+// the chat forms in SmolLM2's template: special tokens as single ids, well-formed turns, preview == shards
+TEST_CASE("synth: chat-form samples in the tokenizer's template") {
+    const char* gguf = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+    if (!file_exists(gguf)) { skip_test("models/SmolLM2-135M-Instruct.Q4_1.gguf not present (make smollm2)"); return; }
+    Tokenizer tok = Tokenizer::from_gguf(GGUF::open(gguf));
+    REQUIRE(tok.chat == CHAT_CHATML);
+    int im_start = tok.special_id("<|im_start|>"), im_end = tok.special_id("<|im_end|>");
+    REQUIRE(im_start >= 0);
+    REQUIRE(im_end >= 0);
+    ChatCodec chat;
+    chat.render = [&](const std::vector<std::pair<std::string, std::string>>& turns) {
+        std::vector<Tokenizer::ChatTurn> t;
+        for (auto& x : turns) t.push_back({x.first, x.second});
+        return tok.chat_text(t, false);
+    };
+    chat.encode = [&](const std::string& t) { return tok.encode(t, true); };
+    auto encode = [&](const std::string& t) { return tok.encode(t, false); };
+    std::string dir = "/tmp/test_synth_chat_" + std::to_string(getpid());
+    SynthConfig cfg = fixture_config();
+    cfg.target_expansion = 10;
+    cfg.replay = 0;
+    SynthReport r = synth_run(RAW_FIXTURE, dir, cfg, encode, tok.eot, tok.vocab_size, {}, &chat);
+    std::vector<int> stream;
+    for (auto& s : r.shards) { auto t = read_shard(dir + "/" + s, tok.vocab_size); stream.insert(stream.end(), t.begin(), t.end()); }
+    long chats = 0, qa_restate = 0;
+    std::vector<int> nl = tok.encode("\n", false);
+    for (auto& p : read_preview(dir + "/preview.jsonl")) {
+        REQUIRE(p.has_text);
+        std::vector<int> ids(stream.begin() + p.offset, stream.begin() + p.offset + p.tokens);
+        if (p.kind == "qa" || p.kind == "restate") qa_restate++;
+        bool is_chat = starts_with(p.text, "<|im_start|>");
+        if (!is_chat) {  // plain text: no special token at all
+            CHECK(tok.encode(p.text, false) == ids);
+            for (int id : ids) CHECK((id != im_start && id != im_end));
+            continue;
+        }
+        chats++;
+        CHECK((p.kind == "qa" || p.kind == "restate"));
+        CHECK(chat.encode(p.text) == ids);  // preview == shards
+        // turns: <|im_start|>role\n ... <|im_end|>\n, system first (the template's default), then user/assistant alternating
+        std::vector<std::string> roles;
+        for (size_t i = 0; i < ids.size(); i++) {
+            if (ids[i] != im_start) continue;
+            size_t e = std::find(ids.begin() + i + 1, ids.end(), im_end) - ids.begin();
+            REQUIRE(e < ids.size());
+            for (size_t q = i + 1; q < e; q++) CHECK(ids[q] != im_start);
+            std::string body = tok.decode(std::vector<int>(ids.begin() + i + 1, ids.begin() + e));
+            size_t br = body.find('\n');
+            REQUIRE(br != std::string::npos);
+            roles.push_back(body.substr(0, br));
+            CHECK(trim(body.substr(br + 1)).size() > 0);
+            CHECK(std::equal(nl.begin(), nl.end(), ids.begin() + e + 1));
+        }
+        REQUIRE(roles.size() >= 3);
+        CHECK(roles[0] == "system");
+        CHECK(roles.size() % 2 == 1);
+        for (size_t i = 1; i < roles.size(); i++) CHECK(roles[i] == (i % 2 ? "user" : "assistant"));
+        CHECK(ids.back() == nl.back());
+    }
+    CHECK(chats == r.chat_samples);
+    double share = (double)chats / qa_restate;
+    CHECK(share > cfg.chat_share - 0.12);
+    CHECK(share < cfg.chat_share + 0.12);
+    system(("rm -rf '" + dir + "'").c_str());
 }
