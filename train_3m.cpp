@@ -16,6 +16,7 @@
 #include "eval/ledger.h"
 #include "eval/plot.h"
 #include "eval/rag.h"
+#include "data_prep/prepare.h"
 #include "llmc/dataloader.h"
 #include "llmc/json.h"
 #include "llmc/sampler.h"
@@ -122,7 +123,8 @@ int cmd_capacity(Flags& f) {
 // (10-K loss, QA accuracy) and what each lost (general held-out loss). Writes out/3m/report.md.
 
 struct ThreeMConfig {
-    std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general_qa, general = "out/data", mem_layer;
+    std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general_qa, general, mem_layer, pages, arms;
+    MatmulDtype dtype = MM_FP32;
     enum Size { CPU, TINY } size = CPU;
     int steps = 0, batch = 0, context = 0, general_tokens = 0, topt = 0, threads = 0;  // 0: by --size (and base)
     // the value gradient of a loss averaged over B*T tokens is ~1e-5 per slot row: SGD needs a large
@@ -139,14 +141,20 @@ static void three_m_flags(Flags& f, ThreeMConfig& c) {
     f.integer("context", c.context, 0, 65536, "T", "a Llama base's training and scoring length (0: 256; a GPT-2 base uses its own)");
     f.text("doc", c.doc, "FILE", "the 10-K as text: memorisation loss, the naive arm (default: data/3m/3M_2022_10K.txt)");
     f.text("synth-doc", c.synth_doc, "FILE", "the generator's input (default: the 10-K's PDF, or --doc when given)");
+    f.text("pages", c.pages, "A-B", "only pages A to B of the 10-K: the text trained on and scored, the generator's input, rag's index and the questions "
+           "whose evidence lies there (default: a Llama base at --size cpu 25-48, MD&A's segment results through the income statement; else all)");
     f.text("qa", c.qa, "FILE", "questions about the 10-K (default: data/3m/qa.jsonl)");
     f.text("qa-heldout", c.qa_heldout, "FILE", "held-out questions (default: data/3m/qa_heldout.jsonl)");
     f.text("general-qa", c.general_qa, "FILE", "general-knowledge questions, for forgetting (default: data/general_qa/general_qa.jsonl when present)");
-    f.text("general-data", c.general, "DIR", "general text: the base's corpus, replay, forgetting, df.bin");
-    f.integer("general-tokens", c.general_tokens, 0, 1 << 30, "N", "general held-out tokens scored (0: 100000; tiny 2000)");
+    f.text("general-data", c.general, "DIR", "general text in the base's tokenizer: replay, forgetting, df.bin (default: out/data, the corpus the "
+           "GPT-2 base pretrains on; with --base, the embedded corpus tokenized by the base's tokenizer into OUT/general)");
+    f.integer("general-tokens", c.general_tokens, 0, 1 << 30, "N", "general held-out tokens scored (0: 100000; a Llama base 30000; tiny 2000)");
     f.text("mem-layer", c.mem_layer, "L", "the block the memory arms attach to (default: 2; tiny 1; a Llama base its middle block)");
     f.integer("topt", c.topt, 0, 1 << 30, "N", "memory-sparse: slots per step (0: 1000; tiny 8)");
     f.real("sparse-lr", c.sparse_lr, 0, 1e6, "X", "memory-sparse: SGD learning rate");
+    f.text("arms", c.arms, "A,B,...", "train and measure only these arms (naive, synth-full, synth-lora, synth-memory, synth-memory-sparse); "
+           "base, rag and oracle are always measured (default: all)");
+    f.choice("dtype", c.dtype, {"fp32", "bf16", "bf16-emulated"}, "the arms' matmul operands (as inject's --dtype)");
     f.integer("threads", c.threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
 }
 
@@ -161,12 +169,23 @@ template <class Run> static void run_stage(const std::string& dir, const std::st
     write_file_atomic(dir + "/done.txt", key);
 }
 
+// the trained arms; learning rates: the small GPT-2's, and for a pretrained Llama the usual
+// finetuning ones (full 5e-5 as in the PyTorch pilot; not yet swept)
+struct Arm { const char* name; TrainMode mode; bool raw; double lr, llama_lr; };
+static const Arm ARMS[] = {
+    {"naive", TRAIN_FULL, true, 2e-3, 5e-5},
+    {"synth-full", TRAIN_FULL, false, 1e-3, 5e-5},
+    {"synth-lora", TRAIN_LORA, false, 2e-3, 2e-4},
+    {"synth-memory", TRAIN_MEMORY, false, 1e-2, 1e-3},
+    {"synth-memory-sparse", TRAIN_MEMORY_SPARSE, false, 1e-2, 1e-3},
+};
+
 struct ArmResult {
     std::string name, data;
     int mode = -1;  // the TrainMode of a trained arm; -1 for the base, rag and oracle (no training)
     QAContext how = QA_CLOSED;  // how its questions are put: rag and oracle read a context
     double trainable = 0, tokens = 0, wall_s = 0, doc_loss = 0, general_loss = 0;
-    QARun dev, held, control, general;  // QA: dev, held-out, held-out without the question, general knowledge
+    QARun dev, held, control, general, outside;  // QA: dev, held-out, held-out without the question, general knowledge, held-out outside the pages
     // the cost ledger: up front (training FLOPs; wall time incl. the synthetic data or the index),
     // bytes stored beyond the base, and per question asked (tokens in context, FLOPs, seconds)
     double train_flops = 0, upfront_wall_s = 0, bytes = 0, prompt_tokens = 0, flops_per_q = 0, seconds_per_q = 0;
@@ -185,11 +204,12 @@ struct Experiment {
     Tokenizer tok;
     int T = 0;
     long budget = 0;          // tokens each arm trains on
-    std::vector<int> doc_ids;  // the 10-K's body, + eot
+    std::string doc_text;      // the 10-K's body, or the pages trained on
+    std::vector<int> doc_ids;  // its tokens, + eot
     RagIndex rag;
     double synth_wall = 0, rag_wall = 0;
     std::vector<ArmResult> arms;  // base, rag, then the trained arms
-    std::vector<QAItem> qa, held, general_qa;
+    std::vector<QAItem> qa, held, general_qa, outside;  // outside: held-out questions about pages not trained on
     int evidence_n = 0, evidence_heldout_n = 0;
     long mem_slots = 0;
     int lora_rank = 0;
@@ -213,7 +233,10 @@ static void three_m_pipeline(Experiment& E) {
         b.load(c.base);
         if (b.cfg.lora_rank || b.cfg.mem_layers) fatal(EXIT_USAGE, "--base must be a plain checkpoint (%s has LoRA or memory)", c.base.c_str());
         b.save(base_dir + "/model.bin");
-        tokenizer_for_checkpoint(c.base, b.cfg.V).save(base_dir + "/tokenizer.bin");
+        Tokenizer bt = tokenizer_for_checkpoint(c.base, b.cfg.V);
+        bt.save(base_dir + "/tokenizer.bin");
+        if (c.general == c.out + "/general")  // general text in the base's own tokens (prepare's stamp names the base)
+            prepare_data(home_dir() + "/data/corpus", DataPaths(c.general), c.base, &bt, bt.vocab_size, 0.02);
     }
     E.base = base_dir + "/model.bin";
     {
@@ -223,21 +246,27 @@ static void three_m_pipeline(Experiment& E) {
         E.base_params = bm.num_params();
     }
     E.tok = tokenizer_for_checkpoint(E.base, E.base_cfg.V);
+    std::string gtok = read_file_if(c.general + "/tokenizer.bin"), btok = read_file_if(base_dir + "/tokenizer.bin");
+    if (!gtok.empty() && !btok.empty() && gtok != btok)
+        fatal(EXIT_USAGE, "3m: %s/tokenizer.bin is not the base's tokenizer: its shards would be read as the wrong tokens (leave --general-data out to tokenize the corpus with the base's)", c.general.c_str());
     bool llama = E.base_cfg.llama();  // a real pretrained base: RoPE lets it train and score at a chosen length
     E.T = llama ? std::min(c.context ? c.context : 256, E.base_cfg.maxT) : E.base_cfg.maxT;
     E.budget = (long)c.steps * c.batch * E.T;
 
     std::string doc_dir = c.out + "/doc", synth_dir = c.out + "/synth";
     mkdir_p(doc_dir);
-    // the report's body: the exhibit index after the last "PART IV" line is lists of filings
-    std::string doc_text = read_file(c.doc);
+    // the report's body (the exhibit index after the last "PART IV" line is lists of filings), or its pages
+    synth::PageRange pages;
+    synth::parse_page_range(c.pages, &pages);
+    std::string doc_text = synth::select_pages(read_file(c.doc), pages, c.doc);
     size_t part4 = doc_text.rfind("\nPART IV\n");
-    if (part4 != std::string::npos && part4 > doc_text.size() / 3) doc_text.resize(part4 + 1);
+    if (pages.all() && part4 != std::string::npos && part4 > doc_text.size() / 3) doc_text.resize(part4 + 1);
+    E.doc_text = doc_text;
     E.doc_ids = E.tok.encode(doc_text, false);
     E.doc_ids.push_back(E.tok.eot);
     write_shard(doc_dir + "/train.bin", E.doc_ids, E.tok.vocab_size);
     SynthStage s;
-    s.doc = c.synth_doc; s.out = synth_dir; s.ckpt = E.base; s.sc.target_tokens = E.budget; s.sc.context = E.T;
+    s.doc = c.synth_doc; s.out = synth_dir; s.pages = c.pages; s.ckpt = E.base; s.sc.target_tokens = E.budget; s.sc.context = E.T;
     if (file_exists(c.general + "/train.bin")) s.replay_data = c.general;
     run_stage(synth_dir, command_line("synth", s, SynthStage(), synth_flags), [&] { return run_synth(s); });
     Json j; std::string err;  // the generator's own timing: CPU string work, no model FLOPs
@@ -248,21 +277,12 @@ static void three_m_pipeline(Experiment& E) {
     E.rag = rag_index(doc_text, E.tok, rag_chunk_tokens(E.T));
     E.rag_wall = now_s() - t_rag;
 
-    // learning rates: the small GPT-2's, and for a pretrained Llama the usual finetuning ones (full
-    // 5e-5 as in the PyTorch pilot; not yet swept)
-    struct Arm { const char* name; TrainMode mode; bool raw; double lr, llama_lr; };
-    const Arm arms[] = {
-        {"naive", TRAIN_FULL, true, 2e-3, 5e-5},
-        {"synth-full", TRAIN_FULL, false, 1e-3, 5e-5},
-        {"synth-lora", TRAIN_LORA, false, 2e-3, 2e-4},
-        {"synth-memory", TRAIN_MEMORY, false, 1e-2, 1e-3},
-        {"synth-memory-sparse", TRAIN_MEMORY_SPARSE, false, 1e-2, 1e-3},
-    };
-    for (auto& arm : arms) {
+    for (auto& arm : ARMS) {
+        if (!c.arms.empty() && ("," + c.arms + ",").find("," + std::string(arm.name) + ",") == std::string::npos) continue;
         std::string dir = c.out + "/" + arm.name;
         TrainConfig t = TrainConfig::for_inject();
         t.init_ckpt = E.base; t.data = arm.raw ? doc_dir : synth_dir; t.out = dir; t.mode = arm.mode;
-        t.steps = c.steps; t.B = c.batch; t.threads = c.threads; t.val_every = 0; t.sample_tokens = 0; t.df_data = c.general;
+        t.steps = c.steps; t.B = c.batch; t.threads = c.threads; t.dtype = c.dtype; t.val_every = 0; t.sample_tokens = 0; t.df_data = c.general;
         t.opt.lr = llama ? arm.llama_lr : arm.lr;
         if (llama) t.T = E.T;
         if (arm.mode == TRAIN_LORA) t.lora_rank = 16;
@@ -302,6 +322,14 @@ static void three_m_measure(Experiment& E) {
     if ((int)general_ids.size() > c.general_tokens) general_ids.resize(c.general_tokens);
     E.qa = read_qa(c.qa);
     E.held = read_qa(c.qa_heldout);
+    if (!c.pages.empty()) {  // the questions whose evidence lies in the pages; held-out ones outside them are a control
+        auto in_pages = [&](const QAItem& it) { return holds_evidence(E.doc_text, it.evidence); };
+        std::vector<QAItem> held;
+        for (auto& it : E.held) (in_pages(it) ? held : E.outside).push_back(it);
+        E.held = held;
+        E.qa.erase(std::remove_if(E.qa.begin(), E.qa.end(), [&](const QAItem& it) { return !in_pages(it); }), E.qa.end());
+        if (E.qa.empty() || E.held.empty()) fatal(EXIT_USAGE, "3m: no question's evidence lies in pages %s of %s", c.pages.c_str(), c.doc.c_str());
+    }
     if (!c.general_qa.empty()) E.general_qa = read_qa(c.general_qa);
     bool chat = E.tok.chat == CHAT_CHATML;  // a chat model is asked in its template, a base model in plain text
     const std::vector<std::string> prompts = chat
@@ -332,6 +360,7 @@ static void three_m_measure(Experiment& E) {
         r.seconds_per_q = (now_s() - t0) / nq;
         r.control = reads ? base.control : qa_run(m, E.tok, E.held, QA_NO_QUESTION, nullptr, E.T);
         r.general = reads ? base.general : qa_run(m, E.tok, E.general_qa, QA_CLOSED, nullptr, E.T);
+        r.outside = reads ? base.outside : qa_run(m, E.tok, E.outside, QA_CLOSED, nullptr, E.T);
         if (r.how == QA_RAG) {
             r.hit = (double)r.dev.hits / std::max(1, r.dev.with_evidence);
             r.hit_heldout = (double)r.held.hits / std::max(1, r.held.with_evidence);
@@ -358,6 +387,7 @@ static void three_m_measure(Experiment& E) {
         printf("3m: %-20s 10-K loss %.3f | general loss %.4f | QA %.3f | held-out QA %.3f (without the question %.3f) | general QA %.3f",
                r.name.c_str(), r.doc_loss, r.general_loss, r.dev.accuracy(), r.held.accuracy(), r.control.accuracy(), r.general.accuracy());
         if (r.how == QA_RAG) printf(" | evidence in context %.3f, held out %.3f", r.hit, r.hit_heldout);
+        if (r.outside.n) printf(" | held-out QA outside the pages %.3f", r.outside.accuracy());
         printf("\n");
         fflush(stdout);
     }
@@ -376,27 +406,30 @@ static void three_m_report(const Experiment& E, double t_all) {
     const double qs[3] = {10, 1000, 100000};
     auto total = [](const ArmResult& r, double q) { return r.train_flops + q * r.flops_per_q; };
     Json js, arms_js;
-    js.set("budget_tokens", (double)E.budget).set("doc_tokens", (double)E.doc_ids.size());
+    js.set("pages", c.pages.empty() ? std::string("all") : c.pages).set("budget_tokens", (double)E.budget).set("doc_tokens", (double)E.doc_ids.size());
     std::string md = "# The 3M 10-K experiment\n\nBase model: `" + E.base + "` (depth " + std::to_string(E.base_cfg.L) + ", width " + std::to_string(E.base_cfg.C) +
                      ", context " + std::to_string(T) + ", " + std::to_string(E.base_params) + " parameters). Document: `" + c.doc + "` (" +
-                     std::to_string(E.doc_ids.size()) + " tokens of its body, up to Part IV's exhibit index). Every arm trains on " + std::to_string(E.budget) + " tokens. QA: " +
+                     std::to_string(E.doc_ids.size()) + (c.pages.empty() ? std::string(" tokens of its body, up to Part IV's exhibit index)") :
+                     " tokens of its pages " + c.pages + ", the only part trained on, retrieved from and asked about; " + std::to_string(E.outside.size()) +
+                     " held-out questions about the other pages are asked too, as a control that should not move)") + ". Every arm trains on " + std::to_string(E.budget) + " tokens. QA: " +
                      std::to_string(E.qa.size()) + " questions (`" + c.qa + "`) and " + std::to_string(E.held.size()) +
                      " held out (`" + c.qa_heldout + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token, ± one standard error. "
                      "The familiarity control asks the held-out questions without the question (the choices after \"Answer:\" alone): "
                      "accuracy above it is what the question itself adds. General QA: " + std::to_string(E.general_qa.size()) +
                      " general-knowledge questions (`" + (c.general_qa.empty() ? std::string("none") : c.general_qa) + "`): what an arm keeps.\n\n"
-                     "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | held-out, no question | above control | general QA | wall |\n"
-                     "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+                     "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | held-out, no question | above control | general QA | outside the pages | wall |\n"
+                     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::vector<double> fx, fy;
     std::vector<std::string> names;
     std::vector<Series> curves;
     for (size_t i = 0; i < results.size(); i++) {
         auto& r = results[i];
         char row[768];
-        snprintf(row, sizeof row, "| %s | %s | %s | %.0f | %.3f | %.4f | %+.4f | %.1f%% ± %.1f | %.1f%% ± %.1f | %.1f%% | %+.1f | %.1f%% (%+.1f) | %.0fs |\n",
+        snprintf(row, sizeof row, "| %s | %s | %s | %.0f | %.3f | %.4f | %+.4f | %.1f%% ± %.1f | %.1f%% ± %.1f | %.1f%% | %+.1f | %.1f%% (%+.1f) | %s | %.0fs |\n",
                  r.name.c_str(), r.mode_label(), r.data.c_str(), r.trainable, r.doc_loss, r.general_loss, r.general_loss - g0,
                  100 * r.dev.accuracy(), 100 * r.dev.stderr_(), 100 * r.held.accuracy(), 100 * r.held.stderr_(), 100 * r.control.accuracy(),
-                 100 * (r.held.accuracy() - r.control.accuracy()), 100 * r.general.accuracy(), 100 * (r.general.accuracy() - results[0].general.accuracy()), r.wall_s);
+                 100 * (r.held.accuracy() - r.control.accuracy()), 100 * r.general.accuracy(), 100 * (r.general.accuracy() - results[0].general.accuracy()),
+                 r.outside.n ? pct(r.outside.accuracy()).c_str() : "-", r.wall_s);
         md += row;
         Json a, samples;
         a.set("arm", r.name).set("mode", r.mode_label()).set("data", r.data).set("trainable_params", r.trainable).set("tokens", i ? r.tokens : 0)
@@ -404,6 +437,7 @@ static void three_m_report(const Experiment& E, double t_all) {
          .set("qa_accuracy", r.dev.accuracy()).set("qa_stderr", r.dev.stderr_()).set("qa_n", r.dev.n)
          .set("qa_heldout_accuracy", r.held.accuracy()).set("qa_heldout_stderr", r.held.stderr_()).set("qa_heldout_n", r.held.n)
          .set("qa_heldout_control", r.control.accuracy()).set("qa_heldout_above_control", r.held.accuracy() - r.control.accuracy())
+         .set("outside_qa_accuracy", r.outside.accuracy()).set("outside_qa_n", r.outside.n)
          .set("general_qa_accuracy", r.general.accuracy()).set("general_qa_n", r.general.n).set("general_qa_change", r.general.accuracy() - results[0].general.accuracy())
          .set("train_flops", r.train_flops).set("upfront_wall_s", r.upfront_wall_s).set("extra_params", r.trainable).set("bytes_stored", r.bytes)
          .set("prompt_tokens_per_question", r.prompt_tokens).set("flops_per_question", r.flops_per_q).set("seconds_per_question", r.seconds_per_q);
@@ -511,6 +545,7 @@ int cmd_3m(Flags& f) {
     bool tiny = c.size == ThreeMConfig::TINY;
     std::string data3m = home_dir() + "/data/3m/";
     // the PDF's layout lets the generator rebuild the financial tables (the .txt loses most of them)
+    std::string doc_given = c.doc;
     if (c.synth_doc.empty()) c.synth_doc = c.doc.empty() ? data3m + "3M_2022_10K.pdf" : c.doc;
     if (c.doc.empty()) c.doc = data3m + "3M_2022_10K.txt";
     if (c.qa.empty()) c.qa = data3m + "qa.jsonl";
@@ -525,13 +560,26 @@ int cmd_3m(Flags& f) {
         probe.family = FAMILY_LLAMA;
         probe.L = head.compare(0, 4, "GGUF") == 0 ? (int)GGUF::open(c.base).get_int("llama.block_count") : hdr[4];
     }
+    // the default 10-K on a Llama base at the CPU size: a part of it that 2 cores train on in the time
+    if (c.pages.empty() && doc_given.empty() && probe.llama() && !tiny) c.pages = "25-48";
+    synth::PageRange pages;
+    if (!synth::parse_page_range(c.pages, &pages)) fatal(EXIT_USAGE, "--pages takes A-B with 1 <= A <= B (got '%s')", c.pages.c_str());
+    if (c.general.empty()) c.general = c.base.empty() ? "out/data" : c.out + "/general";
     if (!c.steps) c.steps = tiny ? 6 : 600;
     if (!c.batch) c.batch = tiny || probe.llama() ? 4 : 16;
-    if (!c.general_tokens) c.general_tokens = tiny ? 2000 : 100000;
+    if (!c.general_tokens) c.general_tokens = tiny ? 2000 : probe.llama() ? 30000 : 100000;
     if (c.mem_layer.empty()) c.mem_layer = probe.llama() ? std::to_string(probe.L / 2) : tiny ? "1" : "2";
     if (!c.topt) c.topt = tiny ? 8 : 1000;
+    for (size_t a = 0; a < c.arms.size();) {  // each listed arm must be one of the five
+        size_t e = std::min(c.arms.find(',', a), c.arms.size());
+        std::string name = c.arms.substr(a, e - a);
+        if (std::none_of(std::begin(ARMS), std::end(ARMS), [&](const Arm& r) { return name == r.name; }))
+            fatal(EXIT_USAGE, "--arms: unknown arm '%s' (naive, synth-full, synth-lora, synth-memory, synth-memory-sparse)", name.c_str());
+        a = e + 1;
+    }
     for (auto& file : {c.doc, c.synth_doc, c.qa, c.qa_heldout})
         if (!file_exists(file)) fatal(EXIT_RUNTIME, "3m: %s does not exist", file.c_str());
+    synth::select_pages(read_file(c.doc), pages, c.doc);  // a range past the end is refused before any stage runs
     mkdir_p(c.out);
     double t_all = now_s();
     Experiment E;

@@ -213,6 +213,41 @@ TEST_CASE("cli: inject in every mode; frozen weights come out bit-identical; spa
     }
 }
 
+TEST_CASE("cli: 3m --pages trains on, retrieves from and asks about those pages only; --arms picks arms") {
+    std::string d = tiny_data();
+    system("rm -rf /tmp/test_cli_3m_pages");
+    // qa_pages.jsonl: two questions with evidence on page 3 (the income statement), one on page 1
+    std::string cmd = "./train 3m --size tiny --general-data " + d +
+                      " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_pages.jsonl --qa-heldout tests/fixtures/qa_pages.jsonl --threads 1";
+    RunResult r = run(cmd + " --out /tmp/test_cli_3m_pages --pages 2-4 --arms synth-memory-sparse");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(file_exists("/tmp/test_cli_3m_pages/synth-memory-sparse/model.bin"));
+    CHECK_FALSE(file_exists("/tmp/test_cli_3m_pages/naive/model.bin"));
+    Json j; std::string err;
+    REQUIRE(json_parse(read_file_if("/tmp/test_cli_3m_pages/results.json"), j, err));
+    CHECK(j.get("pages")->str == "2-4");
+    REQUIRE(j.get("arms")->arr.size() == 4);  // base, rag, oracle, synth-memory-sparse
+    for (auto& a : j.get("arms")->arr) {
+        CHECK(a.get("qa_n")->num == 2);
+        CHECK(a.get("qa_heldout_n")->num == 2);
+        CHECK(a.get("outside_qa_n")->num == 1);
+    }
+    // the doc's tokens are those of pages 2-4 only: fewer than the whole body's
+    std::string md = read_file_if("/tmp/test_cli_3m_pages/report.md");
+    CHECK(md.find("pages 2-4") != std::string::npos);
+    std::string synth = read_file_if("/tmp/test_cli_3m_pages/synth/done.txt");
+    CHECK(synth.find("--pages 2-4") != std::string::npos);
+    system("rm -rf /tmp/test_cli_3m_pages_bad");
+    RunResult past = run(cmd + " --pages 5-9 --out /tmp/test_cli_3m_pages_bad");
+    CHECK(past.code == 2);
+    CHECK(past.err.find("has 5 pages") != std::string::npos);
+    CHECK_FALSE(file_exists("/tmp/test_cli_3m_pages_bad/base/model.bin"));  // refused before any stage runs
+    RunResult arm = run(cmd + " --arms synth-memory,nope --out /tmp/test_cli_3m_pages_bad");
+    CHECK(arm.code == 2);
+    CHECK(arm.err.find("unknown arm 'nope'") != std::string::npos);
+}
+
 TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, report.md and plots") {
     std::string d = tiny_data();
     system("rm -rf /tmp/test_cli_3m");
