@@ -551,15 +551,8 @@ int cmd_3m(Flags& f) {
     if (c.qa.empty()) c.qa = data3m + "qa.jsonl";
     if (c.qa_heldout.empty()) c.qa_heldout = data3m + "qa_heldout.jsonl";
     if (c.general_qa.empty() && file_exists(home_dir() + "/data/general_qa/general_qa.jsonl")) c.general_qa = home_dir() + "/data/general_qa/general_qa.jsonl";
-    // a Llama base (a GGUF, or our checkpoint of that family): its header says so
-    std::string head = c.base.empty() ? "" : read_file_head(c.base, 1024);
-    int hdr[256] = {0};
-    if (head.size() == 1024) memcpy(hdr, head.data(), 1024);
-    GPT2Config probe;
-    if (head.compare(0, 4, "GGUF") == 0 || (hdr[8] == 1 && hdr[17] == 1)) {
-        probe.family = FAMILY_LLAMA;
-        probe.L = head.compare(0, 4, "GGUF") == 0 ? (int)GGUF::open(c.base).get_int("llama.block_count") : hdr[4];
-    }
+    // a Llama base (a GGUF, or our checkpoint of that family) sets other defaults: its header says so
+    GPT2Config probe = c.base.empty() ? GPT2Config() : GPT2<float>::read_config(c.base);
     // the default 10-K on a Llama base at the CPU size: a part of it that 2 cores train on in the time
     if (c.pages.empty() && doc_given.empty() && probe.llama() && !tiny) c.pages = "25-48";
     synth::PageRange pages;

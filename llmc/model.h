@@ -600,6 +600,14 @@ template <class T> struct GPT2 {
     // where each tensor goes). The tokenizer is Tokenizer::from_gguf's.
     void load_gguf(const std::string& path) {
         GGUF g = GGUF::open(path);
+        build(gguf_config(g, path));
+        for (auto& t : gguf_slots()) {
+            std::vector<float> w = g.tensor_f32(t.name, t.shape);
+            std::copy(w.begin(), w.end(), params.begin() + t.offset);
+        }
+        check_finite(path);
+    }
+    static GPT2Config gguf_config(const GGUF& g, const std::string& path) {
         const char* P = path.c_str();
         std::string arch = g.get_str("general.architecture");
         if (arch != "llama") fatal(EXIT_RUNTIME, "%s: architecture '%s' is not supported (llama only)", P, arch.c_str());
@@ -617,12 +625,7 @@ template <class T> struct GPT2 {
             fatal(EXIT_RUNTIME, "%s: unsupported llama shape (blocks %d, width %d, heads %d, KV heads %d, SwiGLU %d)", P, c.L, c.C, c.NH, c.NKV, c.F);
         if (g.get("llama.rope.dimension_count") && g.get_int("llama.rope.dimension_count") != c.hs())
             fatal(EXIT_RUNTIME, "%s: RoPE over %lld of %d head channels is not supported", P, (long long)g.get_int("llama.rope.dimension_count"), c.hs());
-        build(c);
-        for (auto& t : gguf_slots()) {
-            std::vector<float> w = g.tensor_f32(t.name, t.shape);
-            std::copy(w.begin(), w.end(), params.begin() + t.offset);
-        }
-        check_finite(path);
+        return c;
     }
 
     // a NaN weight poisons every output: refuse it at load, by name
@@ -636,22 +639,34 @@ template <class T> struct GPT2 {
     // reads fp32 (version 3) or bf16 (version 5, e.g. llm.c's gpt2_124M_bf16.bin) checkpoints, and
     // GGUF files (load_gguf)
     void load(const std::string& path) {
-        long size = file_size(path);
-        if (size < 0) fatal(EXIT_RUNTIME, "checkpoint %s does not exist", path.c_str());
-        if (size >= 4 && read_file_head(path, 4) == "GGUF") return load_gguf(path);
-        if (size < 1024) fatal(EXIT_RUNTIME, "checkpoint %s is %s (%ld bytes, header needs 1024)", path.c_str(), size ? "truncated" : "empty", size);
-        FILE* f = fopen_check(path.c_str(), "rb");
-        int h[256];
-        fread_check(h, 4, 256, f, path.c_str());
-        GPT2Config c;
         size_t width = 0;
-        std::string err;
-        if (!parse_header(h, size, path, c, &width, err)) { fclose(f); fatal(EXIT_RUNTIME, "%s", err.c_str()); }
+        if (read_file_head(path, 4) == "GGUF") return load_gguf(path);
+        GPT2Config c = read_config(path, &width);
+        FILE* f = fopen_check(path.c_str(), "rb");
+        fseek(f, 1024, SEEK_SET);
         build(c);
         std::vector<unsigned char> buf(params.size() * width);
         fread_check(buf.data(), 1, buf.size(), f, path.c_str());
         fclose(f);
         set_params(buf.data(), width);
         check_finite(path);
+    }
+
+    // a checkpoint's or GGUF's configuration, from its header or metadata alone (no weights read);
+    // *width: bytes per stored parameter (checkpoints only)
+    static GPT2Config read_config(const std::string& path, size_t* width = nullptr) {
+        long size = file_size(path);
+        if (size < 0) fatal(EXIT_RUNTIME, "checkpoint %s does not exist", path.c_str());
+        if (size >= 4 && read_file_head(path, 4) == "GGUF") return gguf_config(GGUF::open(path), path);
+        if (size < 1024) fatal(EXIT_RUNTIME, "checkpoint %s is %s (%ld bytes, header needs 1024)", path.c_str(), size ? "truncated" : "empty", size);
+        std::string head = read_file_head(path, 1024);
+        int h[256];
+        memcpy(h, head.data(), 1024);
+        GPT2Config c;
+        size_t w = 0;
+        std::string err;
+        if (!parse_header(h, size, path, c, &w, err)) fatal(EXIT_RUNTIME, "%s", err.c_str());
+        if (width) *width = w;
+        return c;
     }
 };
