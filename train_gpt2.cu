@@ -368,7 +368,7 @@ void train_flags(Flags& f, TrainConfig& c) {
     f.real("clip", c.opt.clip, 0, 1e9, "X", "clip the global gradient norm to X (0: no clipping)");
     f.integer("seed", c.seed, 0, 1L << 40, "N", "initialisation and data order");
     f.integer("threads", c.threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
-    f.choice("device", c.device, {"auto", "cpu", "cuda"}, "cuda: bf16 on the GPU (--train full of plain GPT-2, lora of rank 8k, memory / memory-sparse with ungated memory layers); auto picks it when a GPU is visible and says which backend it uses");
+    f.choice("device", c.device, {"auto", "cpu", "cuda"}, "cuda: bf16 on the GPU, GPT-2 or Llama (--train full without adapters or memory, lora of rank 8k, memory / memory-sparse with ungated memory layers); auto picks it when a GPU is visible and says which backend it uses");
     f.choice("dtype", c.dtype, {"fp32", "bf16", "bf16-emulated"}, "CPU matmul operands: bf16 runs oneDNN's AMX / AVX512-BF16 kernels (fp32 accumulation and master weights) and falls back to fp32, saying why, on CPUs without them; bf16-emulated rounds to bf16 on any CPU (numerics, not speed)");
     f.flag("recompute", c.recompute, "keep only each block's output; the backward recomputes the rest (less memory at long contexts, ~1/3 more compute; CPU)");
     f.integer("val-every", c.val_every, 0, 100000000, "N", "validation loss every N steps and at the end (0: never)");

@@ -68,13 +68,7 @@ struct CudaTrainer : Backend {
         }
     }
 
-    void download(GPT2<float>& m) override {
-        std::vector<float> w = model.get_master();
-        std::copy(w.begin(), w.end(), m.params.begin());  // the base tensors come first (init_from checks)
-        if (model.lora_size) cuda_download(m.params.data() + m.offset[16], model.lora_master, model.lora_size);
-        for (int l = 0; l < model.cfg.L; l++)
-            if (model.cfg.has_mem(l)) cuda_download(m.p.mem[l].values, model.mem[l].values_master, values_size());
-    }
+    void download(GPT2<float>& m) override { model.download(m); }
 
     // the (device m, v, size) pairs of the AdamW moments, in the CPU optimizer's layout: all weights;
     // the adapters; every memory layer's values, block by block; nothing for SGD. Allocated here

@@ -1,5 +1,5 @@
 // encoder.cuh: token + position embedding on the GPU, forward and backward (the CUDA twin of
-// encoder.h). The backward is deterministic without atomics: the host (which holds the token ids
+// encoder.h); the Llama family has no position table (wpe NULL: RoPE places the tokens). The backward is deterministic without atomics: the host (which holds the token ids
 // anyway) groups the positions of each distinct token into a bucket, sorted by position; one block
 // per bucket sums its positions' gradients in that fixed order and owns that wte row outright.
 // dwpe needs no buckets: thread (t,c) sums over b in order.
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include "cuda_common.cuh"
 
-// out is (B,T,C), inp is (B,T) token ids (device), wte is (Vp,C), wpe is (maxT,C).
+// out is (B,T,C), inp is (B,T) token ids (device), wte is (Vp,C), wpe is (maxT,C) or NULL.
 // One thread per 8 channels of one (b,t).
 __global__ void encoder_forward_kernel(floatX* out, const int* inp, const floatX* wte, const floatX* wpe,
                                        int B, int T, int C) {
@@ -19,6 +19,7 @@ __global__ void encoder_forward_kernel(floatX* out, const int* inp, const floatX
     const int t = (int)(bt % T), c = (int)(idx % C);
     const int ix = inp[bt];
     x128 w = load128(wte + (size_t)ix * C + c);
+    if (!wpe) { store128(out + idx, w); return; }
     x128 p = load128(wpe + (size_t)t * C + c);
     x128 o;
     for (int k = 0; k < x128::size; k++) o[k] = (floatX)((float)w[k] + (float)p[k]);
@@ -62,7 +63,7 @@ __global__ void encoder_backward_wpe_kernel(floatX* dwpe, const floatX* dout, in
 
 // ---- launchers ----
 
-// out (B,T,C) = wte[inp] + wpe[t]; inp is (B,T) on the device. Needs C % 8 == 0.
+// out (B,T,C) = wte[inp] + wpe[t] (wpe NULL: wte[inp]); inp is (B,T) on the device. Needs C % 8 == 0.
 inline void encoder_forward(floatX* out, const int* inp, const floatX* wte, const floatX* wpe, int B, int T, int C,
                             cudaStream_t stream, int block_size = 256) {
     cuda_require(C % 8 == 0, "C=%d must be a multiple of 8", C);
@@ -75,7 +76,7 @@ inline void encoder_forward(floatX* out, const int* inp, const floatX* wte, cons
 // ints of device workspace encoder_backward needs for a (B,T) batch
 inline size_t encoder_backward_workspace_ints(int B, int T) { return 3 * (size_t)B * T + 2; }
 
-// dwte (Vp,C) += and dwpe (maxT,C) += the gradients from dout (B,T,C). inp_cpu is the (B,T) batch
+// dwte (Vp,C) += and dwpe (maxT,C) += the gradients from dout (B,T,C); dwpe may be NULL (no table). inp_cpu is the (B,T) batch
 // of token ids on the HOST (the buckets are built there); workspace is device memory of
 // encoder_backward_workspace_ints(B,T) ints that must stay untouched until the kernels ran (it
 // is stream-ordered: the next call on the same stream may reuse it). Deterministic.
@@ -113,6 +114,7 @@ inline void encoder_backward(floatX* dwte, floatX* dwpe, int* workspace, const f
         encoder_backward_wte_kernel<<<nb, threads, 0, stream>>>(dwte, dout, d_starts, d_tokens, d_positions, C);
         cudaCheckLaunch();
     }
+    if (!dwpe) return;
     const int block = 256;
     const int grid = (int)ceil_div((long)T * C / x128::size, block);
     encoder_backward_wpe_kernel<<<grid, block, 0, stream>>>(dwpe, dout, B, T, C);

@@ -1,17 +1,21 @@
-// model.cuh: the GPT-2 model on the GPU (the CUDA twin of model.h): bf16 weights, activations and
-// gradients, fp32 master weights and AdamW state, composed from the kernels in llmc/*.cuh.
-// The order of operations is model.h's, with two fusions: the residual add runs inside the next
-// LayerNorm (fused_residual_forward), and GELU runs in the fc matmul's cuBLASLt epilogue (forward
-// and, on Hopper, backward; see matmul.cuh). Attention saves only its logsumexp (B,NH,T), never
-// the (T,T) probabilities. Plain GPT-2's gradients are deterministic (no float atomics;
-// the memory layer's key and value gradients use them).
-// Checkpoints are read through model.h's GPT2<float>::load (llm.c format, fp32 or bf16).
+// model.cuh: the model on the GPU (the CUDA twin of model.h), both of its families: GPT-2 and Llama
+// (RMSNorm, RoPE, grouped-query attention, SwiGLU; no biases, no position table). bf16 weights,
+// activations and gradients, fp32 master weights and AdamW state, composed from the kernels in
+// llmc/*.cuh. Read model.h first: the tensor table (model_tensors) and its pointers (ParamPtrs) are
+// model.h's, and block_forward / block_backward run its operations in its order, the family's
+// differences behind the same norm_* / act_* helpers. Two fusions: each residual add runs inside
+// the norm that reads it (fused_residual_forward, fused_residual_rmsnorm_forward), and GPT-2's GELU
+// runs in the fc matmul's cuBLASLt epilogue (forward and, on Hopper, backward; see matmul.cuh).
+// Attention saves only its logsumexp (B,NH,T), never the (T,T) probabilities. Gradients of the
+// base model are deterministic (no float atomics; the memory layer's key and value gradients use them).
+// Checkpoints are read through model.h's GPT2<float>::load (llm.c format fp32 or bf16, or GGUF).
 // Memory layers (memory.cuh, ungated) sit beside the MLP of their blocks as in model.h; their values
 // keep fp32 master weights and a dense fp32 gradient, and train alone (the rest frozen): by AdamW on
 // every value (--train memory) or by SGD on host-chosen slots (--train memory-sparse). LoRA adapters
 // (lora.cuh) sit on the four matrices of every block as in model.h and train alone by AdamW
-// (--train lora); the fc GELU then runs unfused, since the adapter adds to its input.
-// Used by tests/test_cuda.cu (whole-model checks), dev/cuda/bench_gpt2.cu and llmc/device_cuda.cu.
+// (--train lora); GPT-2's fc GELU then runs unfused, since the adapter adds to its input.
+// Used by tests/test_cuda.cu (whole-model checks), dev/cuda/bench_gpt2.cu, dev/cuda/eval_text.cu
+// and llmc/device_cuda.cu.
 #pragma once
 #include <cmath>
 #include <string>
@@ -28,32 +32,18 @@
 #include "matmul.cuh"
 #include "memory.cuh"
 #include "model.h"
+#include "rmsnorm.cuh"
+#include "rope.cuh"
+#include "swiglu.cuh"
 
-// the 16 tensors of plain GPT-2 in llm.c's checkpoint order (model.h's model_tensors() starts with
-// the same 16; the memory layers are kept apart, in MemLayerCuda)
-struct CudaTensorSpec { const char* name; size_t size; bool decay; };
-inline std::vector<CudaTensorSpec> gpt2_base_tensors(const GPT2Config& c) {
-    size_t L = c.L, C = c.C;
-    return {{"wte", (size_t)c.Vp * C, true},  {"wpe", (size_t)c.maxT * C, false},
-            {"ln1w", L * C, false},           {"ln1b", L * C, false},
-            {"qkvw", L * 3 * C * C, true},    {"qkvb", L * 3 * C, false},
-            {"attprojw", L * C * C, true},    {"attprojb", L * C, false},
-            {"ln2w", L * C, false},           {"ln2b", L * C, false},
-            {"fcw", L * 4 * C * C, true},     {"fcb", L * 4 * C, false},
-            {"fcprojw", L * C * 4 * C, true}, {"fcprojb", L * C, false},
-            {"lnfw", C, false},               {"lnfb", C, false}};
+// the base tensors of model.h's table, in its (checkpoint) order: they come first in the table,
+// before any adapter or memory tensor (the memory layers are kept apart, in MemLayerCuda)
+inline std::vector<TensorSpec> base_tensors(const GPT2Config& c) {
+    std::vector<TensorSpec> v;
+    for (auto& s : model_tensors(c))
+        if (s.group == G_BASE) v.push_back(s);
+    return v;
 }
-
-// pointers to the 16 tensors inside one contiguous device buffer (params or grads)
-struct CudaParamPtrs {
-    floatX *wte, *wpe, *ln1w, *ln1b, *qkvw, *qkvb, *attprojw, *attprojb, *ln2w, *ln2b, *fcw, *fcb, *fcprojw,
-        *fcprojb, *lnfw, *lnfb;
-    void point(floatX* base, const std::vector<CudaTensorSpec>& specs) {
-        floatX** slots[] = {&wte, &wpe, &ln1w, &ln1b, &qkvw, &qkvb, &attprojw, &attprojb, &ln2w, &ln2b,
-                            &fcw, &fcb, &fcprojw, &fcprojb, &lnfw, &lnfb};
-        for (size_t i = 0; i < 16; i++) { *slots[i] = base; base += specs[i].size; }
-    }
-};
 
 // one block's memory layer: bf16 weights for the forward; the values also as fp32 master weights
 // and a dense fp32 gradient (N,C); per-batch saved state in cache
@@ -66,13 +56,15 @@ struct MemLayerCuda {
 
 struct GPT2Cuda {
     GPT2Config cfg;
-    std::vector<CudaTensorSpec> specs;
+    std::vector<TensorSpec> specs;  // base_tensors(cfg)
     size_t num_params = 0;
     floatX* params = nullptr;   // (num_params) bf16: the weights the forward reads, checkpoint order
     floatX* grads = nullptr;    // (num_params) bf16, same layout
     float* master = nullptr;    // (num_params) fp32 master weights
     float *adam_m = nullptr, *adam_v = nullptr;  // (num_params) fp32, allocated by the first update
-    CudaParamPtrs p, g;
+    // model.h's pointers: the base tensors into params and grads, the adapters into lora and
+    // lora_grads; NULL where the family has no such tensor (GPT-2's biases, wpe under Llama)
+    ParamPtrs<floatX> p, g;
     int gelu_fusion = GELU_FUSION_NONE;
     cudaStream_t stream = nullptr;
     std::vector<MemLayerCuda> mem;               // (L); only blocks with a memory have buffers
@@ -80,23 +72,24 @@ struct GPT2Cuda {
     // LoRA (rank r > 0): the 8 adapter tensors of model.h's spec order, contiguous: A (L,r,in), B (L,out,r)
     // for qkv, attproj, fc, fcproj; bf16 copy, fp32 master, bf16 gradients, AdamW moments
     size_t lora_size = 0;
-    std::vector<size_t> lora_off;                // (8) offsets of the adapter tensors
     floatX *lora = nullptr, *lora_grads = nullptr;
     float *lora_master = nullptr, *lora_m = nullptr, *lora_v = nullptr;
+    float* rope_cs = nullptr;                    // (maxT, hs/2, 2) Llama: RoPE's cos and sin (rope.h's rope_table)
 
-    // activations for a (B,T) batch; per-layer buffers stacked over L
+    // activations for a (B,T) batch; per-layer buffers stacked over L. QKV = 3C (GPT-2) or C + 2*NKV*hs
+    // (Llama); FC = F = 4C (GPT-2), FC = 2F (Llama, [gate | up]). The means are LayerNorm's (GPT-2 only).
     int B = 0, T = 0;
     floatX* encoded = nullptr;                    // (B,T,C)
     floatX* ln1 = nullptr;                        // (L,B,T,C)
     float *ln1_mean = nullptr, *ln1_rstd = nullptr;  // (L,B,T)
-    floatX* qkv = nullptr;                        // (L,B,T,3C)
+    floatX* qkv = nullptr;                        // (L,B,T,QKV), q and k rotated by RoPE (Llama)
     floatX* atty = nullptr;                       // (L,B,T,C)
     float* att_lse = nullptr;                     // (L,B,NH,T)
     floatX* residual2 = nullptr;                  // (L,B,T,C)
     floatX* ln2 = nullptr;                        // (L,B,T,C)
     float *ln2_mean = nullptr, *ln2_rstd = nullptr;  // (L,B,T)
-    floatX* fch = nullptr;                        // (L,B,T,4C) pre-GELU
-    floatX* fch_gelu = nullptr;                   // (L,B,T,4C)
+    floatX* fch = nullptr;                        // (L,B,T,FC) fc's output, before the activation
+    floatX* fch_gelu = nullptr;                   // (L,B,T,F) the activation's output (GELU, or SwiGLU)
     floatX* residual3 = nullptr;                  // (L,B,T,C)
     floatX* lnf = nullptr;                        // (B,T,C)
     float *lnf_mean = nullptr, *lnf_rstd = nullptr;  // (B,T)
@@ -104,8 +97,10 @@ struct GPT2Cuda {
     float* losses = nullptr;                      // (B,T)
     // backward buffers, reused by every layer
     floatX *dresidual = nullptr, *dln = nullptr, *datty = nullptr;  // (B,T,C)
-    floatX* dqkv = nullptr;                       // (B,T,3C)
-    floatX* dfch = nullptr;                       // (B,T,4C)
+    floatX* dqkv = nullptr;                       // (B,T,QKV)
+    floatX* dfch = nullptr;                       // (B,T,FC) d(fch)
+    floatX* dfchg = nullptr;                      // (B,T,F) d(fch_gelu), when the activation runs unfused
+                                                  // (its backward reads it while writing dfch)
     floatX* proj = nullptr;                       // (B,T,C): a projection's output before the residual add
     floatX *mem_out = nullptr, *dln_mem = nullptr;  // (B,T,C): a memory's output; its d(ln2)
     floatX* lora_u = nullptr;                     // (L,4,B,T,r) the adapters' low-rank activations
@@ -124,6 +119,10 @@ struct GPT2Cuda {
     GPT2Cuda& operator=(const GPT2Cuda&) = delete;
     ~GPT2Cuda() { free_all(); }
 
+    // GELU in the fc matmul's epilogue: GPT-2 without adapters (an adapter adds to GELU's input;
+    // SwiGLU has no epilogue)
+    bool act_fused() const { return !cfg.llama() && !cfg.lora_rank; }
+
     // ---- setup ----
 
     // takes the weights of a CPU model (fp32); the bf16 copy is rounded to nearest
@@ -131,13 +130,15 @@ struct GPT2Cuda {
         free_all();
         cfg = cpu.cfg;
         cuda_require(cfg.C % 8 == 0 && cfg.Vp % 8 == 0, "C=%d and Vp=%d must be multiples of 8", cfg.C, cfg.Vp);
-        specs = gpt2_base_tensors(cfg);
+        cuda_require(!cfg.llama() || (cfg.hs() % 8 == 0 && cfg.F % 8 == 0), "Llama: head size %d and SwiGLU width %d must be multiples of 8", cfg.hs(), cfg.F);
+        specs = base_tensors(cfg);
         num_params = 0;
         for (auto& s : specs) num_params += s.size;
         if ((cfg.mem_layers && cfg.mem.gated) || (cfg.mem_layers && cfg.lora_rank) || cfg.lora_rank % 8)
-            fatal(EXIT_RUNTIME, "the GPU model runs GPT-2 with ungated memory layers or LoRA of a rank divisible by 8, not both");
-        cuda_require(cpu.offset[15] + specs[15].size == num_params, "the base tensors must come first");
-        gelu_fusion = cfg.lora_rank ? GELU_FUSION_NONE : gelu_fusion_level >= 0 ? gelu_fusion_level : default_gelu_fusion();
+            fatal(EXIT_RUNTIME, "the GPU model runs ungated memory layers or LoRA of a rank divisible by 8, not both");
+        const size_t nb = specs.size();
+        cuda_require(cpu.offset[nb - 1] + specs[nb - 1].size == num_params, "the base tensors must come first");
+        gelu_fusion = !act_fused() ? GELU_FUSION_NONE : gelu_fusion_level >= 0 ? gelu_fusion_level : default_gelu_fusion();
         cudaCheck(cudaStreamCreate(&stream));
         params = cuda_malloc<floatX>(num_params);
         grads = cuda_malloc<floatX>(num_params);
@@ -145,19 +146,33 @@ struct GPT2Cuda {
         cuda_upload(master, cpu.params.data(), num_params);
         fp32_to_bf16(params, master, num_params, stream);
         cudaCheck(cudaMemsetAsync(grads, 0, num_params * sizeof(floatX), stream));
-        p.point(params, specs);
-        g.point(grads, specs);
         d_norm = cuda_malloc<float>(1);
-        lora_off.clear();
         lora_size = 0;
-        for (size_t i = 16; i < cpu.specs.size() && cpu.specs[i].group == G_LORA; i++) { lora_off.push_back(lora_size); lora_size += cpu.specs[i].size; }
+        for (size_t i = nb; i < cpu.specs.size() && cpu.specs[i].group == G_LORA; i++) lora_size += cpu.specs[i].size;
         if (lora_size) {
             lora = cuda_malloc<floatX>(lora_size);
             lora_grads = cuda_malloc<floatX>(lora_size);
             lora_master = cuda_malloc<float>(lora_size);
-            cuda_upload(lora_master, cpu.params.data() + cpu.offset[16], lora_size);  // adapters follow the base
+            cuda_upload(lora_master, cpu.params.data() + cpu.offset[nb], lora_size);  // adapters follow the base
             fp32_to_bf16(lora, lora_master, lora_size, stream);
             cudaCheck(cudaMemsetAsync(lora_grads, 0, lora_size * sizeof(floatX), stream));
+        }
+        // model.h's pointer table over the device buffers: base tensors, then adapters, each contiguous
+        std::vector<floatX*> pp, gp;
+        size_t off = 0, loff = 0;
+        for (size_t i = 0; i < cpu.specs.size(); i++) {
+            const TensorSpec& s = cpu.specs[i];
+            if (i < nb) { pp.push_back(params + off); gp.push_back(grads + off); off += s.size; }
+            else if (s.group == G_LORA) { pp.push_back(lora + loff); gp.push_back(lora_grads + loff); loff += s.size; }
+            else { pp.push_back(nullptr); gp.push_back(nullptr); }  // a memory layer's: MemLayerCuda holds them
+        }
+        p = ParamPtrs<floatX>();
+        g = ParamPtrs<floatX>();
+        p.point(pp, cpu.specs, cfg);
+        g.point(gp, cpu.specs, cfg);
+        if (cfg.llama()) {
+            rope_cs = cuda_malloc<float>(cpu.rope_cs.size());
+            cuda_upload(rope_cs, cpu.rope_cs.data(), cpu.rope_cs.size());
         }
         mem.assign(cfg.L, MemLayerCuda());
         for (int l = 0; l < cfg.L; l++) {
@@ -193,7 +208,7 @@ struct GPT2Cuda {
     void free_activations() {
         void* bufs[] = {encoded, ln1, ln1_mean, ln1_rstd, qkv, atty, att_lse, residual2, ln2, ln2_mean, ln2_rstd,
                         fch, fch_gelu, residual3, lnf, lnf_mean, lnf_rstd, logits, losses, dresidual, dln, datty,
-                        dqkv, dfch, proj, scratch, enc_workspace, d_inputs, d_targets, mem_out, dln_mem, lora_u, lora_du};
+                        dqkv, dfch, dfchg, proj, scratch, enc_workspace, d_inputs, d_targets, mem_out, dln_mem, lora_u, lora_du};
         for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
         for (MemLayerCuda& M : mem) {
             void* mb[] = {M.cache.q, M.cache.qn, M.cache.rstd, M.cache.idx, M.cache.w, M.cache.scratch};
@@ -202,7 +217,7 @@ struct GPT2Cuda {
         }
         mem_out = dln_mem = lora_u = lora_du = nullptr;
         encoded = ln1 = qkv = atty = residual2 = ln2 = fch = fch_gelu = residual3 = lnf = logits = nullptr;
-        dresidual = dln = datty = dqkv = dfch = proj = nullptr;
+        dresidual = dln = datty = dqkv = dfch = dfchg = proj = nullptr;
         ln1_mean = ln1_rstd = att_lse = ln2_mean = ln2_rstd = lnf_mean = lnf_rstd = losses = scratch = nullptr;
         enc_workspace = d_inputs = d_targets = nullptr;
         B = T = 0;
@@ -210,7 +225,7 @@ struct GPT2Cuda {
     void free_all() {
         if (stream) cudaCheck(cudaStreamSynchronize(stream));
         free_activations();
-        void* bufs[] = {params, grads, master, adam_m, adam_v, d_norm, d_slots, lora, lora_grads, lora_master, lora_m, lora_v};
+        void* bufs[] = {params, grads, master, adam_m, adam_v, d_norm, d_slots, lora, lora_grads, lora_master, lora_m, lora_v, rope_cs};
         for (void* b : bufs) if (b) cudaCheck(cudaFree(b));
         for (MemLayerCuda& M : mem) {
             void* mb[] = {M.wq, M.bq, M.keys, M.values, M.values_master, M.dvalues, M.adam_m, M.adam_v};
@@ -222,7 +237,7 @@ struct GPT2Cuda {
         lora_master = lora_m = lora_v = nullptr;
         lora_size = 0;
         params = grads = nullptr;
-        master = adam_m = adam_v = d_norm = nullptr;
+        master = adam_m = adam_v = d_norm = rope_cs = nullptr;
         if (stream) cudaCheck(cudaStreamDestroy(stream));
         stream = nullptr;
     }
@@ -233,33 +248,36 @@ struct GPT2Cuda {
         cudaCheck(cudaStreamSynchronize(stream));
         free_activations();
         B = b; T = t;
-        const size_t BT = (size_t)b * t, L = cfg.L, C = cfg.C, NH = cfg.NH;
+        const size_t BT = (size_t)b * t, L = cfg.L, C = cfg.C, NH = cfg.NH, QKV = cfg.qkv_width(), FC = cfg.fc_width(), F = cfg.ffn();
+        auto mean = [&](size_t n) { return cfg.llama() ? nullptr : cuda_malloc<float>(n); };  // RMSNorm has none
         encoded = cuda_malloc<floatX>(BT * C);
         ln1 = cuda_malloc<floatX>(L * BT * C);
-        ln1_mean = cuda_malloc<float>(L * BT);
+        ln1_mean = mean(L * BT);
         ln1_rstd = cuda_malloc<float>(L * BT);
-        qkv = cuda_malloc<floatX>(L * BT * 3 * C);
+        qkv = cuda_malloc<floatX>(L * BT * QKV);
         atty = cuda_malloc<floatX>(L * BT * C);
         att_lse = cuda_malloc<float>(L * NH * BT);
         residual2 = cuda_malloc<floatX>(L * BT * C);
         ln2 = cuda_malloc<floatX>(L * BT * C);
-        ln2_mean = cuda_malloc<float>(L * BT);
+        ln2_mean = mean(L * BT);
         ln2_rstd = cuda_malloc<float>(L * BT);
-        fch = cuda_malloc<floatX>(L * BT * 4 * C);
-        fch_gelu = cuda_malloc<floatX>(L * BT * 4 * C);
+        fch = cuda_malloc<floatX>(L * BT * FC);
+        fch_gelu = cuda_malloc<floatX>(L * BT * F);
         residual3 = cuda_malloc<floatX>(L * BT * C);
         lnf = cuda_malloc<floatX>(BT * C);
-        lnf_mean = cuda_malloc<float>(BT);
+        lnf_mean = mean(BT);
         lnf_rstd = cuda_malloc<float>(BT);
         logits = cuda_malloc<floatX>(BT * cfg.Vp);
         losses = cuda_malloc<float>(BT);
         dresidual = cuda_malloc<floatX>(BT * C);
         dln = cuda_malloc<floatX>(BT * C);
         datty = cuda_malloc<floatX>(BT * C);
-        dqkv = cuda_malloc<floatX>(BT * 3 * C);
-        dfch = cuda_malloc<floatX>(BT * 4 * C);
+        dqkv = cuda_malloc<floatX>(BT * QKV);
+        dfch = cuda_malloc<floatX>(BT * FC);
+        if (!act_fused()) dfchg = cuda_malloc<floatX>(BT * F);
         proj = cuda_malloc<floatX>(BT * C);
-        scratch_floats = std::max({layernorm_backward_scratch_floats(cfg.C), matmul_backward_scratch_floats(4 * cfg.C),
+        const size_t norm_scratch = cfg.llama() ? rmsnorm_backward_scratch_floats(cfg.C) : layernorm_backward_scratch_floats(cfg.C);
+        scratch_floats = std::max({norm_scratch, matmul_backward_scratch_floats((int)FC),
                                    attention_backward_scratch_floats(b, t, cfg.NH), global_norm_scratch_floats()});
         scratch = cuda_malloc<float>(scratch_floats);
         enc_workspace = cuda_malloc<int>(encoder_backward_workspace_ints(b, t));
@@ -285,79 +303,125 @@ struct GPT2Cuda {
 
     // ---- forward / backward ----
 
-    // block l's adapter on matrix m (lora_matrices() order: qkv, attproj, fc, fcproj), inp (BT,IC) -> out (BT,OC) +=
-    void lora_fwd(int l, int m, floatX* out, const floatX* inp, int IC, int OC) {
-        if (!cfg.lora_rank) return;
-        const int r = cfg.lora_rank;
-        const size_t BT = (size_t)B * T;
-        lora_forward(out, lora_u + ((size_t)l * 4 + m) * BT * r, inp, lora + lora_off[2 * m] + (size_t)l * r * IC,
-                     lora + lora_off[2 * m + 1] + (size_t)l * OC * r, (int)BT, IC, OC, r, (float)cfg.lora_alpha / r, stream);
-    }
-    // its backward: the adapter's gradients +=, dinp (BT,IC) +=
-    void lora_bwd(int l, int m, floatX* dinp, const floatX* dout, const floatX* inp, int IC, int OC) {
-        if (!cfg.lora_rank) return;
-        const int r = cfg.lora_rank;
-        const size_t BT = (size_t)B * T, a = lora_off[2 * m] + (size_t)l * r * IC, b = lora_off[2 * m + 1] + (size_t)l * OC * r;
-        lora_backward(dinp, lora_grads + a, lora_grads + b, lora_du, dout, inp, lora_u + ((size_t)l * 4 + m) * BT * r,
-                      lora + a, lora + b, (int)BT, IC, OC, r, (float)cfg.lora_alpha / r, stream);
-    }
     // a base weight's gradient buffer, or NULL when the base is frozen (LoRA or memory layers train)
     floatX* gw(floatX* x) const { return cfg.lora_rank || cfg.mem_layers ? nullptr : x; }
+
+    // a linear layer of block l with its adapter (model.h's linear_forward): out (BT,OC) = inp (BT,IC)
+    // W^T + bias [+ LoRA m, in lora_matrices() order: qkv, attproj, fc, fcproj]; bias may be NULL
+    void linear_forward(int l, int m, floatX* out, const floatX* inp, const floatX* W, const floatX* bias, int IC, int OC) {
+        const size_t BT = (size_t)B * T;
+        matmul_forward(out, inp, W + (size_t)l * OC * IC, at(bias, (size_t)l * OC), (int)BT, IC, OC, stream);
+        const int r = cfg.lora_rank;
+        if (r)
+            lora_forward(out, lora_u + ((size_t)l * 4 + m) * BT * r, inp, p.loraA[m] + (size_t)l * r * IC,
+                         p.loraB[m] + (size_t)l * OC * r, (int)BT, IC, OC, r, (float)cfg.lora_alpha / r, stream);
+    }
+    // its backward: dinp (BT,IC) OVERWRITTEN (then += the adapter's share), the weight and bias
+    // gradients += when the base trains, the adapter's += when it has one. With pre_gelu (BT,OC of
+    // the layer before) dinp is the gradient of GELU's input (matmul.cuh's dGELU epilogue).
+    void linear_backward(int l, int m, floatX* dinp, floatX* dW, floatX* dbias, const floatX* dout, const floatX* inp,
+                         const floatX* W, int IC, int OC, const floatX* pre_gelu = nullptr) {
+        const size_t BT = (size_t)B * T;
+        matmul_backward(dinp, gw(at(dW, (size_t)l * OC * IC)), gw(at(dbias, (size_t)l * OC)), scratch, dout, inp,
+                        W + (size_t)l * OC * IC, (int)BT, IC, OC, stream, pre_gelu, gelu_fusion);
+        const int r = cfg.lora_rank;
+        if (r)
+            lora_backward(dinp, g.loraA[m] + (size_t)l * r * IC, g.loraB[m] + (size_t)l * OC * r, lora_du, dout, inp,
+                          lora_u + ((size_t)l * 4 + m) * BT * r, p.loraA[m] + (size_t)l * r * IC,
+                          p.loraB[m] + (size_t)l * OC * r, (int)BT, IC, OC, r, (float)cfg.lora_alpha / r, stream);
+    }
+
+    // block l's activations in the per-layer buffers (the means are NULL under RMSNorm)
+    struct BlockActs {
+        floatX* ln1; float *ln1_mean, *ln1_rstd;
+        floatX *qkv, *atty; float* att_lse;
+        floatX *res2, *ln2; float *ln2_mean, *ln2_rstd;
+        floatX *fch, *fchg, *res3;
+    };
+    BlockActs block_acts(int l) const {
+        const size_t BT = (size_t)B * T, C = cfg.C, k = l;
+        return {ln1 + k * BT * C, at(ln1_mean, k * BT), ln1_rstd + k * BT, qkv + k * BT * cfg.qkv_width(), atty + k * BT * C,
+                att_lse + k * BT * cfg.NH, residual2 + k * BT * C, ln2 + k * BT * C, at(ln2_mean, k * BT), ln2_rstd + k * BT,
+                fch + k * BT * cfg.fc_width(), fch_gelu + k * BT * cfg.ffn(), residual3 + k * BT * C};
+    }
+
+    // where the families differ, as model.h's norm_* / act_*: the norm (LayerNorm with mean and bias,
+    // or RMSNorm with weight only) over rows (BT,C), and the MLP's activation (GELU of (BT,4C), or
+    // SwiGLU of [gate | up] (BT,2F) into (BT,F))
+    void norm_forward(floatX* out, float* mean, float* rstd, const floatX* inp, const floatX* w, const floatX* b) {
+        if (cfg.llama()) rmsnorm_forward(out, rstd, inp, w, B * T, cfg.C, cfg.norm_eps, stream);
+        else layernorm_forward(out, mean, rstd, inp, w, b, B * T, cfg.C, stream);
+    }
+    // residual = inp1 + inp2, and out = norm(residual): the residual add fused into the norm after it
+    void residual_norm_forward(floatX* residual, floatX* out, float* mean, float* rstd, const floatX* inp1,
+                               const floatX* inp2, const floatX* w, const floatX* b) {
+        if (cfg.llama()) fused_residual_rmsnorm_forward(residual, out, rstd, inp1, inp2, w, B * T, cfg.C, cfg.norm_eps, stream);
+        else fused_residual_forward(residual, out, mean, rstd, inp1, inp2, w, b, B * T, cfg.C, stream);
+    }
+    // dinp += , dw += , db += (GPT-2) from dout and the forward's inp, mean, rstd
+    void norm_backward(floatX* dinp, floatX* dw, floatX* db, const floatX* dout, const floatX* inp, const floatX* w,
+                       const float* mean, const float* rstd) {
+        if (cfg.llama()) rmsnorm_backward(dinp, dw, scratch, dout, inp, w, rstd, B * T, cfg.C, stream);
+        else layernorm_backward(dinp, dw, db, scratch, dout, inp, w, mean, rstd, B * T, cfg.C, stream);
+    }
+    void act_forward(floatX* out, const floatX* inp) {
+        if (cfg.llama()) swiglu_forward(out, inp, B * T, cfg.F, stream);
+        else gelu_forward(out, inp, (size_t)B * T * 4 * cfg.C, stream);
+    }
+    // dinp (OVERWRITTEN) from dout; dinp must not alias dout
+    void act_backward(floatX* dinp, const floatX* inp, const floatX* dout) {
+        if (cfg.llama()) swiglu_backward(dinp, dout, inp, B * T, cfg.F, stream);
+        else gelu_backward(dinp, inp, dout, (size_t)B * T * 4 * cfg.C, stream);
+    }
+
+    // block l, as model.h's block_forward: from ln1[l] (its first norm, already applied to its input)
+    // to residual3[l], which the norm after it reads (block l+1's first, or the final one), fused
+    void block_forward(int l) {
+        const GPT2Config& c = cfg;
+        const int C = c.C, NH = c.NH, b = B, t = T, QKV = c.qkv_width(), FC = c.fc_width(), F = c.ffn();
+        const size_t BT = (size_t)b * t;
+        BlockActs k = block_acts(l);
+        const floatX* residual = l == 0 ? encoded : residual3 + (size_t)(l - 1) * BT * C;
+        linear_forward(l, 0, k.qkv, k.ln1, p.qkvw, p.qkvb, C, QKV);
+        if (c.llama()) rope_forward(k.qkv, rope_cs, b, t, NH, c.NKV, c.hs(), stream);
+        attention_forward(k.atty, k.att_lse, k.qkv, b, t, C, NH, stream, c.kv_heads());
+        linear_forward(l, 1, proj, k.atty, p.attprojw, p.attprojb, C, C);
+        residual_norm_forward(k.res2, k.ln2, k.ln2_mean, k.ln2_rstd, residual, proj, p.ln2w + l * C, at(p.ln2b, (size_t)l * C));
+        if (act_fused()) {
+            matmul_forward(k.fchg, k.ln2, p.fcw + (size_t)l * FC * C, p.fcb + (size_t)l * FC, (int)BT, C, FC, stream, k.fch, gelu_fusion);
+        } else {
+            linear_forward(l, 2, k.fch, k.ln2, p.fcw, p.fcb, C, FC);
+            act_forward(k.fchg, k.fch);
+        }
+        linear_forward(l, 3, proj, k.fchg, p.fcprojw, p.fcprojb, F, C);
+        if (c.has_mem(l)) {  // the memory reads the MLP's input and adds to the residual beside it
+            MemLayerCuda& M = mem[l];
+            memory_forward(c.mem, mem_out, M.cache, M.wq, M.bq, M.keys, M.values, k.ln2, (int)BT, stream);
+            memory_add(proj, mem_out, BT * C, stream);
+        }
+        if (l + 1 < c.L) {
+            BlockActs n = block_acts(l + 1);
+            residual_norm_forward(k.res3, n.ln1, n.ln1_mean, n.ln1_rstd, k.res2, proj, p.ln1w + (l + 1) * C, at(p.ln1b, (size_t)(l + 1) * C));
+        } else {
+            residual_norm_forward(k.res3, lnf, lnf_mean, lnf_rstd, k.res2, proj, p.lnfw, p.lnfb);
+        }
+    }
 
     // inputs, targets are (B,T) on the host; targets may be NULL (logits are kept). With targets,
     // returns the mean loss; if grad_scale != 0 the logits are replaced by dlogits scaled by
     // grad_scale / (B*T), ready for backward(). Synchronises (to read the losses) when targets given.
     float forward(const int* inputs, const int* targets, int b, int t, float grad_scale = 0.0f) {
         ensure_batch(b, t);
-        const int C = cfg.C, NH = cfg.NH, L = cfg.L;
+        const int C = cfg.C;
         const size_t BT = (size_t)b * t;
         for (size_t i = 0; i < BT; i++)
             if (inputs[i] < 0 || inputs[i] >= cfg.V) fatal(EXIT_RUNTIME, "token id %d is outside the vocabulary (size %d)", inputs[i], cfg.V);
         h_inputs.assign(inputs, inputs + BT);
         cudaCheck(cudaMemcpyAsync(d_inputs, inputs, BT * sizeof(int), cudaMemcpyHostToDevice, stream));
 
-        encoder_forward(encoded, d_inputs, p.wte, p.wpe, b, t, C, stream);
-        layernorm_forward(ln1, ln1_mean, ln1_rstd, encoded, p.ln1w, p.ln1b, (int)BT, C, stream);
-        for (int l = 0; l < L; l++) {
-            const floatX* residual = l == 0 ? encoded : residual3 + (size_t)(l - 1) * BT * C;
-            floatX* l_ln1 = ln1 + l * BT * C;
-            floatX* l_qkv = qkv + l * BT * 3 * C;
-            floatX* l_atty = atty + l * BT * C;
-            float* l_lse = att_lse + l * BT * NH;
-            floatX* l_res2 = residual2 + l * BT * C;
-            floatX* l_ln2 = ln2 + l * BT * C;
-            floatX* l_fch = fch + l * BT * 4 * C;
-            floatX* l_fchg = fch_gelu + l * BT * 4 * C;
-            floatX* l_res3 = residual3 + l * BT * C;
-            matmul_forward(l_qkv, l_ln1, p.qkvw + (size_t)l * 3 * C * C, p.qkvb + l * 3 * C, (int)BT, C, 3 * C, stream);
-            lora_fwd(l, 0, l_qkv, l_ln1, C, 3 * C);
-            attention_forward(l_atty, l_lse, l_qkv, b, t, C, NH, stream);
-            matmul_forward(proj, l_atty, p.attprojw + (size_t)l * C * C, p.attprojb + l * C, (int)BT, C, C, stream);
-            lora_fwd(l, 1, proj, l_atty, C, C);
-            fused_residual_forward(l_res2, l_ln2, ln2_mean + l * BT, ln2_rstd + l * BT, residual, proj,
-                                   p.ln2w + l * C, p.ln2b + l * C, (int)BT, C, stream);
-            if (cfg.lora_rank) {  // the adapter adds to GELU's input: no fused epilogue
-                matmul_forward(l_fch, l_ln2, p.fcw + (size_t)l * 4 * C * C, p.fcb + l * 4 * C, (int)BT, C, 4 * C, stream);
-                lora_fwd(l, 2, l_fch, l_ln2, C, 4 * C);
-                gelu_forward(l_fchg, l_fch, BT * 4 * C, stream);
-            } else {
-                matmul_forward(l_fchg, l_ln2, p.fcw + (size_t)l * 4 * C * C, p.fcb + l * 4 * C, (int)BT, C, 4 * C, stream,
-                               l_fch, gelu_fusion);
-            }
-            matmul_forward(proj, l_fchg, p.fcprojw + (size_t)l * 4 * C * C, p.fcprojb + l * C, (int)BT, 4 * C, C, stream);
-            lora_fwd(l, 3, proj, l_fchg, 4 * C, C);
-            if (cfg.has_mem(l)) {  // the memory reads the MLP's input and adds to the residual beside it
-                MemLayerCuda& M = mem[l];
-                memory_forward(cfg.mem, mem_out, M.cache, M.wq, M.bq, M.keys, M.values, l_ln2, (int)BT, stream);
-                memory_add(proj, mem_out, BT * C, stream);
-            }
-            if (l + 1 < L) {
-                fused_residual_forward(l_res3, ln1 + (l + 1) * BT * C, ln1_mean + (l + 1) * BT, ln1_rstd + (l + 1) * BT,
-                                       l_res2, proj, p.ln1w + (l + 1) * C, p.ln1b + (l + 1) * C, (int)BT, C, stream);
-            } else {
-                fused_residual_forward(l_res3, lnf, lnf_mean, lnf_rstd, l_res2, proj, p.lnfw, p.lnfb, (int)BT, C, stream);
-            }
-        }
+        encoder_forward(encoded, d_inputs, p.wte, p.wpe, b, t, C, stream);  // Llama: no wpe
+        norm_forward(ln1, ln1_mean, ln1_rstd, encoded, p.ln1w, p.ln1b);  // block 0's first norm (the others are fused)
+        for (int l = 0; l < cfg.L; l++) block_forward(l);
         matmul_forward(logits, lnf, p.wte, nullptr, (int)BT, C, cfg.Vp, stream);
         if (!targets) { mean_loss = -1.0f; return mean_loss; }
         for (size_t i = 0; i < BT; i++)
@@ -379,58 +443,47 @@ struct GPT2Cuda {
             if (M.dvalues) cudaCheck(cudaMemsetAsync(M.dvalues, 0, cfg.mem.N() * cfg.C * sizeof(float), stream));
     }
 
+    // block l's backward, as model.h's: dresidual holds d(residual3[l]) and leaves holding the
+    // gradient of the block's input; the gradients of what trains +=
+    void block_backward(int l) {
+        const GPT2Config& c = cfg;
+        const int C = c.C, NH = c.NH, b = B, t = T, QKV = c.qkv_width(), FC = c.fc_width(), F = c.ffn();
+        const size_t BT = (size_t)b * t;
+        BlockActs k = block_acts(l);
+        const floatX* residual = l == 0 ? encoded : residual3 + (size_t)(l - 1) * BT * C;
+        // dresidual holds d(res3): the MLP branch, the memory and the skip all receive it
+        if (act_fused()) {
+            linear_backward(l, 3, dfch, g.fcprojw, g.fcprojb, dresidual, k.fchg, p.fcprojw, F, C, k.fch);
+        } else {  // d(fchg) gets the adapter's share before the activation's backward
+            linear_backward(l, 3, dfchg, g.fcprojw, g.fcprojb, dresidual, k.fchg, p.fcprojw, F, C);
+            act_backward(dfch, k.fch, dfchg);
+        }
+        linear_backward(l, 2, dln, g.fcw, g.fcb, dfch, k.ln2, p.fcw, C, FC);
+        if (c.has_mem(l)) {  // the memory's d(ln2) joins the MLP's
+            MemLayerCuda& M = mem[l];
+            memory_backward(c.mem, dln_mem, nullptr, nullptr, nullptr, M.dvalues, dresidual, k.ln2, M.wq, M.keys,
+                            M.values, M.cache, (int)BT, stream);
+            memory_add(dln, dln_mem, BT * C, stream);
+        }
+        norm_backward(dresidual, g.ln2w + l * C, at(g.ln2b, (size_t)l * C), dln, k.res2, p.ln2w + l * C, k.ln2_mean, k.ln2_rstd);
+        // dresidual now holds d(res2): the attention branch and the skip both receive it
+        linear_backward(l, 1, datty, g.attprojw, g.attprojb, dresidual, k.atty, p.attprojw, C, C);
+        attention_backward(dqkv, scratch, datty, k.qkv, k.atty, k.att_lse, b, t, C, NH, stream, c.kv_heads());
+        if (c.llama()) rope_backward(dqkv, rope_cs, b, t, NH, c.NKV, c.hs(), stream);
+        linear_backward(l, 0, dln, g.qkvw, g.qkvb, dqkv, k.ln1, p.qkvw, C, QKV);
+        norm_backward(dresidual, g.ln1w + l * C, at(g.ln1b, (size_t)l * C), dln, residual, p.ln1w + l * C, k.ln1_mean, k.ln1_rstd);
+    }
+
     // accumulates (+=) the parameter gradients; needs a forward with targets and grad_scale != 0 just before
     void backward() {
-        const int C = cfg.C, NH = cfg.NH, L = cfg.L, b = B, t = T;
-        const size_t BT = (size_t)b * t;
+        const int C = cfg.C, L = cfg.L;
+        const size_t BT = (size_t)B * T;
         // the LM head is tied to wte: its weight gradient lands in dwte
         matmul_backward(dln, gw(g.wte), nullptr, scratch, logits, lnf, p.wte, (int)BT, C, cfg.Vp, stream);
         cudaCheck(cudaMemsetAsync(dresidual, 0, BT * C * sizeof(floatX), stream));
-        layernorm_backward(dresidual, g.lnfw, g.lnfb, scratch, dln, residual3 + (size_t)(L - 1) * BT * C, p.lnfw,
-                           lnf_mean, lnf_rstd, (int)BT, C, stream);
-        for (int l = L - 1; l >= 0; l--) {
-            const floatX* residual = l == 0 ? encoded : residual3 + (size_t)(l - 1) * BT * C;
-            const floatX* l_ln1 = ln1 + l * BT * C;
-            const floatX* l_qkv = qkv + l * BT * 3 * C;
-            const floatX* l_atty = atty + l * BT * C;
-            const float* l_lse = att_lse + l * BT * NH;
-            const floatX* l_res2 = residual2 + l * BT * C;
-            const floatX* l_ln2 = ln2 + l * BT * C;
-            const floatX* l_fch = fch + l * BT * 4 * C;
-            const floatX* l_fchg = fch_gelu + l * BT * 4 * C;
-            // dresidual holds d(res3): the MLP branch and the skip both receive it
-            if (cfg.lora_rank) {  // d(fchg) gets the adapter's share before GELU's backward
-                matmul_backward(dfch, nullptr, nullptr, scratch, dresidual, l_fchg, p.fcprojw + (size_t)l * 4 * C * C,
-                                (int)BT, 4 * C, C, stream);
-                lora_bwd(l, 3, dfch, dresidual, l_fchg, 4 * C, C);
-                gelu_backward(dfch, l_fch, dfch, BT * 4 * C, stream);
-            } else {
-                matmul_backward(dfch, gw(g.fcprojw + (size_t)l * 4 * C * C), gw(g.fcprojb + l * C), scratch, dresidual,
-                                l_fchg, p.fcprojw + (size_t)l * 4 * C * C, (int)BT, 4 * C, C, stream, l_fch, gelu_fusion);
-            }
-            matmul_backward(dln, gw(g.fcw + (size_t)l * 4 * C * C), gw(g.fcb + l * 4 * C), scratch, dfch, l_ln2,
-                            p.fcw + (size_t)l * 4 * C * C, (int)BT, C, 4 * C, stream);
-            lora_bwd(l, 2, dln, dfch, l_ln2, C, 4 * C);
-            if (cfg.has_mem(l)) {  // the memory receives d(res3) too; its d(ln2) joins the MLP's
-                MemLayerCuda& M = mem[l];
-                memory_backward(cfg.mem, dln_mem, nullptr, nullptr, nullptr, M.dvalues, dresidual, l_ln2, M.wq, M.keys,
-                                M.values, M.cache, (int)BT, stream);
-                memory_add(dln, dln_mem, BT * C, stream);
-            }
-            layernorm_backward(dresidual, g.ln2w + l * C, g.ln2b + l * C, scratch, dln, l_res2, p.ln2w + l * C,
-                               ln2_mean + l * BT, ln2_rstd + l * BT, (int)BT, C, stream);
-            // dresidual now holds d(res2): the attention branch and the skip both receive it
-            matmul_backward(datty, gw(g.attprojw + (size_t)l * C * C), gw(g.attprojb + l * C), scratch, dresidual, l_atty,
-                            p.attprojw + (size_t)l * C * C, (int)BT, C, C, stream);
-            lora_bwd(l, 1, datty, dresidual, l_atty, C, C);
-            attention_backward(dqkv, scratch, datty, l_qkv, l_atty, l_lse, b, t, C, NH, stream);
-            matmul_backward(dln, gw(g.qkvw + (size_t)l * 3 * C * C), gw(g.qkvb + l * 3 * C), scratch, dqkv, l_ln1,
-                            p.qkvw + (size_t)l * 3 * C * C, (int)BT, C, 3 * C, stream);
-            lora_bwd(l, 0, dln, dqkv, l_ln1, C, 3 * C);
-            layernorm_backward(dresidual, g.ln1w + l * C, g.ln1b + l * C, scratch, dln, residual, p.ln1w + l * C,
-                               ln1_mean + l * BT, ln1_rstd + l * BT, (int)BT, C, stream);
-        }
-        if (gw(g.wte)) encoder_backward(g.wte, g.wpe, enc_workspace, dresidual, h_inputs.data(), b, t, C, stream);
+        norm_backward(dresidual, g.lnfw, g.lnfb, dln, residual3 + (size_t)(L - 1) * BT * C, p.lnfw, lnf_mean, lnf_rstd);
+        for (int l = L - 1; l >= 0; l--) block_backward(l);
+        if (gw(g.wte)) encoder_backward(g.wte, g.wpe, enc_workspace, dresidual, h_inputs.data(), B, T, C, stream);
     }
 
     // the sum of squares of a gradient buffer g (n), bf16 or fp32 (synchronises)
@@ -515,7 +568,7 @@ struct GPT2Cuda {
         }
         size_t off = 0;
         for (size_t i = 0; i < specs.size(); i++) {
-            const CudaTensorSpec& s = specs[i];
+            const TensorSpec& s = specs[i];
             adamw_update(params + off, master + off, grads + off, adam_m + off, adam_v + off, s.size, lr, beta1, beta2,
                          eps, s.decay ? weight_decay : 0.0f, grad_scale, t, hash_u32((uint32_t)(t * 16 + i), seed),
                          stochastic, stream);
@@ -537,6 +590,15 @@ struct GPT2Cuda {
         return h;
     }
     std::vector<float> get_grads() { return download_bf16(grads, num_params); }
+    // the fp32 master weights into m, a CPU model of this one's shape: the base tensors, the adapters
+    // and the memory values (the memory's query and keys never train here: m keeps its own)
+    void download(GPT2<float>& m) {
+        cudaCheck(cudaStreamSynchronize(stream));
+        cuda_download(m.params.data(), master, num_params);  // the base tensors come first (init_from checks)
+        if (lora_size) cuda_download(m.params.data() + m.offset[specs.size()], lora_master, lora_size);  // then the adapters
+        for (int l = 0; l < cfg.L; l++)
+            if (cfg.has_mem(l)) cuda_download(m.p.mem[l].values, mem[l].values_master, cfg.mem.N() * cfg.C);
+    }
     std::vector<float> get_master() { return download_f32(master, num_params); }
     std::vector<float> get_logits() { return download_bf16(logits, (size_t)B * T * cfg.Vp); }  // (B,T,Vp)
 };
