@@ -313,6 +313,72 @@ static void three_m_pipeline(Experiment& E) {
     }
 }
 
+// one arm's scores: 10-K and general loss, QA (dev, held-out, the familiarity control, general
+// knowledge, held-out outside the pages) and samples; rag and oracle share the base's losses and
+// closed-book scores, as they change no weight
+static void measure_arm(const Experiment& E, ArmResult& r, GPT2<float>& m, const ArmResult& base, const std::vector<int>& general_ids, const std::vector<std::string>& prompts) {
+    const ThreeMConfig& c = E.cfg;
+    bool reads = r.how != QA_CLOSED, chat = E.tok.chat == CHAT_CHATML;
+    r.doc_loss = reads ? base.doc_loss : text_loss(m, E.doc_ids, 8, E.T, nullptr);
+    r.general_loss = reads ? base.general_loss : text_loss(m, general_ids, 8, E.T, nullptr);
+    double t0 = now_s();
+    r.dev = qa_run(m, E.tok, E.qa, r.how, &E.rag, E.T);
+    r.held = qa_run(m, E.tok, E.held, r.how, &E.rag, E.T);
+    r.seconds_per_q = (now_s() - t0) / std::max(1, r.dev.n + r.held.n);
+    r.control = reads ? base.control : qa_run(m, E.tok, E.held, QA_NO_QUESTION, nullptr, E.T);
+    r.general = reads ? base.general : qa_run(m, E.tok, E.general_qa, QA_CLOSED, nullptr, E.T);
+    r.outside = reads ? base.outside : qa_run(m, E.tok, E.outside, QA_CLOSED, nullptr, E.T);
+    int max_new = c.size == ThreeMConfig::TINY ? 16 : 80;
+    for (auto& pr : prompts) {
+        std::string pre;  // rag: the chunks retrieved for the prompt, as much as fits before it
+        if (r.how == QA_RAG) rag_context(E.rag, E.tok, pr, E.T - (int)E.tok.encode(pr).size() - max_new / 2, 3, &pre);
+        std::string text;
+        if (chat) {
+            Rng rng(1337);
+            text = continue_ids(m, E.tok, E.tok.encode_chat({{"user", pre.empty() ? pr : pre + "\n\n" + pr}}), max_new, 0.7, 40, rng, false, E.tok.special_id("<|im_end|>"));
+        } else {
+            text = generate(m, E.tok, pre + pr, max_new, 0.7, 40, 1337);
+        }
+        if (r.how != QA_ORACLE) r.samples.push_back({pr, text});  // the oracle has no passage for a free prompt
+    }
+}
+
+static Json qarun_json(const QARun& q) {
+    Json j;
+    j.set("correct", q.correct).set("n", q.n).set("with_evidence", q.with_evidence).set("hits", q.hits).set("prompt_tokens", q.prompt_tokens).set("flops", q.flops);
+    return j;
+}
+static QARun qarun_of(const Json* j) {
+    QARun q;
+    auto num = [&](const char* k) { const Json* v = j ? j->get(k) : nullptr; return v ? v->num : 0; };
+    q.correct = (int)num("correct"); q.n = (int)num("n"); q.with_evidence = (int)num("with_evidence"); q.hits = (int)num("hits");
+    q.prompt_tokens = num("prompt_tokens"); q.flops = num("flops");
+    return q;
+}
+static void save_measured(const std::string& path, const std::string& key, const ArmResult& r) {
+    Json j, samples;
+    j.set("key", key).set("doc_loss", r.doc_loss).set("general_loss", r.general_loss).set("seconds_per_q", r.seconds_per_q)
+     .set("dev", qarun_json(r.dev)).set("held", qarun_json(r.held)).set("control", qarun_json(r.control))
+     .set("general", qarun_json(r.general)).set("outside", qarun_json(r.outside));
+    for (auto& s : r.samples) samples.push(Json().set("prompt", s.first).set("text", s.second));
+    write_file_atomic(path, json_dump(j.set("samples", samples)) + "\n");
+}
+// false when there is no cache or its key differs (then the arm is measured again)
+static bool load_measured(const std::string& path, const std::string& key, ArmResult& r) {
+    Json j; std::string err;
+    if (!json_parse(read_file_if(path), j, err) || !j.get("key") || j.get("key")->str != key) return false;
+    for (const char* k : {"doc_loss", "general_loss", "seconds_per_q"})
+        if (!j.get(k) || j.get(k)->kind != Json::NUM) return false;
+    r.doc_loss = j.get("doc_loss")->num; r.general_loss = j.get("general_loss")->num; r.seconds_per_q = j.get("seconds_per_q")->num;
+    r.dev = qarun_of(j.get("dev")); r.held = qarun_of(j.get("held")); r.control = qarun_of(j.get("control"));
+    r.general = qarun_of(j.get("general")); r.outside = qarun_of(j.get("outside"));
+    r.samples.clear();
+    if (j.get("samples"))
+        for (auto& s : j.get("samples")->arr)
+            if (s.get("prompt") && s.get("text")) r.samples.push_back({s.get("prompt")->str, s.get("text")->str});
+    return true;
+}
+
 // 4: every arm measured, and the base as the reference point: 10-K loss, general held-out loss; QA
 // closed book (or, for rag and oracle, reading a context), the familiarity control and general
 // knowledge; the ledger's costs; samples
@@ -351,16 +417,18 @@ static void three_m_measure(Experiment& E) {
         r.trainable = trained ? (double)m.num_trainable() : 0;
         if (m.cfg.mem_layers) E.mem_slots = (long)m.cfg.mem.N();
         if (m.cfg.lora_rank) E.lora_rank = m.cfg.lora_rank;
-        r.doc_loss = reads ? base.doc_loss : text_loss(m, E.doc_ids, 8, E.T, nullptr);
-        r.general_loss = reads ? base.general_loss : text_loss(m, general_ids, 8, E.T, nullptr);
-        double t0 = now_s();
-        r.dev = qa_run(m, E.tok, E.qa, r.how, &E.rag, E.T);
-        r.held = qa_run(m, E.tok, E.held, r.how, &E.rag, E.T);
+        // the scores are cached beside the stages, keyed by the model's stage and what is asked of it
+        std::string cache = c.out + "/measured/" + r.name + ".json";
+        std::string key = read_file_if(c.out + "/" + (trained ? r.name : "base") + "/done.txt") + "|" + (c.base.empty() ? "" : c.base + " " + std::to_string(file_size(c.base))) +
+                          "|" + c.pages + "|" + c.qa + "|" + c.qa_heldout + "|" + c.general_qa + "|" + c.general + "|" + std::to_string(c.general_tokens) + "|" + std::to_string(E.T) + "|" + std::to_string(c.size);
+        if (load_measured(cache, key, r)) {
+            printf("3m: %s's scores are current (%s)\n", r.name.c_str(), cache.c_str());
+        } else {
+            measure_arm(E, r, m, base, general_ids, prompts);
+            mkdir_p(c.out + "/measured");
+            save_measured(cache, key, r);
+        }
         int nq = r.dev.n + r.held.n;
-        r.seconds_per_q = (now_s() - t0) / nq;
-        r.control = reads ? base.control : qa_run(m, E.tok, E.held, QA_NO_QUESTION, nullptr, E.T);
-        r.general = reads ? base.general : qa_run(m, E.tok, E.general_qa, QA_CLOSED, nullptr, E.T);
-        r.outside = reads ? base.outside : qa_run(m, E.tok, E.outside, QA_CLOSED, nullptr, E.T);
         if (r.how == QA_RAG) {
             r.hit = (double)r.dev.hits / std::max(1, r.dev.with_evidence);
             r.hit_heldout = (double)r.held.hits / std::max(1, r.held.with_evidence);
@@ -371,19 +439,6 @@ static void three_m_measure(Experiment& E) {
         r.train_flops = trained ? r.tokens * train_flops_per_token(m.cfg, E.T, m.stop_layer(), (TrainMode)r.mode) : 0;
         r.upfront_wall_s = r.how == QA_RAG ? E.rag_wall : r.wall_s + (r.data == "synthetic" ? E.synth_wall : 0);
         r.bytes = r.how == QA_RAG ? (double)E.rag.bytes() : 4 * r.trainable;
-        int max_new = c.size == ThreeMConfig::TINY ? 16 : 80;
-        for (auto& pr : prompts) {
-            std::string pre;  // rag: the chunks retrieved for the prompt, as much as fits before it
-            if (r.how == QA_RAG) rag_context(E.rag, E.tok, pr, E.T - (int)E.tok.encode(pr).size() - max_new / 2, 3, &pre);
-            std::string text;
-            if (chat) {
-                Rng rng(1337);
-                text = continue_ids(m, E.tok, E.tok.encode_chat({{"user", pre.empty() ? pr : pre + "\n\n" + pr}}), max_new, 0.7, 40, rng, false, E.tok.special_id("<|im_end|>"));
-            } else {
-                text = generate(m, E.tok, pre + pr, max_new, 0.7, 40, 1337);
-            }
-            if (r.how != QA_ORACLE) r.samples.push_back({pr, text});  // the oracle has no passage for a free prompt
-        }
         printf("3m: %-20s 10-K loss %.3f | general loss %.4f | QA %.3f | held-out QA %.3f (without the question %.3f) | general QA %.3f",
                r.name.c_str(), r.doc_loss, r.general_loss, r.dev.accuracy(), r.held.accuracy(), r.control.accuracy(), r.general.accuracy());
         if (r.how == QA_RAG) printf(" | evidence in context %.3f, held out %.3f", r.hit, r.hit_heldout);

@@ -151,7 +151,11 @@ inline std::string json_dump(const Json& j) {
     switch (j.kind) {
         case Json::NUL: return "null";
         case Json::BOOL: return j.b ? "true" : "false";
-        case Json::NUM: snprintf(b, sizeof b, j.num == j.num && std::fabs(j.num) < 1e300 ? "%.10g" : "null", j.num); return b;
+        case Json::NUM:  // the shortest of 15 or 17 digits that reads back as the same double
+            if (!(j.num == j.num && std::fabs(j.num) < 1e300)) return "null";
+            snprintf(b, sizeof b, "%.15g", j.num);
+            if (strtod(b, nullptr) != j.num) snprintf(b, sizeof b, "%.17g", j.num);
+            return b;
         case Json::STR: return json_escape(j.str);
         case Json::ARR:
             for (auto& x : j.arr) s += (s.empty() ? "" : ", ") + json_dump(x);

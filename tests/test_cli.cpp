@@ -301,10 +301,31 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
     for (std::string png : {"qa_vs_forgetting", "loss_curves", "cost_vs_questions", "qa_vs_cost"})
         CHECK(read_file_if("/tmp/test_cli_3m/" + png + ".png").substr(1, 3) == "PNG");
     // a second run finds every stage current and trains nothing
+    std::string first = read_file_if("/tmp/test_cli_3m/results.json");
     RunResult again = run("./train 3m --size tiny --out /tmp/test_cli_3m --general-data " + d +
                           " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl --threads 1");
     CHECK(again.code == 0);
     CHECK(again.out.find("$ ./train inject") == std::string::npos);
+    // the scores come from OUT/measured/*.json, exactly: results.json differs only in wall times
+    size_t current = 0;
+    for (size_t p = 0; (p = again.out.find("scores are current", p)) != std::string::npos; p++) current++;
+    CHECK(current == 8);
+    Json j1, j2;
+    REQUIRE(json_parse(first, j1, err));
+    REQUIRE(json_parse(read_file_if("/tmp/test_cli_3m/results.json"), j2, err));
+    REQUIRE(j1.get("arms")->arr.size() == j2.get("arms")->arr.size());
+    for (size_t i = 0; i < j1.get("arms")->arr.size(); i++)
+        for (auto& kv : j1.get("arms")->arr[i].obj)
+            if (kv.first != "wall_s" && kv.first != "upfront_wall_s" && kv.first != "seconds_per_question" && kv.first.compare(0, 11, "total_flops") != 0) {
+                INFO(kv.first);
+                CHECK(json_dump(kv.second) == json_dump(*j2.get("arms")->arr[i].get(kv.first)));
+            }
+    // a changed question file is asked again
+    system("cp tests/fixtures/qa_tiny.jsonl /tmp/test_cli_qa_copy.jsonl");
+    RunResult other = run("./train 3m --size tiny --out /tmp/test_cli_3m --general-data " + d +
+                          " --doc tests/fixtures/synth/mini_10k_layout.txt --qa /tmp/test_cli_qa_copy.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl --threads 1");
+    CHECK(other.code == 0);
+    CHECK(other.out.find("scores are current") == std::string::npos);
 }
 
 TEST_CASE("cli: merge folds LoRA in (same loss); memory shows slots and checkpoint differences") {
