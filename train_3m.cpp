@@ -295,7 +295,9 @@ static void three_m_pipeline(Experiment& E) {
         }
         if (mode_row(arm.mode).sparse) { t.opt.sparse_lr = c.sparse_lr; t.topt = c.topt; }
         double t0 = now_s();
-        run_stage(dir, command_line("inject", t, TrainConfig::for_inject(), train_flags), [&] {
+        TrainConfig key = t;
+        key.threads = 0;  // the number of threads that runs a stage does not make it another stage
+        run_stage(dir, command_line("inject", key, TrainConfig::for_inject(), train_flags), [&] {
             int rc = run_train(t);
             if (!rc && !g_stop_signal) write_file_atomic(dir + "/wall_s.txt", std::to_string(now_s() - t0));
             return rc;

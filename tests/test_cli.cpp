@@ -238,6 +238,11 @@ TEST_CASE("cli: 3m --pages trains on, retrieves from and asks about those pages 
     CHECK(md.find("pages 2-4") != std::string::npos);
     std::string synth = read_file_if("/tmp/test_cli_3m_pages/synth/done.txt");
     CHECK(synth.find("--pages 2-4") != std::string::npos);
+    // another thread count is the same stage: nothing trains again
+    std::string cmd2 = cmd.substr(0, cmd.rfind("--threads 1")) + "--threads 2";
+    RunResult same = run(cmd2 + " --out /tmp/test_cli_3m_pages --pages 2-4 --arms synth-memory-sparse");
+    CHECK(same.code == 0);
+    CHECK(same.out.find("$ ./train inject") == std::string::npos);
     system("rm -rf /tmp/test_cli_3m_pages_bad");
     RunResult past = run(cmd + " --pages 5-9 --out /tmp/test_cli_3m_pages_bad");
     CHECK(past.code == 2);
