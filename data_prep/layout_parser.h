@@ -493,14 +493,7 @@ struct LayoutParser {
             std::string p = dh->join(buf);
             buf.clear();
             if (p.empty()) return;
-            Paragraph para;
-            para.text = p;
-            para.page = page;
-            std::string name;
-            if (is_section_heading(p, &name)) section = name, para.heading = true;
-            else if (p.size() < 80 && !ends_with(p, ".")) para.heading = true;
-            para.section = section;
-            doc->paragraphs.push_back(para);
+            add_paragraph(doc, p, page, &section);
         };
         for (int k = 0; k < n; k++) {
             if (used[k] || lines[k].kind == LLine::BLANK) { flush(); continue; }

@@ -271,4 +271,17 @@ inline bool is_section_heading(const std::string& t, std::string* name) {
     return false;
 }
 
+// appends paragraph text p of page to doc: a section heading names *section for what follows, and a
+// short line without a full stop is a heading too
+inline void add_paragraph(Document* doc, const std::string& p, int page, std::string* section) {
+    Paragraph para;
+    para.text = p;
+    para.page = page;
+    std::string name;
+    if (is_section_heading(p, &name)) *section = name, para.heading = true;
+    else if (p.size() < 80 && !ends_with(p, ".")) para.heading = true;
+    para.section = *section;
+    doc->paragraphs.push_back(para);
+}
+
 }  // namespace synth

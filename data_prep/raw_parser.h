@@ -221,14 +221,7 @@ struct RawParser {
             if (buf.empty()) return;
             std::string p = dh->join(buf);
             buf.clear();
-            Paragraph para;
-            para.text = p;
-            para.page = page;
-            std::string name;
-            if (is_section_heading(p, &name)) section = name, para.heading = true;
-            else if (p.size() < 80 && !ends_with(p, ".")) para.heading = true;
-            para.section = section;
-            doc->paragraphs.push_back(para);
+            add_paragraph(doc, p, page, &section);
         };
         for (size_t i = 0; i < L.size(); i++) {
             if (in_table[i] || L[i].kind == BLANK || L[i].kind == VALUE || L[i].kind == MARK || L[i].kind == YEAR) { flush(); continue; }
