@@ -52,7 +52,7 @@ EMU_SUITE := $(if $(EMU_BACKEND),build/cuda-emu/cuda_emu_suite,)
 
 cuda-tests: tests/run_tests_cuda
 
-tests/run_tests_cuda: tests/test_cuda.cu $(CUDA_HEADERS)
+tests/run_tests_cuda: tests/test_cuda.cu tests/test_counts.h $(CUDA_HEADERS)
 	@test -n "$(HAVE_NVCC)" || { echo "nvcc not found (set NVCC=/path/to/nvcc)"; exit 1; }
 	$(NVCC) $(NVCCFLAGS) $< -o $@ $(CUDA_LIBS)
 
@@ -89,7 +89,7 @@ build/cuda-emu/llmc/model.cuh: $(CUDA_EMU_SRCS) $(CUDA_HEADERS)
 	@mkdir -p build/cuda-emu/llmc
 	python3 dev/cuda/emu/transform.py llmc build/cuda-emu/llmc
 
-build/cuda-emu/cuda_emu_suite: tests/test_cuda.cu build/cuda-emu/llmc/model.cuh
+build/cuda-emu/cuda_emu_suite: tests/test_cuda.cu tests/test_counts.h build/cuda-emu/llmc/model.cuh
 	$(CXX) $(EMU_CXXFLAGS) -x c++ tests/test_cuda.cu -x none dev/cuda/emu/cublaslt_emu.cpp -o $@ $(CUDA_DNNL_LIBS) -lpthread
 
 # the GPU backend (llmc/device_cuda.cu) built against the emulator: ./train with
