@@ -7,9 +7,11 @@
 // when a GPU is there (llmc/device.h).
 #include <omp.h>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <csignal>
 #include <glob.h>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -352,7 +354,7 @@ void train_flags(Flags& f, TrainConfig& c) {
     f.text("data", c.data, "DIR", "train.bin or train_*.bin shards, val.bin, tokenizer.bin (inject: required, e.g. the output of ./train synth)");
     f.text("out", c.out, "DIR", "checkpoint, training state, log, plot");
     f.text("init-ckpt", c.init_ckpt, "PATH", "inject: the base (required). Memories and adapters the flags name are attached (zero memory values, zero LoRA B: outputs unchanged at step 0)");
-    f.flag("resume", c.resume, "continue from OUT/model.bin + OUT/state.bin, exactly");
+    f.flag("resume", c.resume, "continue from OUT/model.bin + OUT/state.bin, exactly: the other flags must be the run's (OUT/run.txt) but for --out, --init-ckpt, --recompute, --save-every, --stop-after, --val-every, --val-batches and --sample-tokens; another --threads is allowed, and rounds differently");
     f.choice("train", c.mode, train_mode_names(), "what trains; the rest is frozen and comes out bit-identical. memory: all memory values (AdamW); memory-sparse: the values of the top-t slots per step by TF-IDF against general text (SGD); memory-keys: the memory's query, keys and values");
     f.integer("depth", c.L, 0, 31, "L", "blocks (0: the checkpoint's, or 4 for a new model)");
     f.integer("width", c.C, 0, 16384, "C", "channels (0: the checkpoint's, or 256)");
@@ -562,6 +564,38 @@ static std::vector<float> frozen_values(const GPT2<float>& m) {
     return v;
 }
 
+// what a resumed run must share with the run it continues, one "name value" line per flag (OUT/run.txt):
+// all but where it writes, when it saves or stops, and what it prints; threads as they are in use
+static std::string run_identity(const TrainConfig& tc) {
+    TrainConfig c = tc;
+    c.out.clear(); c.init_ckpt.clear(); c.resume = false; c.recompute = false;
+    c.stop_after = c.save_every = c.val_every = c.val_batches = c.sample_tokens = 0;
+    c.threads = omp_get_max_threads();
+    Flags f(Flags::DUMP);
+    train_flags(f, c);
+    std::string s;
+    for (auto& it : f.items) s += it.first + " " + it.second + "\n";
+    return s;
+}
+
+// the flags whose values differ between two identities: (name, now, the run's)
+static std::vector<std::array<std::string, 3>> identity_diff(const std::string& now, const std::string& saved) {
+    auto lines = [](const std::string& text) {
+        std::map<std::string, std::string> m;
+        for (size_t a = 0, e; a < text.size(); a = e + 1) {
+            e = std::min(text.find('\n', a), text.size());
+            size_t sp = text.find(' ', a);
+            if (sp < e) m[text.substr(a, sp - a)] = text.substr(sp + 1, e - sp - 1);
+        }
+        return m;
+    };
+    std::map<std::string, std::string> a = lines(now), b = lines(saved);
+    std::vector<std::array<std::string, 3>> d;
+    for (auto& [name, value] : a)
+        if (b.count(name) && b[name] != value) d.push_back({name, value, b[name]});
+    return d;
+}
+
 int run_train(const TrainConfig& tc) {
     Comm& comm = *g_comm;
     set_threads(tc.threads);
@@ -596,8 +630,16 @@ int run_train(const TrainConfig& tc) {
     int accum = (int)(total_batch / rank_batch);
     TrainState st;
     st.seed = tc.seed;
+    const std::string identity = run_identity(tc);
     if (tc.resume) {
         st = load_state(state_path, m.grads.size());
+        // a thread count of its own is allowed and said: the same math, but OpenMP splits sums another way
+        std::string refused, threads;
+        for (auto& d : identity_diff(identity, read_file_if(tc.out + "/run.txt")))
+            (d[0] == "threads" ? threads : refused) += std::string(refused.empty() || d[0] == "threads" ? "" : ", ") + "--" + d[0] + " " +
+                                                        (d[1].empty() ? "(none)" : d[1]) + " (the run's: " + (d[2].empty() ? "none" : d[2]) + ")";
+        if (!refused.empty()) fatal(EXIT_USAGE, "--resume: %s: the run in %s would not be continued exactly", refused.c_str(), tc.out.c_str());
+        if (!threads.empty()) printf("resume: %s: the same steps, but sums split across threads round differently: not bit-identical to an uninterrupted run\n", threads.c_str());
         if (st.seed != tc.seed) fatal(EXIT_USAGE, "--seed %llu differs from the resumed run's %llu", (unsigned long long)tc.seed, (unsigned long long)st.seed);
     }
     std::string backend;
@@ -629,6 +671,7 @@ int run_train(const TrainConfig& tc) {
         be->get_moments(st.m, st.v);
         if (comm.rank != 0) return;  // the ranks' weights are identical (checked at the end)
         st.step = step; st.epoch = loader.epoch; st.pos = loader.pos;
+        write_file_atomic(tc.out + "/run.txt", identity);
         save_run(tc.out, m, tok, st);
     };
     auto validate = [&](int step) {

@@ -7,6 +7,7 @@
 // exactly one "error: ..." line and the right exit status. TRAIN_BIN overrides ./train.
 // Run: ./tests/run_tests -tc="reliability*"
 #include <doctest/doctest.h>
+#include <regex>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
@@ -477,7 +478,12 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
         {"truncated state", run_with_state("trunc", [](std::string& s) { s.resize(s.size() - 8); }), 1, "is truncated or oversized"},
         {"state with wrong magic", run_with_state("magic", [](std::string& s) { set_int(s, 0, 1); }), 1, "is not a training state"},
         {"state with a negative position", run_with_state("pos", [](std::string& s) { long long p = -5; memcpy(&s[4 * 10], &p, 8); }), 1, "is corrupt"},
-        {"resume with another seed", "pretrain --resume --data " + d + " --out " + ck + " --steps 4 --seed 7" + TINY, 2, "--seed 7 differs from the resumed run's 1337"},
+        // the state's run.txt: a resumed run must be the run it continues (all but where it writes, threads, saves, prints)
+        {"resume with another seed", "pretrain --resume --data " + d + " --out " + ck + " --steps 2 --seed 7" + TINY, 2, "--resume: --seed 7 (the run's: 1337): the run in " + ck + " would not be continued exactly"},
+        {"resume with more steps (another schedule)", "pretrain --resume --data " + d + " --out " + ck + " --steps 4" + TINY, 2, "--resume: --steps 4 (the run's: 2)"},
+        {"resume with another learning rate", "pretrain --resume --data " + d + " --out " + ck + " --steps 2 --lr 0.01" + TINY, 2, "--resume: --lr 0.01 (the run's: 0.002)"},
+        {"resume with another batch", "pretrain --resume --data " + d + " --out " + ck + " --steps 2" + std::regex_replace(TINY, std::regex("--batch 4"), "--batch 2"), 2, "--resume: --batch 2 (the run's: 4)"},
+        {"resume with other data", "pretrain --resume --data " + d280 + " --out " + ck + " --steps 2" + TINY, 2, "--resume: --data " + d280 + " (the run's: " + d + ")"},
         // QA JSONL
         {"QA: malformed JSON, line 3", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa1.jsonl", q1 + "\n{\"question\": \"q\", \"choices\": [\"a\" \"b\"]}\n"), 1, "qa1.jsonl:3: malformed JSON (expected ',' or ']' at column 35)"},
         {"QA: torn last line", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa2.jsonl", q1 + q1 + "{\"question\": \"q\", \"choi"), 1, "qa2.jsonl:3: malformed JSON (unterminated string"},
