@@ -73,3 +73,4 @@ std::vector<char> trainable_for(const GPT2<float>& m, TrainMode mode);
 int cmd_3m(Flags& f);
 int cmd_chat(Flags& f);
 int cmd_capacity(Flags& f);
+int cmd_replay(Flags& f);

@@ -119,6 +119,90 @@ int cmd_capacity(Flags& f) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// self-replay: a chat model's own answers to general prompts, in its template. Replay text that
+// keeps what a chat model does (answering in its turn), where book text keeps only its prose; and,
+// mixed with book text, the background of memory-sparse's slot frequencies, so the slots that every
+// chat turn reads count as general and are not taken for the 10-K's.
+
+struct ReplayStage {
+    std::string ckpt, prompts, out;
+    long tokens = 40000;  // stop once the samples hold this many tokens
+    int max_new = 200;    // longest answer
+    long seed = 1337;
+    int threads = 0;
+};
+
+static void replay_flags(Flags& f, ReplayStage& s) {
+    f.text("ckpt", s.ckpt, "PATH", "the chat model that answers (required)");
+    f.text("prompts", s.prompts, "FILE", "general prompts, one per line (default: data/general_prompts/prompts.txt)");
+    f.text("out", s.out, "DIR", "train.bin (the samples, each ended by eot), tokenizer.bin, samples.jsonl (required)");
+    f.integer("tokens", s.tokens, 1, 1L << 40, "N", "tokens to write");
+    f.integer("max-tokens", s.max_new, 1, 1 << 20, "N", "longest answer");
+    f.integer("seed", s.seed, 0, 1L << 40, "N", "sampling seed (temperature 0.7, top-k 40)");
+    f.integer("threads", s.threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
+}
+
+static int run_replay(const ReplayStage& s) {
+    set_threads(s.threads);
+    if (s.ckpt.empty() || s.out.empty()) fatal(EXIT_USAGE, "replay needs --ckpt PATH and --out DIR");
+    std::string path = s.prompts.empty() ? home_dir() + "/data/general_prompts/prompts.txt" : s.prompts;
+    std::vector<std::string> prompts;
+    std::string text = read_file(path);
+    for (size_t a = 0; a < text.size();) {
+        size_t e = std::min(text.find('\n', a), text.size());
+        if (e > a) prompts.push_back(text.substr(a, e - a));
+        a = e + 1;
+    }
+    if (prompts.empty()) fatal(EXIT_RUNTIME, "%s holds no prompt", path.c_str());
+    GPT2<float> m;
+    m.load(s.ckpt);
+    Tokenizer tok = tokenizer_for_checkpoint(s.ckpt, m.cfg.V);
+    if (tok.chat != CHAT_CHATML) fatal(EXIT_USAGE, "replay: %s has no chat template to answer in", s.ckpt.c_str());
+    mkdir_p(s.out);
+    std::vector<int> ids;
+    std::string preview;
+    Rng rng((uint64_t)s.seed);
+    double t0 = now_s();
+    for (size_t i = 0; (long)ids.size() < s.tokens && !g_stop_signal; i++) {
+        const std::string& p = prompts[i % prompts.size()];
+        std::string answer = continue_ids(m, tok, tok.encode_chat({{"user", p}}), s.max_new, 0.7, 40, rng, false, tok.special_id("<|im_end|>"));
+        std::vector<int> sample = tok.encode(tok.chat_text({{"user", p}, {"assistant", answer}}, false), true);
+        ids.insert(ids.end(), sample.begin(), sample.end());
+        ids.push_back(tok.eot);
+        preview += json_dump(Json().set("prompt", p).set("answer", answer)) + "\n";
+        double dt = now_s() - t0, rate = ids.size() / dt;
+        printf("\rreplay: %zu answers, %zu / %ld tokens, %.0f tokens/s, ETA %s   ", i + 1, ids.size(), s.tokens, rate,
+               fmt_duration(std::max(0.0, (s.tokens - (double)ids.size()) / rate)).c_str());
+        fflush(stdout);
+    }
+    printf("\n");
+    if (g_stop_signal) return 0;  // unmarked: the next run starts over
+    write_shard(s.out + "/train.bin", ids, tok.vocab_size);
+    tok.save(s.out + "/tokenizer.bin");
+    write_file_atomic(s.out + "/samples.jsonl", preview);
+    return 0;
+}
+
+int cmd_replay(Flags& f) {
+    ReplayStage s;
+    replay_flags(f, s);
+    return f.finish("replay") ? run_replay(s) : 0;
+}
+
+// memory-sparse's background: T-token windows of chat replay and of general text in turn, as long as
+// both last (out/train.bin, tokenizer.bin)
+static void write_background(const std::string& out, const std::string& replay_dir, const std::string& general_dir, const Tokenizer& tok, int T) {
+    std::vector<int> a = read_shard(replay_dir + "/train.bin", tok.vocab_size), b = read_shard(general_dir + "/train.bin", tok.vocab_size), mix;
+    for (size_t i = 0; (i + 1) * T <= a.size() && (i + 1) * T <= b.size(); i++) {
+        mix.insert(mix.end(), a.begin() + i * T, a.begin() + (i + 1) * T);
+        mix.insert(mix.end(), b.begin() + i * T, b.begin() + (i + 1) * T);
+    }
+    mkdir_p(out);
+    write_shard(out + "/train.bin", mix, tok.vocab_size);
+    tok.save(out + "/tokenizer.bin");
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3m: the talk's experiment. One base model; five ways to put the 10-K into it; what each learned
 // (10-K loss, QA accuracy) and what each lost (general held-out loss). Writes out/3m/report.md.
 
@@ -126,7 +210,7 @@ struct ThreeMConfig {
     std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general_qa, general, mem_layer, pages, arms;
     MatmulDtype dtype = MM_FP32;
     enum Size { CPU, TINY } size = CPU;
-    int steps = 0, batch = 0, context = 0, general_tokens = 0, topt = 0, threads = 0;  // 0: by --size (and base)
+    int steps = 0, batch = 0, context = 0, general_tokens = 0, topt = 0, mem_keys = 0, threads = 0;  // 0: by --size (and base)
     // the value gradient of a loss averaged over B*T tokens is ~1e-5 per slot row: SGD needs a large
     // rate. 40-step probes of the synthetic data's training loss chose 1e5 among 10..1e5 on the small
     // GPT-2, and on SmolLM2 1e6 with 10,000 slots a step (mean loss of steps 21-40: 2.54, against 2.98
@@ -148,10 +232,11 @@ static void three_m_flags(Flags& f, ThreeMConfig& c) {
     f.text("qa", c.qa, "FILE", "questions about the 10-K (default: data/3m/qa.jsonl)");
     f.text("qa-heldout", c.qa_heldout, "FILE", "held-out questions (default: data/3m/qa_heldout.jsonl)");
     f.text("general-qa", c.general_qa, "FILE", "general-knowledge questions, for forgetting (default: data/general_qa/general_qa.jsonl when present)");
-    f.text("general-data", c.general, "DIR", "general text in the base's tokenizer: replay, forgetting, df.bin (default: out/data, the corpus the "
+    f.text("general-data", c.general, "DIR", "general text in the base's tokenizer: forgetting, replay and df.bin (a chat base: with its own answers, ./train replay) (default: out/data, the corpus the "
            "GPT-2 base pretrains on; with --base, the embedded corpus tokenized by the base's tokenizer into OUT/general)");
     f.integer("general-tokens", c.general_tokens, 0, 1 << 30, "N", "general held-out tokens scored (0: 100000; a Llama base 30000; tiny 2000)");
     f.text("mem-layer", c.mem_layer, "L", "the block the memory arms attach to (default: 2; tiny 1; a Llama base its middle block)");
+    f.integer("mem-keys", c.mem_keys, 0, 4096, "K", "the memory arms: K^2 slots (0: 256; tiny 8)");
     f.integer("topt", c.topt, 0, 1 << 30, "N", "memory-sparse: slots per step (0: 1000; a Llama base 10000; tiny 8)");
     f.real("sparse-lr", c.sparse_lr, 0, 1e9, "X", "memory-sparse: SGD learning rate (0: 1e5; a Llama base 1e6)");
     f.text("arms", c.arms, "A,B,...", "train and measure only these arms (naive, synth-full, synth-lora, synth-memory, synth-memory-sparse); "
@@ -267,9 +352,22 @@ static void three_m_pipeline(Experiment& E) {
     E.doc_ids = E.tok.encode(doc_text, false);
     E.doc_ids.push_back(E.tok.eot);
     write_shard(doc_dir + "/train.bin", E.doc_ids, E.tok.vocab_size);
+    // replay: a chat model's own answers (a little more than the synthetic corpus's 10% share of
+    // general text), else the general text; the memory's background: both, else the general text
+    std::string replay = c.general, background = c.general;
+    if (E.tok.chat == CHAT_CHATML) {
+        ReplayStage r;
+        r.ckpt = E.base; r.out = c.out + "/replay"; r.tokens = E.budget / 8; r.threads = c.threads;
+        ReplayStage key = r;
+        key.threads = 0;
+        run_stage(r.out, command_line("replay", key, ReplayStage(), replay_flags), [&] { return run_replay(r); });
+        replay = r.out;
+        background = c.out + "/background";
+        write_background(background, replay, c.general, E.tok, E.T);
+    }
     SynthStage s;
     s.doc = c.synth_doc; s.out = synth_dir; s.pages = c.pages; s.ckpt = E.base; s.sc.target_tokens = E.budget; s.sc.context = E.T;
-    if (file_exists(c.general + "/train.bin")) s.replay_data = c.general;
+    if (file_exists(replay + "/train.bin")) s.replay_data = replay;
     run_stage(synth_dir, command_line("synth", s, SynthStage(), synth_flags), [&] { return run_synth(s); });
     Json j; std::string err;  // the generator's own timing: CPU string work, no model FLOPs
     if (json_parse(read_file_if(synth_dir + "/report.json"), j, err) && j.get("seconds") && j.get("seconds")->get("total"))
@@ -284,20 +382,21 @@ static void three_m_pipeline(Experiment& E) {
         std::string dir = c.out + "/" + arm.name;
         TrainConfig t = TrainConfig::for_inject();
         t.init_ckpt = E.base; t.data = arm.raw ? doc_dir : synth_dir; t.out = dir; t.mode = arm.mode;
-        t.steps = c.steps; t.B = c.batch; t.threads = c.threads; t.dtype = c.dtype; t.val_every = 0; t.sample_tokens = 0; t.df_data = c.general;
+        t.steps = c.steps; t.B = c.batch; t.threads = c.threads; t.dtype = c.dtype; t.val_every = 0; t.sample_tokens = 0;
         t.opt.lr = llama ? arm.llama_lr : arm.lr;
         if (llama) t.T = E.T;
         if (arm.mode == TRAIN_LORA) t.lora_rank = 16;
         if (mode_row(arm.mode).needs_memory) {
             t.mem_layers = c.mem_layer;
-            if (tiny) { t.mem_keys = 8; t.mem_topk = 4; t.mem_heads = 2; t.mem_dk = 8; t.df_batches = 4; }
-            else { t.mem_keys = 256; t.mem_topk = 32; t.mem_heads = 4; t.mem_dk = 128; t.df_batches = llama ? 50 : 200; }
+            if (tiny) { t.mem_keys = c.mem_keys ? c.mem_keys : 8; t.mem_topk = 4; t.mem_heads = 2; t.mem_dk = 8; t.df_batches = 4; }
+            else { t.mem_keys = c.mem_keys ? c.mem_keys : 256; t.mem_topk = 32; t.mem_heads = 4; t.mem_dk = 128; t.df_batches = llama ? 50 : 200; }
         }
-        if (mode_row(arm.mode).sparse) { t.opt.sparse_lr = c.sparse_lr; t.topt = c.topt; }
+        if (mode_row(arm.mode).sparse) { t.opt.sparse_lr = c.sparse_lr; t.topt = c.topt; t.df_data = background; }
         double t0 = now_s();
         TrainConfig key = t;
         key.threads = 0;  // the number of threads that runs a stage does not make it another stage
         run_stage(dir, command_line("inject", key, TrainConfig::for_inject(), train_flags), [&] {
+            remove((dir + "/df.bin").c_str());  // a rerun stage's background may have changed: computed again
             int rc = run_train(t);
             if (!rc && !g_stop_signal) write_file_atomic(dir + "/wall_s.txt", std::to_string(now_s() - t0));
             return rc;

@@ -1192,6 +1192,7 @@ static const Command COMMANDS[] = {
     {"inject", "continue training a checkpoint (--init-ckpt) with the base frozen: pretrain's flags, with these defaults", cmd_inject, "pretrain"},
     {"prepare", "tokenize the corpus into shards", cmd_prepare, nullptr},
     {"synth", "turn one document into a synthetic corpus (entity passages, restatements, QA, cloze); last line: {\"tokens\", \"expansion\", \"coverage\", ...}", cmd_synth, nullptr},
+    {"replay", "a chat model's own answers to general prompts, in its template: replay text that keeps its chat skills (the 3m pipeline's general replay for a chat base)", cmd_replay, nullptr},
     {"3m", "the 3M 10-K experiment: base, synthetic data, five trained arms, rag (the base with retrieved 10-K chunks) and oracle (the base with each question's evidence), the cost ledger and capacity plan, report card in out/3m/", cmd_3m, nullptr},
     {"capacity", "how many bits a document adds to a model, against what its trainable regions hold: the base's NLL of FILE in bits, the capacity of memory values, LoRA and the whole model at 3.6 and 2 bits/parameter, and the memory slots and LoRA rank that would hold it; last line: one JSON object", cmd_capacity, nullptr},
     {"chat", "answer questions read from stdin, one per line: a chat model (SmolLM2) gets each as a user turn of its template and answers in its turn; a base model gets \"Question: Q\\nAnswer:\" and answers with the generated line", cmd_chat, nullptr},

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include "eval/eval.h"
+#include "llmc/dataloader.h"
 #include "llmc/model.h"
 #include "test_util.h"
 
@@ -224,6 +225,56 @@ TEST_CASE("llama: ./train on SmolLM2's GGUF: eval, chat, and inject in every mod
     // a trained checkpoint carries the family and the tokenizer: eval needs only --ckpt
     REQUIRE(sh_out("./train eval --ckpt " + dir + "/lora/model.bin --text tests/fixtures/smollm2/tenk_head.txt", &out) == 0);
     CHECK(out.find("\"loss\": ") != std::string::npos);
+    sh_out("rm -rf " + dir);
+}
+
+TEST_CASE("llama: ./train replay writes the chat model's own answers to the prompts, in its template, to the token count asked") {
+    const std::string gguf = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+    REQUIRE_MESSAGE(file_exists(gguf), gguf << " is missing: run `make smollm2` first");
+    const std::string dir = "/tmp/test_llama_replay_" + std::to_string(getpid());
+    std::string out;
+    REQUIRE(sh_out("rm -rf " + dir + " && mkdir -p " + dir) == 0);
+    write_file_atomic(dir + "/p.txt", "Write a haiku about rain.\nGive me one tip about sleep.\n");
+    const std::string cmd = "./train replay --threads 1 --ckpt " + gguf + " --prompts " + dir + "/p.txt --tokens 120 --max-tokens 8 --out ";
+    REQUIRE_MESSAGE(sh_out(cmd + dir + "/a", &out) == 0, out);
+    Tokenizer tok = Tokenizer::load(dir + "/a/tokenizer.bin");
+    std::vector<int> ids = read_shard(dir + "/a/train.bin", tok.vocab_size);
+    // samples ended by eot, each a user turn (the prompts in turn, wrapping) and the answer logged
+    std::vector<std::string> samples, answers;
+    for (size_t a = 0, i = 0; i < ids.size(); i++)
+        if (ids[i] == tok.eot) { samples.push_back(tok.decode(std::vector<int>(ids.begin() + a, ids.begin() + i))); a = i + 1; }
+    REQUIRE(!ids.empty());
+    CHECK(ids.back() == tok.eot);
+    std::string log = read_file(dir + "/a/samples.jsonl");
+    for (size_t a = 0; a < log.size();) {
+        size_t e = log.find('\n', a);
+        Json j; std::string err;
+        REQUIRE(json_parse(log.substr(a, e - a), j, err));
+        answers.push_back(j.get("answer")->str);
+        a = e + 1;
+    }
+    REQUIRE(samples.size() == answers.size());
+    REQUIRE(samples.size() >= 3);  // 120 tokens take more than two samples of a system turn, a prompt and 8 answer tokens
+    for (size_t i = 0; i < samples.size(); i++) {
+        INFO(samples[i]);
+        std::string prompt = i % 2 ? "Give me one tip about sleep." : "Write a haiku about rain.";
+        CHECK(samples[i] == tok.chat_text({{"user", prompt}, {"assistant", answers[i]}}, false));
+        CHECK(!answers[i].empty());
+    }
+    // it stops at the first sample that reaches the count
+    size_t last = tok.encode(samples.back(), true).size() + 1;
+    CHECK(ids.size() >= 120);
+    CHECK(ids.size() - last < 120);
+    // the same seed gives the same tokens
+    REQUIRE(sh_out(cmd + dir + "/b", &out) == 0);
+    CHECK(read_file(dir + "/a/train.bin") == read_file(dir + "/b/train.bin"));
+    // a model without a chat template, and a missing prompts file, are refused with one line
+    REQUIRE(sh_out("./train prepare --corpus tests/fixtures/corpus --data " + dir + "/d --vocab 300 --threads 1", &out) == 0);
+    REQUIRE(sh_out("./train pretrain --steps 1 --depth 1 --width 32 --heads 1 --context 16 --batch 1 --val-every 0 --sample-tokens 0 --threads 1 --data " + dir + "/d --out " + dir + "/g", &out) == 0);
+    CHECK(sh_out("./train replay --ckpt " + dir + "/g/model.bin --out " + dir + "/c", &out) == 2);
+    CHECK(out.find("no chat template") != std::string::npos);
+    CHECK(sh_out("./train replay --ckpt " + gguf + " --prompts " + dir + "/none.txt --out " + dir + "/c", &out) == 1);
+    CHECK(out.find("none.txt") != std::string::npos);
     sh_out("rm -rf " + dir);
 }
 
