@@ -300,6 +300,7 @@ struct Experiment {
     int evidence_n = 0, evidence_heldout_n = 0;
     long mem_slots = 0;
     int lora_rank = 0;
+    std::string data_note;  // the report's sentence on general replay and memory-sparse's background
 };
 
 // 1-3: the base, the data (the raw 10-K as one shard, the synthetic corpus of the same size), the
@@ -365,6 +366,11 @@ static void three_m_pipeline(Experiment& E) {
         background = c.out + "/background";
         write_background(background, replay, c.general, E.tok, E.T);
     }
+    E.data_note = "General text (held-out loss): `" + c.general + "/val.bin`. The synthetic corpus's 10% general replay: " +
+                  (replay == c.general ? "`" + c.general + "/train.bin`, the same source" :
+                   "the base's own answers to the general prompts of `data/general_prompts/prompts.txt` in its chat template (`./train replay`, " +
+                   std::to_string(read_shard(replay + "/train.bin", E.tok.vocab_size).size()) + " tokens in `" + replay + "`)") +
+                  "; memory-sparse's slot background: " + (background == c.general ? "that general text." : "that replay and the general text, window by window.");
     SynthStage s;
     s.doc = c.synth_doc; s.out = synth_dir; s.pages = c.pages; s.ckpt = E.base; s.sc.target_tokens = E.budget; s.sc.context = E.T;
     if (file_exists(replay + "/train.bin")) s.replay_data = replay;
@@ -574,7 +580,7 @@ static void three_m_report(const Experiment& E, double t_all) {
                      " held out (`" + c.qa_heldout + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token, ± one standard error. "
                      "The familiarity control asks the held-out questions without the question (the choices after \"Answer:\" alone): "
                      "accuracy above it is what the question itself adds. General QA: " + std::to_string(E.general_qa.size()) +
-                     " general-knowledge questions (`" + (c.general_qa.empty() ? std::string("none") : c.general_qa) + "`): what an arm keeps.\n\n"
+                     " general-knowledge questions (`" + (c.general_qa.empty() ? std::string("none") : c.general_qa) + "`): what an arm keeps. " + E.data_note + "\n\n"
                      "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | held-out, no question | above control | general QA | outside the pages | wall |\n"
                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::vector<double> fx, fy;
