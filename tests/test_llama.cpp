@@ -278,6 +278,64 @@ TEST_CASE("llama: ./train replay writes the chat model's own answers to the prom
     sh_out("rm -rf " + dir);
 }
 
+TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background windows, df.bin recomputed on a rerun, --mem-keys") {
+    const std::string gguf = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+    REQUIRE_MESSAGE(file_exists(gguf), gguf << " is missing: run `make smollm2` first");
+    const std::string dir = "/tmp/test_llama_3m_" + std::to_string(getpid());
+    std::string out;
+    REQUIRE(sh_out("rm -rf " + dir + " && mkdir -p " + dir + "/chat") == 0);
+    // a random tiny Llama that speaks SmolLM2's tokens and chat template: the pipeline's chat-base
+    // path at a size that runs in seconds
+    Tokenizer tok = Tokenizer::from_gguf(GGUF::open(gguf));
+    REQUIRE(tok.chat == CHAT_CHATML);
+    GPT2Config c;
+    c.family = FAMILY_LLAMA;
+    c.maxT = 64; c.V = tok.vocab_size; c.Vp = pad_vocab(c.V); c.L = 2; c.NH = 2; c.NKV = 1; c.C = 32; c.F = 64;
+    c.rope_theta = 10000; c.norm_eps = 1e-5f;
+    GPT2<float> m;
+    m.init_random(c, 7);
+    m.save(dir + "/chat/model.bin");
+    tok.save(dir + "/chat/tokenizer.bin");
+    REQUIRE(sh_out("./train prepare --threads 1 --corpus tests/fixtures/corpus --tokenizer " + gguf + " --data " + dir + "/general", &out) == 0);
+    const std::string cmd = "./train 3m --size tiny --threads 1 --base " + dir + "/chat/model.bin --general-data " + dir + "/general --context 32" +
+                            " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl" +
+                            " --arms synth-memory-sparse --out " + dir + "/3m";
+    REQUIRE_MESSAGE(sh_out(cmd, &out) == 0, out);
+    const std::string o = dir + "/3m";
+    // the general replay is the base's own answers in its template (6 steps x 4 x 32 tokens / 8)
+    std::vector<int> replay = read_shard(o + "/replay/train.bin", tok.vocab_size);
+    CHECK(replay.size() >= 96);
+    CHECK(tok.decode(replay).find("<|im_start|>assistant\n") != std::string::npos);
+    CHECK(read_file(o + "/synth/done.txt").find("--replay-data " + o + "/replay") != std::string::npos);
+    // memory-sparse's background: 32-token windows of the replay and the general text in turn
+    std::vector<int> general = read_shard(dir + "/general/train.bin", tok.vocab_size), expect;
+    for (size_t i = 0; (i + 1) * 32 <= replay.size() && (i + 1) * 32 <= general.size(); i++) {
+        expect.insert(expect.end(), replay.begin() + i * 32, replay.begin() + (i + 1) * 32);
+        expect.insert(expect.end(), general.begin() + i * 32, general.begin() + (i + 1) * 32);
+    }
+    CHECK(!expect.empty());
+    CHECK(read_shard(o + "/background/train.bin", tok.vocab_size) == expect);
+    CHECK(read_file(o + "/synth-memory-sparse/done.txt").find("--df-data " + o + "/background") != std::string::npos);
+    CHECK(read_file(o + "/report.md").find("own answers to the general prompts") != std::string::npos);
+    // a rerun stage computes df.bin again rather than trusting the one left in its folder: zero the
+    // counts (still a valid file), change --topt, and the frequencies come back as computed
+    const std::string df = o + "/synth-memory-sparse/df.bin", first = read_file(df);
+    REQUIRE(first.size() == 1024 + 2 * 64 * 4);  // tiny: 8^2 slots, a table per block
+    std::string zeroed = first;
+    std::fill(zeroed.begin() + 1024, zeroed.end(), '\0');
+    write_file_atomic(df, zeroed);
+    REQUIRE_MESSAGE(sh_out(cmd + " --topt 4", &out) == 0, out);
+    CHECK(out.find("$ ./train inject") != std::string::npos);
+    CHECK(read_file(df) == first);
+    // --mem-keys sets the memory arms' slots
+    REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6", &out) == 0, out);
+    GPT2<float> ms;
+    ms.load(o + "/synth-memory-sparse/model.bin");
+    CHECK(ms.cfg.mem.n_keys == 6);
+    CHECK(file_size(df) == 1024 + 2 * 36 * 4);
+    sh_out("rm -rf " + dir);
+}
+
 TEST_CASE("llama: a KV cache gives the full forward's logits, in both families") {
     GPT2Config gpt2;
     gpt2.maxT = 8; gpt2.V = 37; gpt2.Vp = pad_vocab(37); gpt2.L = 2; gpt2.NH = 2; gpt2.C = 8;
