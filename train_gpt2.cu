@@ -340,11 +340,14 @@ static void save_run(const std::string& out, const GPT2<float>& m, const Tokeniz
     std::string ckpt = out + "/model.bin", prev = out + "/model.prev.bin";
     tok.save(out + "/tokenizer.bin");
     unlink(prev.c_str());
+    fault_point("unlinked", prev);
     if (file_exists(ckpt) && link(ckpt.c_str(), prev.c_str()) != 0) { /* no hard links here: no fallback copy */ }
+    fault_point("linked", prev);
     m.save(ckpt);
     st.model_hash = params_hash(m.params);
     save_state(out + "/state.bin", st);
     unlink(prev.c_str());
+    fault_point("unlinked", prev);
 }
 
 // ---------------------------------------------------------------------------------------------

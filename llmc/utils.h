@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -58,6 +59,19 @@ inline std::string read_file(const std::string& path) {
     return s;
 }
 
+// Test hook (tests/test_reliability.cpp): LLMC_KILL_AT=k kills the process with SIGKILL at the k-th
+// step of writing files (an atomic write's open, data written, fsync and close, rename; the
+// checkpoint's link and unlinks), as a power cut there would; LLMC_KILL_AT=trace prints each step to
+// stderr instead. Unset in normal use.
+inline void fault_point(const char* what, const std::string& path) {
+    static const char* at = getenv("LLMC_KILL_AT");
+    static long n = 0;
+    if (!at) return;
+    n++;
+    if (!strcmp(at, "trace")) fprintf(stderr, "fault point %ld: %s %s\n", n, what, path.c_str());
+    else if (n == atol(at)) raise(SIGKILL);
+}
+
 // Atomic write: the caller writes into a temp file beside `path`; commit() fsyncs and renames it
 // over `path`, so a reader sees either the old file or the complete new one, never half of one.
 // If anything fails (disk full...), the temp file is removed and the old file survives.
@@ -67,15 +81,19 @@ struct AtomicFile {
     explicit AtomicFile(const std::string& p) : path(p), tmp(p + ".tmp." + std::to_string(getpid())) {
         f = fopen(tmp.c_str(), "wb");
         if (!f) fatal(EXIT_RUNTIME, "cannot write %s: %s", tmp.c_str(), strerror(errno));
+        fault_point("opened", tmp);
     }
     void write(const void* data, size_t bytes) {
         if (bytes && fwrite(data, 1, bytes, f) != bytes) fail();
     }
     void commit() {
+        fault_point("written", tmp);
         if (fflush(f) != 0 || fsync(fileno(f)) != 0) fail();
         if (fclose(f) != 0) { f = nullptr; fail(); }
         f = nullptr;
+        fault_point("synced", tmp);
         if (rename(tmp.c_str(), path.c_str()) != 0) fail();
+        fault_point("renamed", path);
         // the rename itself is durable once the directory is synced (best effort: not every
         // filesystem lets a directory be opened for it)
         size_t slash = path.rfind('/');

@@ -1,6 +1,7 @@
 // test_reliability.cpp: crash safety and bad input, end to end through the ./train binary (as
 // test_cli.cpp does): SIGKILL at random steps then --resume gives the uninterrupted run's losses;
-// a save interrupted between model.bin and state.bin resumes from model.prev.bin; SIGINT/SIGTERM
+// a save interrupted between model.bin and state.bin resumes from model.prev.bin; a kill at each
+// step of each file write of a run (LLMC_KILL_AT=k, every k) recovers exactly; SIGINT/SIGTERM
 // finish the step, save and exit 0; non-finite steps are skipped and five in a row stop the run
 // naming the last good checkpoint (LLMC_FAULT test hook); loss spikes are logged; disk full while
 // saving leaves the previous checkpoint intact; and a table of bad inputs, each of which must give
@@ -212,6 +213,46 @@ TEST_CASE("reliability: a save cut between model.bin and state.bin resumes exact
     CHECK(bad.code == 1);
     CHECK(lines(bad.err) == 1);
     CHECK(bad.err.find("are from different saves") != std::string::npos);
+}
+
+TEST_CASE("reliability: a kill at every step of every save (LLMC_KILL_AT=k), then resume, gives the uninterrupted run") {
+    std::string d = data_dir();
+    std::string ref = base() + "/killat_ref", r = base() + "/killat_run";
+    const std::string args = " --data " + d + " --steps 8 --save-every 4" + TINY;
+    sh("rm -rf " + ref + " " + r);
+    Res a = run("pretrain --out " + ref + args, "LLMC_KILL_AT=trace");
+    INFO(a.err);
+    REQUIRE(a.code == 0);
+    // the trace: every step of every file write of the run, numbered
+    std::vector<std::string> points;
+    for (size_t p = a.err.find("fault point "); p != std::string::npos; p = a.err.find("fault point ", p + 1))
+        points.push_back(a.err.substr(p, a.err.find('\n', p) - p));
+    MESSAGE(points.size() << " write steps in a run with saves at steps 4 and 8, e.g. " << points[points.size() / 2]);
+    auto has = [&](const std::string& s) { return std::any_of(points.begin(), points.end(), [&](const std::string& p) { return p.find(s) != std::string::npos; }); };
+    CHECK(has("synced " + ref + "/state.bin.tmp."));
+    CHECK(has("renamed " + ref + "/model.bin"));
+    CHECK(has("linked " + ref + "/model.prev.bin"));
+    const std::string want_model = read_file_if(ref + "/model.bin");
+    const std::map<int, double> want = losses(ref + "/log.jsonl");
+    REQUIRE(want.size() == 8u);
+    int resumed = 0, fresh = 0;
+    for (size_t k = 1; k <= points.size(); k++) {
+        INFO("killed at " << points[k - 1]);
+        sh("rm -rf " + r);
+        Res killed = run("pretrain --out " + r + args, "LLMC_KILL_AT=" + std::to_string(k));
+        CHECK(killed.code == 128 + SIGKILL);
+        // what a user does next: resume if a checkpoint was saved, else start again
+        bool saved = file_exists(r + "/state.bin");
+        Res fin = run("pretrain --out " + r + args + (saved ? " --resume" : ""));
+        INFO(fin.err);
+        REQUIRE(fin.code == 0);
+        (saved ? resumed : fresh)++;
+        CHECK(read_file_if(r + "/model.bin") == want_model);
+        CHECK(losses(r + "/log.jsonl") == want);
+        CHECK(tmp_leftovers(r) == "");  // no temp file of the dead process, no model.prev.bin
+    }
+    MESSAGE("killed at each of " << points.size() << " write steps: " << resumed << " resumed from a checkpoint, " << fresh << " started again (no state.bin yet)");
+    CHECK(resumed > (int)points.size() / 3);  // every step of the step-8 save, at least
 }
 
 TEST_CASE("reliability: SIGINT and SIGTERM finish the step, save, exit 0, and the run resumes exactly") {
