@@ -210,7 +210,7 @@ struct ThreeMConfig {
     std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general_qa, general, mem_layer, pages, arms;
     MatmulDtype dtype = MM_FP32;
     enum Size { CPU, TINY } size = CPU;
-    int steps = 0, batch = 0, context = 0, general_tokens = 0, topt = 0, mem_keys = 0, threads = 0;  // 0: by --size (and base)
+    int steps = 0, epochs = 1, batch = 0, context = 0, general_tokens = 0, topt = 0, mem_keys = 0, threads = 0;  // 0: by --size (and base)
     // the value gradient of a loss averaged over B*T tokens is ~1e-5 per slot row: SGD needs a large
     // rate. 40-step probes of the synthetic data's training loss chose 1e5 among 10..1e5 on the small
     // GPT-2, and on SmolLM2 1e6 with 10,000 slots a step (mean loss of steps 21-40: 2.54, against 2.98
@@ -223,6 +223,7 @@ static void three_m_flags(Flags& f, ThreeMConfig& c) {
     f.text("base", c.base, "PATH", "the base model: a plain checkpoint or a GGUF such as models/SmolLM2-135M-Instruct.Q4_1.gguf (default: pretrain a GPT-2, cached in OUT/base)");
     f.choice("size", c.size, {"cpu", "tiny"}, "cpu: the experiment; tiny: a minute-long check of the pipeline");
     f.integer("steps", c.steps, 0, 10000000, "N", "steps per arm (0: 600; a Llama base 300; tiny 6)");
+    f.integer("epochs", c.epochs, 1, 1000, "N", "each trained arm takes N times --steps over the same data (the synthetic corpus and the replay stay sized for --steps)");
     f.integer("batch", c.batch, 0, 65536, "B", "sequences per step (0: 16; tiny 4; a Llama base 4)");
     f.integer("context", c.context, 0, 65536, "T", "a Llama base's training and scoring length (0: 256; a GPT-2 base uses its own)");
     f.text("doc", c.doc, "FILE", "the 10-K as text: memorisation loss, the naive arm (default: data/3m/3M_2022_10K.txt)");
@@ -290,7 +291,8 @@ struct Experiment {
     size_t base_params = 0;
     Tokenizer tok;
     int T = 0;
-    long budget = 0;          // tokens each arm trains on
+    long budget = 0;          // tokens of one pass: the synthetic corpus's size (and the replay's, an eighth of it)
+    long trained = 0;         // tokens each arm trains on: budget x epochs
     std::string doc_text;      // the 10-K's body, or the pages trained on
     std::vector<int> doc_ids;  // its tokens, + eot
     RagIndex rag;
@@ -340,6 +342,7 @@ static void three_m_pipeline(Experiment& E) {
     bool llama = E.base_cfg.llama();  // a real pretrained base: RoPE lets it train and score at a chosen length
     E.T = llama ? std::min(c.context ? c.context : 256, E.base_cfg.maxT) : E.base_cfg.maxT;
     E.budget = (long)c.steps * c.batch * E.T;
+    E.trained = E.budget * c.epochs;
 
     std::string doc_dir = c.out + "/doc", synth_dir = c.out + "/synth";
     mkdir_p(doc_dir);
@@ -388,7 +391,7 @@ static void three_m_pipeline(Experiment& E) {
         std::string dir = c.out + "/" + arm.name;
         TrainConfig t = TrainConfig::for_inject();
         t.init_ckpt = E.base; t.data = arm.raw ? doc_dir : synth_dir; t.out = dir; t.mode = arm.mode;
-        t.steps = c.steps; t.B = c.batch; t.threads = c.threads; t.dtype = c.dtype; t.val_every = 0; t.sample_tokens = 0;
+        t.steps = c.steps * c.epochs; t.B = c.batch; t.threads = c.threads; t.dtype = c.dtype; t.val_every = 0; t.sample_tokens = 0;
         t.opt.lr = llama ? arm.llama_lr : arm.lr;
         if (llama) t.T = E.T;
         if (arm.mode == TRAIN_LORA) t.lora_rank = 16;
@@ -411,7 +414,7 @@ static void three_m_pipeline(Experiment& E) {
         });
         ArmResult r;
         r.name = arm.name; r.mode = arm.mode; r.data = arm.raw ? "raw 10-K" : "synthetic";
-        r.tokens = (double)E.budget;
+        r.tokens = (double)E.trained;
         r.wall_s = atof(read_file_if(dir + "/wall_s.txt").c_str());
         std::string text = read_file(dir + "/log.jsonl");
         for (size_t p0 = 0; p0 < text.size();) {
@@ -572,12 +575,13 @@ static void three_m_report(const Experiment& E, double t_all) {
     const double qs[3] = {10, 1000, 100000};
     auto total = [](const ArmResult& r, double q) { return r.train_flops + q * r.flops_per_q; };
     Json js, arms_js;
-    js.set("pages", c.pages.empty() ? std::string("all") : c.pages).set("budget_tokens", (double)E.budget).set("doc_tokens", (double)E.doc_ids.size());
+    js.set("pages", c.pages.empty() ? std::string("all") : c.pages).set("budget_tokens", (double)E.trained).set("epochs", (double)c.epochs).set("doc_tokens", (double)E.doc_ids.size());
     std::string md = "# The 3M 10-K experiment\n\nBase model: `" + E.base + "` (depth " + std::to_string(E.base_cfg.L) + ", width " + std::to_string(E.base_cfg.C) +
                      ", context " + std::to_string(T) + ", " + std::to_string(E.base_params) + " parameters). Document: `" + c.doc + "` (" +
                      std::to_string(E.doc_ids.size()) + (c.pages.empty() ? std::string(" tokens of its body, up to Part IV's exhibit index)") :
                      " tokens of its pages " + c.pages + ", the only part trained on, retrieved from and asked about; " + std::to_string(E.outside.size()) +
-                     " held-out questions about the other pages are asked too, as a control that should not move)") + ". Every arm trains on " + std::to_string(E.budget) + " tokens. QA: " +
+                     " held-out questions about the other pages are asked too, as a control that should not move)") + ". Every arm trains on " + std::to_string(E.trained) + " tokens" +
+                     (c.epochs > 1 ? " (" + std::to_string(c.epochs) + " passes over " + std::to_string(E.budget) + ")" : std::string()) + ". QA: " +
                      std::to_string(E.qa.size()) + " questions (`" + c.qa + "`) and " + std::to_string(E.held.size()) +
                      " held out (`" + c.qa_heldout + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token, ± one standard error. "
                      "The familiarity control asks the held-out questions without the question (the choices after \"Answer:\" alone): "

@@ -327,12 +327,19 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     REQUIRE_MESSAGE(sh_out(cmd + " --topt 4", &out) == 0, out);
     CHECK(out.find("$ ./train inject") != std::string::npos);
     CHECK(read_file(df) == first);
-    // --mem-keys sets the memory arms' slots
-    REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6", &out) == 0, out);
+    // --mem-keys sets the memory arms' slots; --epochs 2 trains twice the steps on the same data
+    const std::string synth_bin = read_file(o + "/synth/train_000.bin");
+    REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6 --epochs 2", &out) == 0, out);
     GPT2<float> ms;
     ms.load(o + "/synth-memory-sparse/model.bin");
     CHECK(ms.cfg.mem.n_keys == 6);
     CHECK(file_size(df) == 1024 + 2 * 36 * 4);
+    CHECK(log_losses(o + "/synth-memory-sparse/log.jsonl").size() == 12);
+    CHECK(read_file(o + "/synth/train_000.bin") == synth_bin);
+    Json j; std::string err;
+    REQUIRE(json_parse(read_file(o + "/results.json"), j, err));
+    CHECK(j.get("budget_tokens")->num == 2 * 6 * 4 * 32);
+    CHECK(j.get("epochs")->num == 2);
     sh_out("rm -rf " + dir);
 }
 
