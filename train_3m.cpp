@@ -532,9 +532,11 @@ static void three_m_measure(Experiment& E) {
         if (m.cfg.mem_layers) E.mem_slots = (long)m.cfg.mem.N();
         if (m.cfg.lora_rank) E.lora_rank = m.cfg.lora_rank;
         // the scores are cached beside the stages, keyed by the model's stage and what is asked of it
+        // (a question file by its content too: an edited file is asked again)
+        auto stamp = [](const std::string& path) { return path + "#" + std::to_string(synth::hash64(read_file_if(path))); };
         std::string cache = c.out + "/measured/" + r.name + ".json";
         std::string key = read_file_if(c.out + "/" + (trained ? r.name : "base") + "/done.txt") + "|" + (c.base.empty() ? "" : c.base + " " + std::to_string(file_size(c.base))) +
-                          "|" + c.pages + "|" + c.qa + "|" + c.qa_heldout + "|" + c.general_qa + "|" + c.general + "|" + std::to_string(c.general_tokens) + "|" + std::to_string(E.T) + "|" + std::to_string(c.size);
+                          "|" + c.pages + "|" + stamp(c.qa) + "|" + stamp(c.qa_heldout) + "|" + stamp(c.general_qa) + "|" + c.general + "|" + std::to_string(c.general_tokens) + "|" + std::to_string(E.T) + "|" + std::to_string(c.size);
         if (load_measured(cache, key, r)) {
             printf("3m: %s's scores are current (%s)\n", r.name.c_str(), cache.c_str());
         } else {

@@ -298,8 +298,9 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     tok.save(dir + "/chat/tokenizer.bin");
     REQUIRE(sh_out("./train prepare --threads 1 --corpus tests/fixtures/corpus --tokenizer " + gguf + " --data " + dir + "/general", &out) == 0);
     const std::string cmd = "./train 3m --size tiny --threads 1 --base " + dir + "/chat/model.bin --general-data " + dir + "/general --context 32" +
-                            " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl" +
+                            " --doc tests/fixtures/synth/mini_10k_layout.txt --qa " + dir + "/qa.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl" +
                             " --arms synth-memory-sparse --out " + dir + "/3m";
+    write_file_atomic(dir + "/qa.jsonl", read_file("tests/fixtures/qa_tiny.jsonl"));
     REQUIRE_MESSAGE(sh_out(cmd, &out) == 0, out);
     const std::string o = dir + "/3m";
     // the general replay is the base's own answers in its template (6 steps x 4 x 32 tokens / 8)
@@ -340,6 +341,16 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     REQUIRE(json_parse(read_file(o + "/results.json"), j, err));
     CHECK(j.get("budget_tokens")->num == 2 * 6 * 4 * 32);
     CHECK(j.get("epochs")->num == 2);
+    // the scores are cached, and asked again when a question file's content changes
+    REQUIRE(sh_out(cmd + " --mem-keys 6 --epochs 2", &out) == 0);
+    CHECK(out.find("base's scores are current") != std::string::npos);
+    const double n = j.get("arms")->arr[0].get("qa_n")->num;
+    write_file_atomic(dir + "/qa.jsonl", read_file("tests/fixtures/qa_tiny.jsonl") + "{\"question\": \"Who wrote Emma?\", \"choices\": [\"Jane Austen\", \"Mark Twain\"], \"answer\": 0}\n");
+    REQUIRE(sh_out(cmd + " --mem-keys 6 --epochs 2", &out) == 0);
+    CHECK(out.find("base's scores are current") == std::string::npos);
+    Json again;
+    REQUIRE(json_parse(read_file(o + "/results.json"), again, err));
+    CHECK(again.get("arms")->arr[0].get("qa_n")->num == n + 1);
     sh_out("rm -rf " + dir);
 }
 
