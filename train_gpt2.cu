@@ -11,6 +11,7 @@
 #include <cmath>
 #include <csignal>
 #include <glob.h>
+#include <sys/file.h>
 #include <map>
 #include <memory>
 #include <string>
@@ -243,6 +244,20 @@ static uint32_t parse_layers(const std::string& s, int L) {
     return mask;
 }
 
+// one run per folder: two runs writing one checkpoint and log would interleave them. The lock
+// (flock on OUT/.lock, which holds the owner's pid) goes when the run closes it or the process
+// ends, however it ends.
+static int lock_out(const std::string& out) {
+    std::string path = out + "/.lock";
+    int fd = open(path.c_str(), O_RDWR | O_CREAT, 0644);
+    if (fd < 0) fatal(EXIT_RUNTIME, "cannot open %s: %s", path.c_str(), strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+        fatal(EXIT_RUNTIME, "%s is in use by another run (pid %s)", out.c_str(), read_file_if(path).c_str());
+    std::string pid = std::to_string(getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) != (ssize_t)pid.size()) fatal(EXIT_RUNTIME, "cannot write %s: %s", path.c_str(), strerror(errno));
+    return fd;
+}
+
 // removes leftovers of interrupted atomic writes in dir (FILE.tmp.PID of a process that is gone,
 // e.g. a run killed while saving)
 static void remove_stale_tmp(const std::string& dir) {
@@ -394,6 +409,13 @@ void train_flags(Flags& f, TrainConfig& c) {
     f.integer("df-batches", c.df_batches, 1, 1000000, "N", "memory-sparse: batches of it");
 }
 
+// shards are ids: a data folder prepared by another tokenizer would be read as the wrong tokens
+static void check_data_tokenizer(const Tokenizer& tok, const std::string& dir) {
+    std::string path = DataPaths(dir).tokenizer;
+    if (file_exists(path) && !tok.same_tokens(Tokenizer::load(path)))
+        fatal(EXIT_USAGE, "%s is not the model's tokenizer: the shards in %s hold another tokenizer's ids", path.c_str(), dir.c_str());
+}
+
 // the tokenizer of a run: the base checkpoint's when there is one, else the data's (prepared from
 // the embedded corpus when the default data folder is empty)
 static Tokenizer train_tokenizer(const TrainConfig& c, const DataPaths& dp) {
@@ -512,15 +534,16 @@ static std::unique_ptr<Backend> train_backend(GPT2<float>& m, const TrainConfig&
 
 // sparse memory finetuning ranks slots against background frequencies from general text: df.bin
 // beside the base, or in OUT, or computed now
-static SlotDF train_slot_df(Backend& be, const GPT2Config& c, const TrainConfig& tc, int V, int T, Comm& comm) {
+static SlotDF train_slot_df(Backend& be, const GPT2Config& c, const TrainConfig& tc, const Tokenizer& tok, int T, Comm& comm) {
     SlotDF df;
     std::string beside = (tc.init_ckpt.empty() ? tc.out : dirname_of(tc.init_ckpt)) + "/df.bin";
     if (!load_df(beside, c.L, c.mem.N(), df) && !load_df(tc.out + "/df.bin", c.L, c.mem.N(), df)) {
         DataPaths g(tc.df_data);
         if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
+        check_data_tokenizer(tok, tc.df_data);
         printf("computing slot document frequencies over %d batches of %s...\n", tc.df_batches, g.train.c_str());
         fflush(stdout);
-        df = compute_df(be, c, TokenStream(g.train, V), tc.B, T, tc.df_batches, tc.seed, comm);
+        df = compute_df(be, c, TokenStream(g.train, tok.vocab_size), tc.B, T, tc.df_batches, tc.seed, comm);
     }
     if (comm.rank == 0) save_df(tc.out + "/df.bin", df);
     return df;
@@ -617,9 +640,11 @@ int run_train(const TrainConfig& tc) {
     const ModeRow& row = mode_row(tc.mode);
     DataPaths dp(tc.data);
     Tokenizer tok = train_tokenizer(tc, dp);
+    check_data_tokenizer(tok, tc.data);
     TokenStream train_tokens = train_shards(dp.dir, tok.vocab_size);
     std::vector<int> val_tokens = file_exists(dp.val) ? read_shard(dp.val, tok.vocab_size) : std::vector<int>();
     mkdir_p(tc.out);
+    int out_lock = comm.rank == 0 ? lock_out(tc.out) : -1;
     remove_stale_tmp(tc.out);
     std::string ckpt = tc.out + "/model.bin", state_path = tc.out + "/state.bin";
     GPT2<float> m;
@@ -650,7 +675,7 @@ int run_train(const TrainConfig& tc) {
     std::unique_ptr<Backend> be = train_backend(m, tc, dtype, comm, &backend);
     if (tc.resume) be->set_moments(st.m, st.v);
     SlotDF df;
-    if (row.sparse) df = train_slot_df(*be, c, tc, tok.vocab_size, T, comm);
+    if (row.sparse) df = train_slot_df(*be, c, tc, tok, T, comm);
     DataLoader loader;
     loader.init(std::move(train_tokens), B, T, tc.seed, comm.rank, comm.size);
     loader.set_position(st.epoch, st.pos);
@@ -751,6 +776,7 @@ int run_train(const TrainConfig& tc) {
     plot_losses(tc.out + "/loss.png", log.ts, log.tl, log.vs, log.vl, unigram);
     printf("done: %d steps in %s; checkpoint %s, log %s/log.jsonl, plot %s/loss.png\n", last_step, fmt_duration(now_s() - t_start).c_str(),
            ckpt.c_str(), tc.out.c_str(), tc.out.c_str());
+    close(out_lock);  // nothing more is written to the folder
     if (tc.sample_tokens > 0 && !g_stop_signal)
         for (const char* prompt : {"The ", "It was a truth", "The economy of the United States"})
             printf("--- sample: %s%s\n", prompt, generate(m, tok, prompt, tc.sample_tokens, 0.8, 40, tc.seed).c_str());

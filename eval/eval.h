@@ -163,6 +163,8 @@ inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAIt
         int longest = 0;
         for (auto& c : it.choices) { conts.push_back(tok.encode(" " + c)); longest = std::max(longest, (int)conts.back().size()); }
         int budget = std::min(T, m.cfg.maxT) + 1 - longest - (int)q.size();
+        if (budget < 0)  // cutting the question from the left would score another question
+            fatal(EXIT_RUNTIME, "the question \"%.40s...\" (%zu tokens) and its longest choice (%d) do not fit the context of %d", it.question.c_str(), q.size(), longest, std::min(T, m.cfg.maxT));
         if (how == QA_RAG && rag) {
             std::string text;
             ctx = rag_context(*rag, tok, it.question, budget, 3, &text);

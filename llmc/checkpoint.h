@@ -3,6 +3,7 @@
 // model.bin saved with it) and the memory slots' background document frequencies (df.bin). Both
 // start with a header of 256 int32 like llm.c's files, and both are written atomically.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -74,6 +75,9 @@ inline TrainState load_state(const std::string& path, size_t nparams) {
     fread_check(s.m.data(), 4, nparams, f, path.c_str());
     fread_check(s.v.data(), 4, nparams, f, path.c_str());
     fclose(f);
+    for (size_t i = 0; i < nparams; i++)  // a NaN moment would turn every weight it touches into NaN
+        if (!std::isfinite(s.m[i]) || !std::isfinite(s.v[i]) || s.v[i] < 0)
+            fatal(EXIT_RUNTIME, "training state %s is corrupt: optimizer entry %zu has moments %g, %g", path.c_str(), i, s.m[i], s.v[i]);
     return s;
 }
 

@@ -673,6 +673,8 @@ struct Tokenizer {
     tok::PieceCacheHolder cache;
 
     bool can_encode() const { return encodable; }
+    // the same id -> bytes map: shards written by one are read right by the other
+    bool same_tokens(const Tokenizer& o) const { return vocab_size == o.vocab_size && tok_off == o.tok_off && tok_bytes == o.tok_bytes; }
     int n_merges() const { return (int)merges.size(); }
     // the tokenizer needs format version 4 (more than GPT-2's one special, a pre-tokenizer, a chat
     // template or bytes without a token)

@@ -13,6 +13,7 @@
 #include <vector>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -117,8 +118,12 @@ inline void write_file_atomic(const std::string& path, const std::string& data) 
 }
 
 inline void mkdir_p(const std::string& dir) {
-    std::string cmd = "mkdir -p '" + dir + "'";
-    if (system(cmd.c_str()) != 0) fatal(EXIT_RUNTIME, "cannot create directory %s", dir.c_str());
+    for (size_t i = 1; i <= dir.size(); i++)
+        if (i == dir.size() || dir[i] == '/')
+            if (mkdir(dir.substr(0, i).c_str(), 0755) != 0 && errno != EEXIST)
+                fatal(EXIT_RUNTIME, "cannot create directory %s: %s", dir.substr(0, i).c_str(), strerror(errno));
+    struct stat st;
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) fatal(EXIT_RUNTIME, "cannot create directory %s: a file of that name exists", dir.c_str());
 }
 
 // the first n bytes of a file (fewer when it is shorter; "" when it cannot be read)

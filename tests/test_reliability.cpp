@@ -255,6 +255,25 @@ TEST_CASE("reliability: a kill at every step of every save (LLMC_KILL_AT=k), the
     CHECK(resumed > (int)points.size() / 3);  // every step of the step-8 save, at least
 }
 
+TEST_CASE("reliability: a second run into a folder in use is refused, naming the run that holds it") {
+    std::string d = data_dir(), r = base() + "/shared_out";
+    const std::string args = " --data " + d + " --out " + r + " --steps 1000000" + TINY;
+    sh("rm -rf " + r);
+    pid_t first = spawn("pretrain" + args, "shared");
+    REQUIRE(wait_for_step(first, r + "/log.jsonl", 1));
+    Res second = run("pretrain" + args);
+    CHECK(second.code == 1);
+    CHECK(lines(second.err) == 1);
+    CHECK(second.err.find(r + " is in use by another run (pid " + std::to_string(first) + ")") != std::string::npos);
+    CHECK(logged_step(r + "/log.jsonl") > 0);  // the first run goes on, its log untouched
+    kill(first, SIGTERM);
+    CHECK(wait_child(first) == 0);
+    // the lock went with the process: the folder's run resumes
+    Res again = run("pretrain" + args + " --resume --stop-after " + std::to_string(logged_step(r + "/log.jsonl") + 2));
+    INFO(again.err);
+    CHECK(again.code == 0);
+}
+
 TEST_CASE("reliability: SIGINT and SIGTERM finish the step, save, exit 0, and the run resumes exactly") {
     std::string d = data_dir();
     std::string ref = base() + "/sig_ref";
@@ -442,6 +461,8 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
     INFO(rm.err);
     REQUIRE(rm.code == 0);
     REQUIRE(run("prepare --corpus tests/fixtures/corpus --data " + d280 + " --vocab 280 --threads 1").code == 0);
+    const std::string dcopy = b + "/data_copy";  // the same shards and tokenizer in another folder
+    sh("rm -rf " + dcopy + " && cp -r " + d + " " + dcopy);
     const std::string pt = "pretrain --out " + b + "/bad_out --steps 2" + TINY + " --data ";
     std::vector<uint32_t> ok_toks(2000);
     for (size_t i = 0; i < ok_toks.size(); i++) ok_toks[i] = (uint32_t)(i * 7 % 300);
@@ -518,13 +539,19 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
         {"resume without a state", [&] { std::string dd = b + "/nostate"; sh("rm -rf " + dd + " && cp -r " + ck + " " + dd + " && rm " + dd + "/state.bin"); return "pretrain --resume --data " + d + " --out " + dd + " --steps 4" + TINY; }(), 1, "does not exist (nothing to resume)"},
         {"truncated state", run_with_state("trunc", [](std::string& s) { s.resize(s.size() - 8); }), 1, "is truncated or oversized"},
         {"state with wrong magic", run_with_state("magic", [](std::string& s) { set_int(s, 0, 1); }), 1, "is not a training state"},
+        {"state with a NaN moment", run_with_state("nan", [](std::string& s) { float x = NAN; memcpy(&s[1024 + 4 * 5], &x, 4); }), 1, "is corrupt: optimizer entry 5 has moments nan"},
+        {"state with a negative second moment", run_with_state("negv", [](std::string& s) { size_t n = (s.size() - 1024) / 8; float z = 0, x = -1; memcpy(&s[1024 + 4 * (n - 1)], &z, 4); memcpy(&s[s.size() - 4], &x, 4); }), 1, "has moments 0, -1"},
         {"state with a negative position", run_with_state("pos", [](std::string& s) { long long p = -5; memcpy(&s[4 * 10], &p, 8); }), 1, "is corrupt"},
         // the state's run.txt: a resumed run must be the run it continues (all but where it writes, threads, saves, prints)
         {"resume with another seed", "pretrain --resume --data " + d + " --out " + ck + " --steps 2 --seed 7" + TINY, 2, "--resume: --seed 7 (the run's: 1337): the run in " + ck + " would not be continued exactly"},
         {"resume with more steps (another schedule)", "pretrain --resume --data " + d + " --out " + ck + " --steps 4" + TINY, 2, "--resume: --steps 4 (the run's: 2)"},
         {"resume with another learning rate", "pretrain --resume --data " + d + " --out " + ck + " --steps 2 --lr 0.01" + TINY, 2, "--resume: --lr 0.01 (the run's: 0.002)"},
         {"resume with another batch", "pretrain --resume --data " + d + " --out " + ck + " --steps 2" + std::regex_replace(TINY, std::regex("--batch 4"), "--batch 2"), 2, "--resume: --batch 2 (the run's: 4)"},
-        {"resume with other data", "pretrain --resume --data " + d280 + " --out " + ck + " --steps 2" + TINY, 2, "--resume: --data " + d280 + " (the run's: " + d + ")"},
+        {"inject on shards of another tokenizer", "inject --init-ckpt " + ck + "/model.bin --data " + d280 + " --train full --out " + b + "/tok_out --steps 2" + TINY, 2, d280 + "/tokenizer.bin is not the model's tokenizer"},
+        {"memory-sparse background of another tokenizer", "inject --init-ckpt " + ck + "/model.bin --data " + d + " --df-data " + d280 + " --mem-layers 1 --mem-keys 8 --mem-topk 2 --out " + b + "/tok_out2 --steps 2" + TINY, 2, d280 + "/tokenizer.bin is not the model's tokenizer"},
+        {"--out that cannot be created", "pretrain --data " + d + " --out /proc/llmc_nope --steps 2" + TINY, 1, "cannot create directory /proc/llmc_nope: No such file or directory"},
+        {"--out under a file", "pretrain --data " + d + " --out " + ck + "/model.bin/x --steps 2" + TINY, 1, "cannot create directory " + ck + "/model.bin/x: Not a directory"},
+        {"resume with other data", "pretrain --resume --data " + dcopy + " --out " + ck + " --steps 2" + TINY, 2, "--resume: --data " + dcopy + " (the run's: " + d + ")"},
         // QA JSONL
         {"QA: malformed JSON, line 3", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa1.jsonl", q1 + "\n{\"question\": \"q\", \"choices\": [\"a\" \"b\"]}\n"), 1, "qa1.jsonl:3: malformed JSON (expected ',' or ']' at column 35)"},
         {"QA: torn last line", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa2.jsonl", q1 + q1 + "{\"question\": \"q\", \"choi"), 1, "qa2.jsonl:3: malformed JSON (unterminated string"},
@@ -536,6 +563,8 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
         {"QA: non-string choice", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa8.jsonl", "{\"question\": \"q\", \"choices\": [\"a\", 3], \"answer\": 0}\n"), 1, "qa8.jsonl:1: every choice must be a string"},
         {"QA: a JSON array, not an object", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa9.jsonl", "[1, 2]\n"), 1, "qa9.jsonl:1: expected"},
         {"QA: empty file", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa10.jsonl", "\n\n"), 1, "holds no questions"},
+        {"QA: a question longer than the context", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa11.jsonl", "{\"question\": \"" + std::string(60, 'q') + " " + std::string(60, 'q') + "\", \"choices\": [\"a\", \"b\"], \"answer\": 0}\n"), 1, "do not fit the context of 32"},
+        {"QA: a choice longer than the context", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa12.jsonl", "{\"question\": \"q\", \"choices\": [\"" + std::string(60, 'a') + "\", \"b\"], \"answer\": 0}\n"), 1, "and its longest choice (60) do not fit the context of 32"},
         {"QA: missing file", "eval --ckpt " + ck + "/model.bin --qa " + b + "/nope.jsonl", 1, "does not exist"},
         // documents and text
         {"PDF that pdftotext cannot read", "synth --doc " + b + "/bad.pdf --out " + b + "/syn --tokenizer " + d + "/tokenizer.bin", 1, "bad.pdf"},
