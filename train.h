@@ -18,7 +18,7 @@ enum DeviceChoice { DEVICE_AUTO, DEVICE_CPU, DEVICE_CUDA };
 // pretrain and inject: one config, two sets of defaults
 struct TrainConfig {
     bool inject = false;
-    std::string data = "out/data", out = "out/pretrain", init_ckpt, df_data = "out/data", mem_layers;
+    std::string data = "out/data", out = "out/pretrain", init_ckpt, df_data = "out/data", mem_layers, doc_name;
     TrainMode mode = TRAIN_FULL;
     DeviceChoice device = DEVICE_AUTO;
     MatmulDtype dtype = MM_FP32;

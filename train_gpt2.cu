@@ -25,6 +25,7 @@
 #include "llmc/dataloader.h"
 #include "llmc/device.h"
 #include "llmc/json.h"
+#include "llmc/memory_ledger.h"
 #include "llmc/sampler.h"
 
 static const char* INTRO = R"(usage: ./train [SUBCOMMAND] [--flag value ...]
@@ -397,6 +398,7 @@ void train_flags(Flags& f, TrainConfig& c) {
     f.integer("stop-after", c.stop_after, 0, 100000000, "N", "stop (and save) after step N of this run's schedule (0: run it all)");
     f.integer("sample-tokens", c.sample_tokens, 0, 100000, "N", "length of the samples printed at the end (0: none)");
     f.text("mem-layers", c.mem_layers, "L1,L2", "product-key memory beside the MLP of these blocks");
+    f.text("doc-name", c.doc_name, "NAME", "memory and memory-sparse: record the value rows this run writes as document NAME in OUT/ledger.bin, after the --init-ckpt folder's ledger (./train memory --docs lists them, --erase takes one out)");
     f.integer("mem-keys", c.mem_keys, 2, 4096, "K", "sub-keys per half: K^2 slots");
     f.integer("mem-topk", c.mem_topk, 1, 4096, "k", "slots read per head and token");
     f.integer("mem-heads", c.mem_heads, 1, 64, "H", "memory heads");
@@ -651,6 +653,11 @@ int run_train(const TrainConfig& tc) {
     train_model(m, tc, tok.vocab_size);
     const GPT2Config c = m.cfg;
     std::vector<float> frozen_before = frozen_values(m);
+    if (!tc.doc_name.empty()) {  // the ledger needs the values before the write: the --init-ckpt's
+        if (tc.mode != TRAIN_MEMORY && tc.mode != TRAIN_MEMORY_SPARSE) fatal(EXIT_USAGE, "--doc-name: only --train memory or memory-sparse write nothing but memory values");
+        if (tc.init_ckpt.empty()) fatal(EXIT_USAGE, "--doc-name needs the --init-ckpt the document is written into%s", tc.resume ? " (give the run's on --resume too)" : "");
+        if (Ledger::load_beside(tc.init_ckpt, c.C).find(tc.doc_name)) fatal(EXIT_USAGE, "--doc-name %s: %s's memory already holds a document of that name", tc.doc_name.c_str(), tc.init_ckpt.c_str());
+    }
 
     int B = tc.B, T = train_context(c, tc.T), steps = tc.steps;
     long rank_batch = (long)B * T * comm.size, total_batch = tc.total_batch ? tc.total_batch : rank_batch;  // tokens of one micro-step over all ranks
@@ -772,6 +779,14 @@ int run_train(const TrainConfig& tc) {
             if (h[2 * r] != h[0] || h[2 * r + 1] != h[1]) fatal(EXIT_RUNTIME, "internal error: the ranks' weights diverged");
         printf("data parallel: the %d ranks' weights are bit-identical\n", comm.size);
         if (comm.rank != 0) return 0;
+    }
+    if (!tc.doc_name.empty() && last_step >= steps) {
+        GPT2<float> before;
+        before.load(tc.init_ckpt);
+        Ledger g = Ledger::load_beside(tc.init_ckpt, c.C);
+        g.record(tc.doc_name, (long long)steps * total_batch, before.cfg.mem_layers ? &before : nullptr, m);
+        g.save(tc.out + "/ledger.bin");
+        printf("ledger: document %s wrote %zu value rows; %s holds %zu documents\n", tc.doc_name.c_str(), g.docs.back().rows(), (tc.out + "/ledger.bin").c_str(), g.docs.size());
     }
     plot_losses(tc.out + "/loss.png", log.ts, log.tl, log.vs, log.vl, unigram);
     printf("done: %d steps in %s; checkpoint %s, log %s/log.jsonl, plot %s/loss.png\n", last_step, fmt_duration(now_s() - t_start).c_str(),
@@ -1101,22 +1116,51 @@ static int cmd_merge(Flags& f) {
 }
 
 static int cmd_memory(Flags& f) {
-    std::string ckpt, text, other;
+    std::string ckpt, text, other, erase, out;
     int top = 3, threads = 0;
+    bool docs = false;
     f.text("ckpt", ckpt, "PATH", "a checkpoint with a memory layer (required)");
-    f.text("text", text, "TEXT", "per token, the slots it reads with the largest weights");
+    f.text("text", text, "TEXT", "per token, the slots it reads with the largest weights (and the documents that wrote them)");
     f.integer("top", top, 1, 64, "N", "slots shown per token");
     f.text("diff", other, "OTHER_CKPT", "how many value rows differ from this checkpoint's");
+    f.flag("docs", docs, "the documents the memory's ledger holds: value rows, bytes, tokens, when written, rows shared");
+    f.text("erase", erase, "NAME", "take document NAME out of the memory (rows it alone wrote go back to their value before it; shared rows lose its delta) and save the model in --out");
+    f.text("out", out, "DIR", "where --erase writes model.bin, tokenizer.bin and ledger.bin");
     f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
     if (!f.finish("memory")) return 0;
     set_threads(threads);
     if (ckpt.empty()) fatal(EXIT_USAGE, "memory needs --ckpt PATH");
+    if (!erase.empty() && out.empty()) fatal(EXIT_USAGE, "--erase needs --out DIR");
     GPT2<float> m;
     m.load(ckpt);
     if (!m.cfg.mem_layers) fatal(EXIT_RUNTIME, "%s has no memory layer", ckpt.c_str());
     const MemoryConfig& mc = m.cfg.mem;
+    Ledger ledger = Ledger::load_beside(ckpt, m.cfg.C);
+    std::map<std::pair<int, int>, std::string> writers;  // (block, slot) -> the documents that wrote it
+    for (auto& d : ledger.docs)
+        for (size_t i = 0; i < d.rows(); i++) { std::string& w = writers[{d.block[i], d.slot[i]}]; w += (w.empty() ? "" : ",") + d.name; }
     printf("%s: memory in blocks mask 0x%x, %zu slots each (%d^2), top-%d of %d heads, dk %d%s\n", ckpt.c_str(), m.cfg.mem_layers,
            mc.N(), mc.n_keys, mc.topk, mc.heads, mc.dk, mc.gated ? ", gated" : "");
+    if (docs) {
+        printf("%zu documents in %s\n", ledger.docs.size(), Ledger::path_beside(ckpt).c_str());
+        for (auto& d : ledger.docs) {
+            size_t shared = 0;
+            for (size_t i = 0; i < d.rows(); i++) shared += writers[{d.block[i], d.slot[i]}] != d.name;
+            char when[32];
+            time_t t = (time_t)d.time;
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&t));
+            printf("  %-24s %8zu value rows (%.2f%% of the slots), %.1f MB, %lld tokens, %s; %zu rows shared with other documents\n", d.name.c_str(), d.rows(),
+                   100.0 * d.rows() / (mc.N() * __builtin_popcount(m.cfg.mem_layers)), d.rows() * m.cfg.C * 4 / 1e6, d.tokens, when, shared);
+        }
+    }
+    if (!erase.empty()) {
+        auto [alone, shared] = ledger.erase(erase, m);
+        mkdir_p(out);
+        m.save(out + "/model.bin");
+        tokenizer_for_checkpoint(ckpt, m.cfg.V).save(out + "/tokenizer.bin");
+        ledger.save(out + "/ledger.bin");
+        printf("erased %s: %zu value rows it alone wrote restored, %zu shared rows lost its delta; %s/model.bin holds %zu documents\n", erase.c_str(), alone, shared, out.c_str(), ledger.docs.size());
+    }
     if (!other.empty()) {  // which value rows differ between two checkpoints of the same shape
         GPT2<float> o;
         o.load(other);
@@ -1159,7 +1203,10 @@ static int cmd_memory(Flags& f) {
             std::string piece = tok.decode_token(ids[t]);
             for (auto& ch : piece) if (ch == '\n') ch = ' ';
             printf("  %-16s", ("'" + piece + "'").c_str());
-            for (int k = 0; k < top && k < (int)w.size(); k++) printf("  slot %6d (%.3f)", w[k].second, w[k].first);
+            for (int k = 0; k < top && k < (int)w.size(); k++) {
+                auto who = writers.find({l, w[k].second});
+                printf("  slot %6d (%.3f)%s", w[k].second, w[k].first, who == writers.end() ? "" : (" [" + who->second + "]").c_str());
+            }
             printf("\n");
         }
     }

@@ -1,0 +1,114 @@
+// test_ledger.cpp: the memory as a file system (llmc/memory_ledger.h) through ./train on a tiny
+// model: two documents written in sequence with --doc-name, listed by `memory --docs`; erasing the
+// only document gives the base's outputs bit for bit; erasing the first of two restores the rows it
+// alone wrote, leaves the second's rows as they were and keeps the second's delta on shared rows.
+// Run: make test (or tests/run_tests -tc="ledger*").
+#include <doctest/doctest.h>
+#include <cmath>
+#include <cstring>
+#include "llmc/memory_ledger.h"
+#include "llmc/model.h"
+#include "test_util.h"
+
+// logits of a fixed token sequence (B=1)
+static std::vector<float> logits_of(GPT2<float>& m, const std::vector<int>& ids) {
+    m.forward(ids.data(), nullptr, 1, (int)ids.size());
+    std::vector<float> out;
+    for (int t = 0; t < (int)ids.size(); t++) out.insert(out.end(), m.logits_at(0, t), m.logits_at(0, t) + m.cfg.V);
+    return out;
+}
+
+TEST_CASE("ledger: write two documents, list them, erase the only one exactly and one of two") {
+    const std::string dir = "/tmp/test_ledger_" + std::to_string(getpid());
+    std::string out;
+    REQUIRE(sh_out("rm -rf " + dir + " && mkdir -p " + dir) == 0);
+    const std::string tiny = " --depth 2 --width 32 --heads 2 --context 32 --batch 4 --threads 1 --val-every 0 --sample-tokens 0";
+    const std::string mem = " --mem-layers 1 --mem-keys 16 --mem-topk 2 --mem-heads 2 --mem-dk 8 --topt 4 --df-batches 2 --df-data " + dir + "/d";
+    REQUIRE(sh_out("./train prepare --corpus tests/fixtures/corpus --data " + dir + "/d --vocab 300 --threads 1") == 0);
+    REQUIRE(sh_out("./train pretrain --data " + dir + "/d --out " + dir + "/base --steps 3" + tiny) == 0);
+    // document A into a fresh memory, then document B into A's
+    REQUIRE_MESSAGE(sh_out("./train inject --init-ckpt " + dir + "/base/model.bin --data " + dir + "/d --out " + dir + "/A --steps 4 --doc-name A" + mem + tiny, &out) == 0, out);
+    CHECK(out.find("ledger: document A wrote ") != std::string::npos);
+    REQUIRE_MESSAGE(sh_out("./train inject --init-ckpt " + dir + "/A/model.bin --data " + dir + "/d --out " + dir + "/B --steps 4 --seed 7 --doc-name B" + mem + tiny, &out) == 0, out);
+    GPT2<float> base, a, b;
+    base.load(dir + "/base/model.bin");
+    a.load(dir + "/A/model.bin");
+    b.load(dir + "/B/model.bin");
+    const int C = a.cfg.C;
+    Ledger la = Ledger::load_beside(dir + "/A/model.bin", C), lb = Ledger::load_beside(dir + "/B/model.bin", C);
+    REQUIRE(la.docs.size() == 1);
+    REQUIRE(lb.docs.size() == 2);
+    const LedgerDoc &da = lb.docs[0], &db = lb.docs[1];
+    CHECK(da.name == "A");
+    CHECK(db.name == "B");
+    CHECK(da.tokens == 4 * 4 * 32);
+    // A's entry is what A's run changed: its rows are A's non-zero rows, its deltas their values
+    size_t nonzero = 0;
+    for (size_t r = 0; r < a.cfg.mem.N(); r++) {
+        bool nz = false;
+        for (int c = 0; c < C; c++) nz |= a.p.mem[1].values[r * C + c] != 0.0f;
+        nonzero += nz;
+    }
+    REQUIRE(da.rows() > 0);
+    CHECK(da.rows() == nonzero);
+    CHECK(da.delta == la.docs[0].delta);
+    for (size_t i = 0; i < da.rows(); i++)
+        CHECK(std::memcmp(&da.delta[i * C], a.p.mem[1].values + (size_t)da.slot[i] * C, 4 * C) == 0);
+    // B's deltas are B minus A on the rows B changed
+    for (size_t i = 0; i < db.rows(); i++)
+        for (int c = 0; c < C; c += 7) {
+            size_t k = (size_t)db.slot[i] * C + c;
+            CHECK(db.delta[i * C + c] == b.p.mem[1].values[k] - a.p.mem[1].values[k]);
+        }
+    // the listing
+    REQUIRE(sh_out("./train memory --ckpt " + dir + "/B/model.bin --docs", &out) == 0);
+    CHECK(out.find("2 documents in " + dir + "/B/ledger.bin") != std::string::npos);
+    CHECK(out.find(std::to_string(da.rows()) + " value rows") != std::string::npos);
+    CHECK(out.find(std::to_string(db.rows()) + " value rows") != std::string::npos);
+    // a name the memory already holds is refused before any training
+    CHECK(sh_out("./train inject --init-ckpt " + dir + "/B/model.bin --data " + dir + "/d --out " + dir + "/C --steps 2 --doc-name A" + mem + tiny, &out) == 2);
+    CHECK(out.find("already holds a document of that name") != std::string::npos);
+    CHECK_FALSE(file_exists(dir + "/C/model.bin"));
+
+    // erasing the only document: the memory is zero again and the outputs are the base's, bit for bit
+    REQUIRE(sh_out("./train memory --ckpt " + dir + "/A/model.bin --erase A --out " + dir + "/A_erased", &out) == 0);
+    CHECK(out.find("erased A: " + std::to_string(da.rows()) + " value rows it alone wrote restored, 0 shared rows") != std::string::npos);
+    GPT2<float> e;
+    e.load(dir + "/A_erased/model.bin");
+    for (size_t i = 0; i < e.cfg.mem.N() * C; i++) REQUIRE(e.p.mem[1].values[i] == 0.0f);
+    std::vector<int> ids;
+    for (int t = 0; t < 32; t++) ids.push_back((t * 37 + 11) % 300);
+    std::vector<float> le = logits_of(e, ids), lbase = logits_of(base, ids), la_logits = logits_of(a, ids);
+    CHECK(std::memcmp(le.data(), lbase.data(), 4 * le.size()) == 0);
+    CHECK(std::memcmp(la_logits.data(), lbase.data(), 4 * le.size()) != 0);  // A's write did change them
+    CHECK(Ledger::load_beside(dir + "/A_erased/model.bin", C).docs.empty());
+
+    // erasing A of two: B's rows stay, A's own rows go back to zero, shared rows keep B's delta
+    REQUIRE(sh_out("./train memory --ckpt " + dir + "/B/model.bin --erase A --out " + dir + "/B_erased", &out) == 0);
+    GPT2<float> f;
+    f.load(dir + "/B_erased/model.bin");
+    std::vector<int> by_a(a.cfg.mem.N(), 0), by_b(a.cfg.mem.N(), 0);
+    for (int s : da.slot) by_a[s] = 1;
+    for (int s : db.slot) by_b[s] = 1;
+    size_t only_a = 0, only_b = 0, shared = 0;
+    for (size_t r = 0; r < a.cfg.mem.N(); r++) {
+        const float *fr = f.p.mem[1].values + r * C, *br = b.p.mem[1].values + r * C, *ar = a.p.mem[1].values + r * C;
+        if (by_a[r] && !by_b[r]) { only_a++; for (int c = 0; c < C; c++) REQUIRE(fr[c] == 0.0f); }
+        if (!by_a[r]) { only_b += by_b[r]; CHECK(std::memcmp(fr, br, 4 * C) == 0); }
+        if (by_a[r] && by_b[r]) {
+            shared++;
+            for (int c = 0; c < C; c++) CHECK(std::fabs(fr[c] - (br[c] - ar[c])) <= 1e-6f * (std::fabs(br[c]) + std::fabs(ar[c])));
+        }
+    }
+    CHECK(out.find("erased A: " + std::to_string(only_a) + " value rows it alone wrote restored, " + std::to_string(shared) + " shared rows") != std::string::npos);
+    CHECK(only_a > 0);  // the fixture exercises all three kinds of row
+    CHECK(only_b > 0);
+    CHECK(shared > 0);
+    MESSAGE("A wrote " << da.rows() << " rows, B " << db.rows() << "; " << shared << " shared, " << only_a << " A's alone, " << only_b << " B's alone");
+    Ledger lf = Ledger::load_beside(dir + "/B_erased/model.bin", C);
+    REQUIRE(lf.docs.size() == 1);
+    CHECK(lf.docs[0].name == "B");
+    CHECK(sh_out("./train memory --ckpt " + dir + "/B_erased/model.bin --erase A --out " + dir + "/X", &out) == 2);
+    CHECK(out.find("--erase A: no such document") != std::string::npos);
+    sh_out("rm -rf " + dir);
+}
