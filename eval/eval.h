@@ -150,6 +150,7 @@ inline double text_loss(GPT2<float>& m, const std::vector<int>& ids, int B, int 
 enum QAContext { QA_CLOSED, QA_RAG, QA_ORACLE, QA_NO_QUESTION };
 struct QARun {
     int correct = 0, n = 0, with_evidence = 0, hits = 0;  // hits: contexts that hold the item's evidence
+    int cut = 0;                                          // questions longer than the context allows, cut from the left
     double prompt_tokens = 0, flops = 0;                  // sums over items: context + question tokens; FLOPs of scoring
     double accuracy() const { return n ? (double)correct / n : 0; }
     double stderr_() const { double p = accuracy(); return n ? std::sqrt(p * (1 - p) / n) : 0; }
@@ -163,8 +164,7 @@ inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAIt
         int longest = 0;
         for (auto& c : it.choices) { conts.push_back(tok.encode(" " + c)); longest = std::max(longest, (int)conts.back().size()); }
         int budget = std::min(T, m.cfg.maxT) + 1 - longest - (int)q.size();
-        if (budget < 0)  // cutting the question from the left would score another question
-            fatal(EXIT_RUNTIME, "the question \"%.40s...\" (%zu tokens) and its longest choice (%d) do not fit the context of %d", it.question.c_str(), q.size(), longest, std::min(T, m.cfg.maxT));
+        r.cut += budget < 0;  // the question loses its beginning (choice_logprobs cuts from the left)
         if (how == QA_RAG && rag) {
             std::string text;
             ctx = rag_context(*rag, tok, it.question, budget, 3, &text);
@@ -183,5 +183,6 @@ inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAIt
         r.n++;
         r.prompt_tokens += used;
     }
+    if (r.cut) fprintf(stderr, "warning: %d of %d questions do not fit the context of %d with their longest choice: cut from the left\n", r.cut, r.n, std::min(T, m.cfg.maxT));
     return r;
 }

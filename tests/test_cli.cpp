@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sys/wait.h>
 #include <string>
+#include <map>
+#include "llmc/adamw.h"
 #include "llmc/json.h"
 #include "llmc/utils.h"
 #include "tests/test_util.h"
@@ -367,4 +369,65 @@ TEST_CASE("cli: merge folds LoRA in (same loss); memory shows slots and checkpoi
     RunResult none = run("./train memory --ckpt /tmp/test_cli_run/model.bin");
     CHECK(none.code == 1);
     CHECK(none.err.find("has no memory layer") != std::string::npos);
+}
+
+// step -> field of a run's log lines that have it
+static std::map<int, double> log_field(const std::string& log, const char* key) {
+    std::map<int, double> v;
+    std::string text = read_file_if(log);
+    for (size_t p = 0; p < text.size();) {
+        size_t e = text.find('\n', p);
+        if (e == std::string::npos) e = text.size();
+        Json j; std::string err;
+        if (json_parse(text.substr(p, e - p), j, err) && j.get("step") && j.get(key)) v[(int)j.get("step")->num] = j.get(key)->num;
+        p = e + 1;
+    }
+    return v;
+}
+
+TEST_CASE("cli: --lr, --warmup and --min-lr-frac give the logged rates; --wd and --clip change the update; --val-every; --mem-gated") {
+    std::string d = tiny_data(), o = "/tmp/test_cli_opt";
+    system(("rm -rf " + o).c_str());
+    const std::string tiny = " --depth 2 --width 32 --heads 2 --context 32 --batch 4 --threads 1 --val-batches 2 --sample-tokens 0 --steps 8 --data " + d;
+    auto train = [&](const std::string& name, const std::string& flags) {
+        RunResult r = run("./train pretrain --out " + o + "/" + name + tiny + flags);
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        return o + "/" + name;
+    };
+    std::string a = train("a", " --lr 0.01 --warmup 3 --min-lr-frac 0.25 --val-every 4");
+    std::map<int, double> lr = log_field(a + "/log.jsonl", "lr");
+    REQUIRE(lr.size() == 8);
+    for (auto& [s, x] : lr) CHECK(x == doctest::Approx(lr_schedule(s - 1, 8, 3, 0.01, 0.25)).epsilon(1e-5));  // logged with 6 digits
+    CHECK(lr[1] == doctest::Approx(0.01 / 3).epsilon(1e-5));
+    CHECK(lr[8] < lr[4]);
+    CHECK(lr[8] > 0.01 * 0.25);  // the floor is reached at the end of the schedule, after step 8's update
+    // validation before training and every 4 steps
+    std::map<int, double> val = log_field(a + "/log.jsonl", "val_loss");
+    CHECK(val.size() == 3);
+    CHECK(val.count(0) == 1);
+    CHECK(val.count(4) == 1);
+    CHECK(val.count(8) == 1);
+    // weight decay and clipping: the same first loss and gradient norm (before any update), other weights after
+    std::string nowd = train("nowd", " --lr 0.01 --warmup 3 --min-lr-frac 0.25 --val-every 4 --wd 0");
+    std::string clip = train("clip", " --lr 0.01 --warmup 3 --min-lr-frac 0.25 --val-every 4 --clip 0.01");
+    std::string same = train("same", " --lr 0.01 --warmup 3 --min-lr-frac 0.25 --val-every 4");
+    for (const std::string& r : {nowd, clip}) {
+        INFO(r);
+        CHECK(log_field(r + "/log.jsonl", "loss")[1] == log_field(a + "/log.jsonl", "loss")[1]);
+        CHECK(log_field(r + "/log.jsonl", "norm")[1] == log_field(a + "/log.jsonl", "norm")[1]);
+        CHECK(read_file_if(r + "/model.bin") != read_file_if(a + "/model.bin"));
+    }
+    CHECK(read_file_if(same + "/model.bin") == read_file_if(a + "/model.bin"));  // so the differences are the flags'
+    // clipping to 0.01 of a norm near 1 slows learning: a higher loss after 8 steps
+    CHECK(log_field(clip + "/log.jsonl", "loss")[8] > log_field(a + "/log.jsonl", "loss")[8]);
+    // --mem-gated from the command line: a gated memory layer, trained
+    RunResult g = run("./train inject --init-ckpt " + a + "/model.bin --data " + d + " --out " + o + "/gated --train memory --mem-layers 1 --mem-keys 8 --mem-topk 2 --mem-gated --steps 3 --batch 4 --threads 1 --val-every 0 --sample-tokens 0");
+    INFO(g.err);
+    REQUIRE(g.code == 0);
+    GPT2<float> m;
+    m.load(o + "/gated/model.bin");
+    CHECK(m.cfg.mem.gated);
+    CHECK(m.cfg.mem_layers == 2u);
+    system(("rm -rf " + o).c_str());
 }
