@@ -897,11 +897,12 @@ static int cmd_sample(Flags& f) {
 }
 
 static int cmd_eval(Flags& f) {
-    std::string ckpt, text, qa;
+    std::string ckpt, text, qa, answers;
     int B = 0, T = 0, threads = 0;
     f.text("ckpt", ckpt, "PATH", "the model (required), and one of --text or --qa");
     f.text("text", text, "FILE", "mean next-token cross-entropy (nats) over FILE: {\"loss\", \"tokens\"}");
     f.text("qa", qa, "FILE", "multiple choice, JSONL lines {\"question\", \"choices\", \"answer\"}; each choice scored by its mean per-token log-likelihood after \"Question: Q\\nAnswer:\": {\"accuracy\", \"n\"}");
+    f.text("answers", answers, "FILE", "--qa: also one JSON line per question: {\"i\", \"question\", \"answer\", \"chosen\", \"correct\"}");
     f.integer("batch", B, 0, 65536, "B", "--text: sequences per forward (0: 1024 tokens' worth)");
     f.integer("context", T, 0, 1 << 20, "T", "--text: tokens per window, at most the model's context (0: the model's, at most 1024)");
     f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
@@ -923,8 +924,15 @@ static int cmd_eval(Flags& f) {
         return 0;
     }
     std::vector<QAItem> items = read_qa(qa);
-    int correct = qa_run(m, tok, items, QA_CLOSED, nullptr, m.cfg.maxT).correct;
-    printf("{\"accuracy\": %.6f, \"n\": %zu, \"correct\": %d}\n", (double)correct / items.size(), items.size(), correct);
+    QARun r = qa_run(m, tok, items, QA_CLOSED, nullptr, m.cfg.maxT);
+    if (!answers.empty()) {  // per question, to compare two models question by question
+        std::string lines;
+        for (size_t i = 0; i < items.size(); i++)
+            lines += json_dump(Json().set("i", (double)i).set("question", items[i].question).set("answer", (double)items[i].answer)
+                                     .set("chosen", (double)r.chosen[i]).set("correct", r.chosen[i] == items[i].answer ? 1.0 : 0.0)) + "\n";
+        write_file_atomic(answers, lines);
+    }
+    printf("{\"accuracy\": %.6f, \"n\": %zu, \"correct\": %d}\n", (double)r.correct / items.size(), items.size(), r.correct);
     return 0;
 }
 

@@ -151,6 +151,7 @@ enum QAContext { QA_CLOSED, QA_RAG, QA_ORACLE, QA_NO_QUESTION };
 struct QARun {
     int correct = 0, n = 0, with_evidence = 0, hits = 0;  // hits: contexts that hold the item's evidence
     int cut = 0;                                          // questions longer than the context allows, cut from the left
+    std::vector<int> chosen;                              // per item, the choice scored best
     double prompt_tokens = 0, flops = 0;                  // sums over items: context + question tokens; FLOPs of scoring
     double accuracy() const { return n ? (double)correct / n : 0; }
     double stderr_() const { double p = accuracy(); return n ? std::sqrt(p * (1 - p) / n) : 0; }
@@ -180,6 +181,7 @@ inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAIt
         r.flops += forward_flops(m.cfg, used);  // the shared context once, then each choice over it
         for (auto& c : conts) r.flops += forward_flops(m.cfg, used + (int)c.size() - 1) - forward_flops(m.cfg, used);
         r.correct += best == it.answer;
+        r.chosen.push_back(best);
         r.n++;
         r.prompt_tokens += used;
     }

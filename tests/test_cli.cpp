@@ -121,13 +121,28 @@ TEST_CASE("cli: sample, eval --text and eval --qa print what the contracts say")
     REQUIRE(json_parse(last_line(e.out), j, err));
     CHECK(j.get("loss")->num > 0);
     CHECK(j.get("tokens")->num > 1000);
-    RunResult q = run("./train eval --ckpt /tmp/test_cli_run/model.bin --qa tests/fixtures/qa_tiny.jsonl --threads 1");
+    RunResult q = run("./train eval --ckpt /tmp/test_cli_run/model.bin --qa tests/fixtures/qa_tiny.jsonl --threads 1 --answers /tmp/test_cli_answers.jsonl");
     REQUIRE(q.code == 0);
     Json k;
     REQUIRE(json_parse(last_line(q.out), k, err));
     CHECK(k.get("n")->num == 2);
     CHECK(k.get("accuracy")->num >= 0);
     CHECK(k.get("accuracy")->num <= 1);
+    // --answers: a line per question whose "correct" fields add up to the accuracy
+    std::string lines = read_file_if("/tmp/test_cli_answers.jsonl");
+    REQUIRE(count_lines(lines) == 2);
+    double right = 0;
+    for (size_t p = 0, i = 0; p < lines.size(); i++) {
+        size_t e = lines.find('\n', p);
+        Json a;
+        REQUIRE(json_parse(lines.substr(p, e - p), a, err));
+        CHECK(a.get("i")->num == i);
+        CHECK(a.get("answer")->num == (i == 0 ? 0 : 1));  // qa_tiny.jsonl's answers
+        CHECK(a.get("correct")->num == (a.get("chosen")->num == a.get("answer")->num ? 1 : 0));
+        right += a.get("correct")->num;
+        p = e + 1;
+    }
+    CHECK(right == k.get("correct")->num);
 }
 
 TEST_CASE("cli: encode prints GPT-2 ids one per line") {
