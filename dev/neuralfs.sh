@@ -59,16 +59,27 @@ num() { tail -1 | python3 -c "import json,sys; print('%.4f' % json.load(sys.stdi
     echo
     echo '```'; cat "$OUT/docs.txt" "$OUT/erase_2018.txt" "$OUT/erase_2022.txt" "$OUT/empty.txt"; echo '```'
     echo
+    i=0
     echo "| model | 2022 pages' loss | 2018 pages' loss | general loss | 2022 QA |"
     echo "|---|---|---|---|---|"
     for m in base:$G "2022 written:$OUT/m2022/model.bin" "2022 then 2018:$OUT/m2022_2018/model.bin" "2018 erased:$OUT/erase_2018/model.bin" \
              "2022 erased:$OUT/erase_2022/model.bin" "2022 written, then erased (the only document):$OUT/empty/model.bin"; do
-        name=${m%%:*}; ck=${m#*:}
+        name=${m%%:*}; ck=${m#*:}; i=$((i + 1))
         a=$(./train eval --ckpt "$ck" --text "$OUT/pages_2022.txt" --context 256 --threads "$THREADS" | num loss)
         b=$(./train eval --ckpt "$ck" --text "$OUT/pages_2018.txt" --context 256 --threads "$THREADS" | num loss)
         g=$(./train eval --ckpt "$ck" --text "$OUT/general.txt" --context 256 --threads "$THREADS" | num loss)
-        q=$(./train eval --ckpt "$ck" --qa "$OUT/qa_2022_pages.jsonl" --threads "$THREADS" | num accuracy)
+        q=$(./train eval --ckpt "$ck" --qa "$OUT/qa_2022_pages.jsonl" --threads "$THREADS" --answers "$OUT/answers_$i.jsonl" | num accuracy)
         echo "| $name | $a | $b | $g | $q |"
     done
+    # the 2022 questions that flip when the 2018 report is written into the same memory
+    python3 - "$OUT/answers_2.jsonl" "$OUT/answers_3.jsonl" <<'PY'
+import json, sys
+a, b = ([json.loads(l) for l in open(f)] for f in sys.argv[1:3])
+lost = [x for x, y in zip(a, b) if x["correct"] and not y["correct"]]
+won = [x for x, y in zip(a, b) if y["correct"] and not x["correct"]]
+print(f"\nWriting 2018 after 2022 flips {len(lost) + len(won)} of {len(a)} 2022 questions: {len(lost)} right to wrong, {len(won)} wrong to right.\n")
+for x in lost: print(f"- lost: {x['question']}")
+for x in won: print(f"- gained: {x['question']}")
+PY
 } > "$OUT/report.md"
 cat "$OUT/report.md"
