@@ -19,10 +19,13 @@ import argparse
 import glob
 import os
 
+import sys
+
 import numpy as np
 import gguf
-from tokenizers import Tokenizer, Regex, pre_tokenizers, decoders, AddedToken
-from tokenizers.models import BPE
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
+from llama_ref import smollm2_tokenizer  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--gguf", default="models/SmolLM2-135M-Instruct.Q4_1.gguf")
@@ -46,18 +49,7 @@ with open("tests/fixtures/gguf/smollm2_tensors.txt", "w") as f:
         print("%-24s %-5s %9d values, sum %.6g" % (n, t.tensor_type.name, v.size, d.sum()))
 
 # ---- tokenizer ----------------------------------------------------------------------------------
-toks = r.fields["tokenizer.ggml.tokens"].contents()
-types = r.fields["tokenizer.ggml.token_type"].contents()
-merges = [tuple(m.split(" ")) for m in r.fields["tokenizer.ggml.merges"].contents()]
-tk = Tokenizer(BPE({t: i for i, t in enumerate(toks)}, merges))
-tk.pre_tokenizer = pre_tokenizers.Sequence([
-    pre_tokenizers.Split(Regex(r"\p{N}"), behavior="isolated"),
-    pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
-])
-tk.decoder = decoders.ByteLevel()
-specials = [t for t, ty in zip(toks, types) if ty == 3]
-tk.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials])
-assert [tk.token_to_id(s) for s in specials] == list(range(17)), "the specials are ids 0..16"
+tk = smollm2_tokenizer(r)  # the one construction, shared with the PyTorch oracle (dev/reference/llama_ref.py)
 
 
 def fnv1a64(ids):

@@ -425,7 +425,8 @@ IM_END = 2
 
 
 def smollm2_tokenizer(r):
-    """dev/gguf/smollm2_golden.py's construction: byte-level BPE, digits split first, 17 specials"""
+    """SmolLM2's tokenizer in Hugging Face `tokenizers` from the GGUF reader r: byte-level BPE, digits
+    split first, 17 specials (dev/gguf/smollm2_golden.py uses it too)"""
     from tokenizers import Tokenizer, Regex, pre_tokenizers, decoders, AddedToken
     from tokenizers.models import BPE
     toks = r.fields["tokenizer.ggml.tokens"].contents()
