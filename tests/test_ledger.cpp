@@ -110,5 +110,18 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     CHECK(lf.docs[0].name == "B");
     CHECK(sh_out("./train memory --ckpt " + dir + "/B_erased/model.bin --erase A --out " + dir + "/X", &out) == 2);
     CHECK(out.find("--erase A: no such document") != std::string::npos);
+    // a damaged ledger is one error line, not a crash or a silent empty list
+    const std::string led = dir + "/B/ledger.bin", good = read_file(led);
+    write_file_atomic(led, good.substr(0, good.size() - 3));
+    CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --docs", &out) == 1);
+    CHECK(out.find("error: memory ledger " + led + " is truncated") != std::string::npos);
+    std::string bad = good;
+    bad[0] ^= 1;
+    write_file_atomic(led, bad);
+    CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --docs", &out) == 1);
+    CHECK(out.find("is not a memory ledger") != std::string::npos);
+    write_file_atomic(led, good + "x");
+    CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --docs", &out) == 1);
+    CHECK(out.find("1 bytes past its last document") != std::string::npos);
     sh_out("rm -rf " + dir);
 }
