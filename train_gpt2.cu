@@ -556,8 +556,9 @@ static SlotDF train_slot_df(Backend& be, const GPT2Config& c, const TrainConfig&
 // dropped, as is a torn last line
 struct TrainLog {
     FILE* f = nullptr;
+    std::string path;
     std::vector<double> ts, tl, vs, vl;  // steps and losses: train, val
-    TrainLog(const std::string& path, int resume_step, bool rank0) {
+    TrainLog(const std::string& path_, int resume_step, bool rank0) : path(path_) {
         if (resume_step >= 0 && file_exists(path)) {
             std::string text = read_file(path), kept;
             for (size_t p0 = 0, e; p0 < text.size(); p0 = e + 1) {
@@ -578,9 +579,10 @@ struct TrainLog {
     void line(const char* fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        vfprintf(f, fmt, ap);
+        int n = vfprintf(f, fmt, ap);
         va_end(ap);
-        fflush(f);
+        // a full disk: stop now, with the last checkpoint intact, rather than train on unlogged
+        if (n < 0 || fflush(f) != 0) fatal(EXIT_RUNTIME, "writing %s failed: %s", path.c_str(), strerror(errno));
     }
 };
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <sys/wait.h>
 #include "data_prep/text.h"
 #include "llmc/utils.h"
 
@@ -95,18 +96,34 @@ inline bool is_year(const std::string& s) {
 
 inline std::string shell_quote(const std::string& s) { return "'" + replace_all(s, "'", "'\\''") + "'"; }
 
+// pdftotext's text of a PDF, run under `timeout` (LLMC_PDFTOTEXT_TIMEOUT seconds, default 300; the
+// 10-K takes about one) so that a PDF on which it hangs ends in an error; its own first error line
+// (an encrypted PDF: "Incorrect password") goes into ours
 inline std::string run_pdftotext(const std::string& path, bool layout) {
     if (system("command -v pdftotext >/dev/null 2>&1") != 0)
         fatal(EXIT_RUNTIME, "%s is a PDF but pdftotext is not installed (Debian: apt-get install poppler-utils)", path.c_str());
-    std::string cmd = std::string("pdftotext ") + (layout ? "-layout " : "") + "-enc UTF-8 " + shell_quote(path) + " - 2>/dev/null";
+    const char* env = getenv("LLMC_PDFTOTEXT_TIMEOUT");
+    long limit = env ? atol(env) : 300;
+    if (limit <= 0) fatal(EXIT_USAGE, "LLMC_PDFTOTEXT_TIMEOUT must be a positive number of seconds, got '%s'", env);
+    char errpath[] = "/tmp/llmc_pdftotext.XXXXXX";
+    int fd = mkstemp(errpath);
+    if (fd < 0) fatal(EXIT_RUNTIME, "cannot create a temporary file for pdftotext's messages: %s", strerror(errno));
+    close(fd);
+    std::string cmd = "timeout " + std::to_string(limit) + " pdftotext " + (layout ? "-layout " : "") + "-enc UTF-8 " + shell_quote(path) + " - 2>" + errpath;
     FILE* p = popen(cmd.c_str(), "r");
-    if (!p) fatal(EXIT_RUNTIME, "cannot run pdftotext on %s", path.c_str());
+    if (!p) { unlink(errpath); fatal(EXIT_RUNTIME, "cannot run pdftotext on %s", path.c_str()); }
     std::string out;
     char buf[1 << 16];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
     int rc = pclose(p);
-    if (rc != 0 || out.empty()) fatal(EXIT_RUNTIME, "pdftotext failed on %s (is it a readable PDF?)", path.c_str());
+    std::string said = read_file(errpath);
+    unlink(errpath);
+    said = said.substr(0, said.find('\n'));
+    if (WIFEXITED(rc) && WEXITSTATUS(rc) == 124)
+        fatal(EXIT_RUNTIME, "pdftotext did not finish on %s within %ld s (LLMC_PDFTOTEXT_TIMEOUT sets the limit)", path.c_str(), limit);
+    if (rc != 0 || out.empty())
+        fatal(EXIT_RUNTIME, "pdftotext failed on %s: %s", path.c_str(), said.empty() ? "no text (is it a readable PDF?)" : said.c_str());
     return out;
 }
 

@@ -181,6 +181,7 @@ inline std::string json_escape(const std::string& s) {
 // ---- QA files (eval --qa, the 3m pipeline): JSONL, one object per line,
 // {"question": str, "choices": [str, str, ...], "answer": index of the right choice}, optionally
 // "evidence": str, the passage of the document that answers it (the rag arm's retrieval hit rate)
+constexpr size_t QA_MAX_CHOICES = 256;
 struct QAItem { std::string question; std::vector<std::string> choices; int answer; std::string evidence; };
 
 // Parses a QA JSONL text; blank lines are skipped. Never exits: on the first bad line returns false
@@ -202,6 +203,10 @@ inline bool parse_qa_jsonl(const std::string& text, std::vector<QAItem>& items, 
         const Json *q = j.get("question"), *ch = j.get("choices"), *an = j.get("answer");
         if (j.kind != Json::OBJ || !q || q->kind != Json::STR || !ch || ch->kind != Json::ARR || ch->arr.size() < 2 || !an || an->kind != Json::NUM) {
             err = "expected {\"question\": str, \"choices\": [str, ...] (2 or more), \"answer\": int}";
+            return false;
+        }
+        if (ch->arr.size() > QA_MAX_CHOICES) {  // each choice costs a forward pass: a runaway list would score for hours
+            err = "a question with " + std::to_string(ch->arr.size()) + " choices (at most " + std::to_string(QA_MAX_CHOICES) + ")";
             return false;
         }
         QAItem it;

@@ -494,7 +494,22 @@ template <class T> struct GPT2 {
     // follow the family's base tensors: [8] = 1 marks extensions, [9] LoRA rank, [10] LoRA alpha,
     // [11] bitmask of blocks with a memory, [12] sqrt(N) sub-keys, [13] top-k, [14] memory heads,
     // [15] query width per head, [16] Memory+ gating; the family: [17] 1 = Llama, [18] KV heads,
-    // [19] SwiGLU width, [20] RoPE theta and [21] RMSNorm eps (float bits).
+    // [19] SwiGLU width, [20] RoPE theta and [21] RMSNorm eps (float bits); [22] = 1 marks [23..24],
+    // a 64-bit checksum of the header (those two zeroed) and the weights, so a header edited after
+    // the write (NH, maxT, Vp: values that keep the byte count) is refused rather than misread.
+    static uint64_t checksum(const int* header, const void* weights, size_t bytes) {
+        int h[256];
+        memcpy(h, header, sizeof h);
+        h[23] = h[24] = 0;
+        uint64_t x = 1469598103934665603ull;  // FNV-1a over 64-bit words: a corruption check, not a MAC
+        auto mix = [&](const unsigned char* p, size_t n) {
+            for (size_t i = 0; i + 8 <= n; i += 8) { uint64_t w; memcpy(&w, p + i, 8); x = (x ^ w) * 1099511628211ull; }
+            for (size_t i = n & ~(size_t)7; i < n; i++) x = (x ^ p[i]) * 1099511628211ull;
+        };
+        mix((const unsigned char*)h, sizeof h);
+        mix((const unsigned char*)weights, bytes);
+        return x;
+    }
     void save(const std::string& path) const {
         int header[256] = {0};
         header[0] = CKPT_MAGIC; header[1] = CKPT_FP32; header[2] = cfg.maxT; header[3] = cfg.V;
@@ -510,6 +525,9 @@ template <class T> struct GPT2 {
             memcpy(&header[21], &cfg.norm_eps, 4);
         }
         std::vector<float> f(params.begin(), params.end());
+        header[22] = 1;
+        uint64_t sum = checksum(header, f.data(), f.size() * sizeof(float));
+        memcpy(&header[23], &sum, 8);
         AtomicFile af(path);
         af.write(header, sizeof header);
         af.write(f.data(), f.size() * sizeof(float));
@@ -551,6 +569,7 @@ template <class T> struct GPT2 {
         } else if (h[8] != 0) {
             return bad("checkpoint %s has an unknown extension marker %d", P, h[8]);
         }
+        if (h[22] != 0 && h[22] != 1) return bad("checkpoint %s has an unknown checksum marker %d", P, h[22]);
         size_t n = 0;
         for (auto& t : model_tensors(c)) n += t.size;  // sizes only: nothing is allocated
         *width = h[1] == CKPT_FP32 ? 4 : 2;
@@ -650,6 +669,12 @@ template <class T> struct GPT2 {
         fclose(f);
         set_params(buf.data(), width);
         check_finite(path);
+        int h[256];
+        memcpy(h, read_file_head(path, 1024).data(), 1024);
+        uint64_t sum;
+        memcpy(&sum, &h[23], 8);
+        if (h[22] == 1 && checksum(h, buf.data(), buf.size()) != sum)
+            fatal(EXIT_RUNTIME, "checkpoint %s does not match its checksum: its header or weights changed after it was written", path.c_str());
     }
 
     // a checkpoint's or GGUF's configuration, from its header or metadata alone (no weights read);

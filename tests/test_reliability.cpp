@@ -424,6 +424,33 @@ TEST_CASE("reliability: disk full while saving: one error line, the previous che
     CHECK(read_file_if(r + "/model.bin") == read_file_if(ref + "/model.bin"));
 }
 
+TEST_CASE("reliability: disk full while writing log.jsonl: one error line, exit 1, no checkpoint half-written") {
+    std::string r = base() + "/fulllog";
+    sh("rm -rf " + r + " && mkdir -p " + r + " && ln -s /dev/full " + r + "/log.jsonl");  // every write: ENOSPC
+    Res full = run("pretrain --out " + r + " --data " + data_dir() + " --steps 4" + TINY);
+    INFO(full.err);
+    CHECK(full.code == 1);
+    CHECK(lines(full.err) == 1);
+    CHECK(full.err.find("error: writing " + r + "/log.jsonl failed: No space left on device") == 0);
+    CHECK(tmp_leftovers(r).find(".tmp.") == std::string::npos);
+}
+
+TEST_CASE("reliability: a PDF on which pdftotext hangs ends in one error line after LLMC_PDFTOTEXT_TIMEOUT") {
+    std::string fake = base() + "/hang_bin";  // a pdftotext that never answers
+    sh("rm -rf " + fake + " && mkdir -p " + fake + " && printf '#!/bin/sh\\nexec sleep 60\\n' > " + fake + "/pdftotext && chmod +x " + fake + "/pdftotext");
+    std::string pdf = base() + "/hang.pdf";
+    write_file_atomic(pdf, "%PDF-1.4\n");
+    Res r = run("env PATH=" + fake + ":$PATH LLMC_PDFTOTEXT_TIMEOUT=1 " + train_bin() + " synth --doc " + pdf + " --out " + base() + "/hang_out --tokenizer " +
+                data_dir() + "/tokenizer.bin", "", true);
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.find("error: pdftotext did not finish on " + pdf + " within 1 s") == 0);
+    Res bad = run("env LLMC_PDFTOTEXT_TIMEOUT=soon " + train_bin() + " synth --doc " + pdf + " --out " + base() + "/hang_out --tokenizer " + data_dir() + "/tokenizer.bin", "", true);
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("LLMC_PDFTOTEXT_TIMEOUT must be a positive number of seconds, got 'soon'") != std::string::npos);
+}
+
 // ---------------------------------------------------------------------------------------------
 // bad input: a table of commands, each must fail with one "error: " line holding a needle
 
@@ -530,6 +557,12 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
         {"checkpoint with an unknown extension", "sample --ckpt " + ckpt_with("ext", ck, [](std::string& s) { set_int(s, 8, 9); }), 1, "unknown extension marker 9"},
         {"checkpoint with a bad memory header", "sample --ckpt " + ckpt_with("memhdr", mem, [](std::string& s) { set_int(s, 15, 7); }), 1, "invalid LoRA/memory header"},
         {"checkpoint with a NaN weight", "sample --ckpt " + ckpt_with("nan", ck, [](std::string& s) { float x = NAN; memcpy(&s[1024 + 40], &x, 4); }), 1, "non-finite value in tensor wte (element 10)"},
+        // headers that lie but keep the byte count, and a changed weight: the checksum refuses them
+        {"checkpoint whose header says 4 heads, not 2", "sample --ckpt " + ckpt_with("nh", ck, [](std::string& s) { set_int(s, 5, 4); }), 1, "does not match its checksum"},
+        {"checkpoint trading 16 positions for 16 vocab rows", "sample --ckpt " + ckpt_with("vpmaxt", ck, [](std::string& s) {
+             int h[8]; memcpy(h, s.data(), sizeof h); set_int(s, 2, h[2] - 16); set_int(s, 7, h[7] + 16); }), 1, "does not match its checksum"},
+        {"checkpoint with one weight changed", "sample --ckpt " + ckpt_with("flip", ck, [](std::string& s) { s[1024 + 4 * 100 + 1] ^= 1; }), 1, "does not match its checksum"},
+        {"checkpoint with an unknown checksum marker", "sample --ckpt " + ckpt_with("summark", ck, [](std::string& s) { set_int(s, 22, 2); }), 1, "unknown checksum marker 2"},
         {"checkpoint/tokenizer vocab mismatch", "sample --ckpt " + vmis + "/model.bin", 1, "tokenizer vocab 280 does not match checkpoint"},
         {"corrupt tokenizer beside a checkpoint", "sample --ckpt " + [&] { std::string p = ckpt_with("tok", ck, [](std::string&) {}); write_file_atomic(base() + "/badck_tok/tokenizer.bin", std::string(2000, 'z')); return p; }(), 1, "has bad magic"},
         // GGUF files (llmc/gguf.h; its own suite and fuzzer cover the format in depth)
@@ -576,9 +609,15 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
         {"QA: a JSON array, not an object", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa9.jsonl", "[1, 2]\n"), 1, "qa9.jsonl:1: expected"},
         {"QA: empty file", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa10.jsonl", "\n\n"), 1, "holds no questions"},
         {"QA: a choice longer than the context", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa12.jsonl", "{\"question\": \"q\", \"choices\": [\"" + std::string(60, 'a') + "\", \"b\"], \"answer\": 0}\n"), 1, "a choice of 60 tokens does not fit the context of 32"},
+        {"QA: 10^6 choices", "eval --ckpt " + ck + "/model.bin --qa " + qa("qa13.jsonl", [] {
+             std::string l = "{\"question\": \"q\", \"choices\": [\"a\"";
+             for (int i = 1; i < 1000000; i++) l += ", \"a\"";
+             return l + "], \"answer\": 0}\n"; }()), 1, "qa13.jsonl:1: a question with 1000000 choices (at most 256)"},
         {"QA: missing file", "eval --ckpt " + ck + "/model.bin --qa " + b + "/nope.jsonl", 1, "does not exist"},
         // documents and text
         {"PDF that pdftotext cannot read", "synth --doc " + b + "/bad.pdf --out " + b + "/syn --tokenizer " + d + "/tokenizer.bin", 1, "bad.pdf"},
+        {"encrypted PDF", "synth --doc tests/fixtures/pdf/encrypted.pdf --out " + b + "/syn --tokenizer " + d + "/tokenizer.bin", 1,
+         "pdftotext failed on tests/fixtures/pdf/encrypted.pdf: Command Line Error: Incorrect password"},
         {"empty PDF", "synth --doc " + b + "/empty.pdf --out " + b + "/syn --tokenizer " + d + "/tokenizer.bin", 1, "empty.pdf"},
         {"a PDF named .txt", "synth --doc " + b + "/pdf_named.txt --out " + b + "/syn --tokenizer " + d + "/tokenizer.bin", 2, "is a PDF: give it a .pdf name"},
         {"missing document", "synth --doc " + b + "/nope.txt --out " + b + "/syn --tokenizer " + d + "/tokenizer.bin", 1, "does not exist"},
