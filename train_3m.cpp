@@ -460,13 +460,19 @@ static void measure_arm(const Experiment& E, ArmResult& r, GPT2<float>& m, const
 static Json qarun_json(const QARun& q) {
     Json j;
     j.set("correct", q.correct).set("n", q.n).set("with_evidence", q.with_evidence).set("hits", q.hits).set("prompt_tokens", q.prompt_tokens).set("flops", q.flops);
-    return j;
+    Json right, p;
+    for (double x : q.right) right.push(Json::number(x));
+    for (double x : q.p_right) p.push(Json::number(x));
+    return j.set("right", right).set("p_right", p);
 }
 static QARun qarun_of(const Json* j) {
     QARun q;
     auto num = [&](const char* k) { const Json* v = j ? j->get(k) : nullptr; return v ? v->num : 0; };
     q.correct = (int)num("correct"); q.n = (int)num("n"); q.with_evidence = (int)num("with_evidence"); q.hits = (int)num("hits");
     q.prompt_tokens = num("prompt_tokens"); q.flops = num("flops");
+    auto nums = [&](const char* k, std::vector<double>& v) { if (j && j->get(k)) for (auto& x : j->get(k)->arr) v.push_back(x.num); };
+    nums("right", q.right);
+    nums("p_right", q.p_right);
     return q;
 }
 static void save_measured(const std::string& path, const std::string& key, const ArmResult& r) {
@@ -486,6 +492,8 @@ static bool load_measured(const std::string& path, const std::string& key, ArmRe
     r.doc_loss = j.get("doc_loss")->num; r.general_loss = j.get("general_loss")->num; r.seconds_per_q = j.get("seconds_per_q")->num;
     r.dev = qarun_of(j.get("dev")); r.held = qarun_of(j.get("held")); r.control = qarun_of(j.get("control"));
     r.general = qarun_of(j.get("general")); r.outside = qarun_of(j.get("outside"));
+    for (const QARun* q : {&r.dev, &r.held, &r.control, &r.general, &r.outside})  // a cache from before the per-item scores
+        if ((int)q->right.size() != q->n || (int)q->p_right.size() != q->n) return false;
     r.samples.clear();
     if (j.get("samples"))
         for (auto& s : j.get("samples")->arr)
@@ -619,6 +627,28 @@ static void three_m_report(const Experiment& E, double t_all) {
         arms_js.push(a.set("samples", samples));
         fx.push_back(r.general_loss - g0); fy.push_back(100 * r.held.accuracy()); names.push_back(r.name);
         if (!r.steps.empty()) curves.push_back({r.name, r.steps, r.losses});
+    }
+    // paired comparisons: the same questions asked of two arms, so each item's difference counts and
+    // the standard error is the paired one (smaller than either accuracy's when the arms agree often)
+    const ArmResult* naive = nullptr;
+    for (auto& r : results) if (r.name == "naive") naive = &r;
+    auto pm = [](std::pair<double, double> d) { return fmt_num(100 * d.first, "%+.1f") + " ± " + fmt_num(100 * d.second, "%.1f"); };
+    md += "\nPaired on the same questions: soft accuracy is each question's right choice's share of a softmax over the choices' scores, averaged "
+          "(a continuous accuracy that moves before the chosen choice flips); each difference is the mean over questions of the two arms' difference, "
+          "± its paired standard error.\n\n| arm | dev soft accuracy | Δ base | held-out soft accuracy | Δ base | Δ naive | held-out accuracy Δ naive |\n|---|---|---|---|---|---|---|\n";
+    for (size_t i = 0; i < results.size(); i++) {
+        auto& r = results[i];
+        auto na = [&](const std::vector<double>& a, const std::vector<double>& b) { return naive && &r != naive ? pm(paired_diff(a, b)) : std::string("-"); };
+        md += "| " + r.name + " | " + pct(r.dev.soft()) + " | " + (i ? pm(paired_diff(r.dev.p_right, results[0].dev.p_right)) : "-") + " | " + pct(r.held.soft()) + " | " +
+              (i ? pm(paired_diff(r.held.p_right, results[0].held.p_right)) : "-") + " | " + (naive ? na(r.held.p_right, naive->held.p_right) : "-") + " | " +
+              (naive ? na(r.held.right, naive->held.right) : "-") + " |\n";
+        Json& a = arms_js.arr[i];
+        auto pair_js = [](std::pair<double, double> d) { return Json().set("diff", d.first).set("stderr", d.second); };
+        a.set("qa_soft_accuracy", r.dev.soft()).set("qa_heldout_soft_accuracy", r.held.soft())
+         .set("qa_soft_vs_base", pair_js(paired_diff(r.dev.p_right, results[0].dev.p_right)))
+         .set("qa_heldout_soft_vs_base", pair_js(paired_diff(r.held.p_right, results[0].held.p_right)))
+         .set("qa_heldout_vs_base", pair_js(paired_diff(r.held.right, results[0].held.right)));
+        if (naive) a.set("qa_heldout_soft_vs_naive", pair_js(paired_diff(r.held.p_right, naive->held.p_right))).set("qa_heldout_vs_naive", pair_js(paired_diff(r.held.right, naive->held.right)));
     }
     // the most a perfect ranking of single chunks could reach: evidence that lies whole in some chunk
     auto in_some_chunk = [&](const std::vector<QAItem>& items) {

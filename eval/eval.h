@@ -152,10 +152,28 @@ struct QARun {
     int correct = 0, n = 0, with_evidence = 0, hits = 0;  // hits: contexts that hold the item's evidence
     int cut = 0;                                          // questions longer than the context allows, cut from the left
     std::vector<int> chosen;                              // per item, the choice scored best
+    // per item, the right choice's share of a softmax over the choices' scores: a continuous
+    // accuracy that moves before the argmax flips, so two arms compare on the same items with a
+    // smaller standard error than accuracy's (paired_diff)
+    std::vector<double> p_right;
+    std::vector<double> right;                            // per item, 1 when the chosen choice is the answer
     double prompt_tokens = 0, flops = 0;                  // sums over items: context + question tokens; FLOPs of scoring
     double accuracy() const { return n ? (double)correct / n : 0; }
     double stderr_() const { double p = accuracy(); return n ? std::sqrt(p * (1 - p) / n) : 0; }
+    double soft() const { double s = 0; for (double p : p_right) s += p; return p_right.empty() ? 0 : s / p_right.size(); }
 };
+
+// mean of a[i] - b[i] over the same items, and its standard error (the paired test's); {0, 0} when
+// the two do not cover the same number of items
+inline std::pair<double, double> paired_diff(const std::vector<double>& a, const std::vector<double>& b) {
+    size_t n = a.size();
+    if (n < 2 || b.size() != n) return {0, 0};
+    double m = 0, ss = 0;
+    for (size_t i = 0; i < n; i++) m += a[i] - b[i];
+    m /= n;
+    for (size_t i = 0; i < n; i++) ss += (a[i] - b[i] - m) * (a[i] - b[i] - m);
+    return {m, std::sqrt(ss / (n - 1) / n)};
+}
 // T: the positions a question may use (the model's context, or less)
 inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAItem>& items, QAContext how, const RagIndex* rag, int T) {
     QARun r;
@@ -178,9 +196,13 @@ inline QARun qa_run(GPT2<float>& m, const Tokenizer& tok, const std::vector<QAIt
         int used = 0;
         std::vector<double> lp = choice_logprobs(m, ctx, conts, T, &used);
         int best = (int)(std::max_element(lp.begin(), lp.end()) - lp.begin());
+        double z = 0;
+        for (double x : lp) z += std::exp(x - lp[best]);
+        r.p_right.push_back(std::exp(lp[it.answer] - lp[best]) / z);
         r.flops += forward_flops(m.cfg, used);  // the shared context once, then each choice over it
         for (auto& c : conts) r.flops += forward_flops(m.cfg, used + (int)c.size() - 1) - forward_flops(m.cfg, used);
         r.correct += best == it.answer;
+        r.right.push_back(best == it.answer);
         r.chosen.push_back(best);
         r.n++;
         r.prompt_tokens += used;

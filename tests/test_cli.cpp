@@ -312,7 +312,21 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
         CHECK(arm.get("prompt_tokens_per_question")->num > 0);
         CHECK(arm.get("total_flops_q100000")->num == doctest::Approx(arm.get("train_flops")->num + 1e5 * arm.get("flops_per_question")->num));
         CHECK(arm.get("bytes_stored"));
+        // paired against the base on the same items: the mean difference is the difference of means
+        double p0 = j.get("arms")->arr[0].get("qa_heldout_accuracy")->num, s0 = j.get("arms")->arr[0].get("qa_heldout_soft_accuracy")->num;
+        CHECK(arm.get("qa_heldout_vs_base")->get("diff")->num == doctest::Approx(p - p0));
+        CHECK(arm.get("qa_heldout_soft_vs_base")->get("diff")->num == doctest::Approx(arm.get("qa_heldout_soft_accuracy")->num - s0));
+        CHECK(arm.get("qa_heldout_vs_naive"));
+        // the cache keeps each item: its right-or-wrong sums to the count, its soft scores to the mean
+        Json m;
+        REQUIRE(json_parse(read_file_if("/tmp/test_cli_3m/measured/" + arm.get("arm")->str + ".json"), m, err));
+        double right = 0, soft = 0;
+        for (auto& x : m.get("held")->get("right")->arr) right += x.num;
+        for (auto& x : m.get("held")->get("p_right")->arr) soft += x.num;
+        CHECK(right == m.get("held")->get("correct")->num);
+        CHECK(soft / n == doctest::Approx(arm.get("qa_heldout_soft_accuracy")->num));
     }
+    CHECK(j.get("arms")->arr[0].get("qa_heldout_soft_vs_base")->get("stderr")->num == 0);
     const Json& base = j.get("arms")->arr[0], &rag = j.get("arms")->arr[1], &oracle = j.get("arms")->arr[2], &full = j.get("arms")->arr[4];
     CHECK(rag.get("arm")->str == "rag");
     CHECK(oracle.get("arm")->str == "oracle");
@@ -332,6 +346,7 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
     CHECK(md.find("| synth-memory-sparse |") != std::string::npos);
     CHECK(md.find("| rag |") != std::string::npos);
     CHECK(md.find("## Cost ledger") != std::string::npos);
+    CHECK(md.find("Paired on the same questions") != std::string::npos);
     CHECK(md.find("## Capacity plan") != std::string::npos);
     CHECK(md.find("Write a poem about 3M") != std::string::npos);
     for (std::string png : {"qa_vs_forgetting", "loss_curves", "cost_vs_questions", "qa_vs_cost"})

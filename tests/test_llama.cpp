@@ -4,6 +4,7 @@
 // converter does) against its logits, loss and every gradient; the checkpoint round trip of the
 // family header; and SmolLM2-135M-Instruct itself (models/, from `make smollm2`) against PyTorch's
 // loss on two real texts and its greedy chat answer (tests/fixtures/smollm2/reference.txt).
+// Multiple choice over a KV cache, and its per-item scores (eval.h's qa_run, paired_diff).
 // Run: make test (or tests/run_tests -tc="llama*").
 #include <doctest/doctest.h>
 #include <cmath>
@@ -409,4 +410,34 @@ TEST_CASE("llama: multiple-choice scoring over a shared KV cache equals a full f
         MESSAGE((c.llama() ? "Llama" : "GPT-2") << ": cached choice scores vs full forwards, max |diff| " << worst);
         CHECK(worst < 5e-6);  // measured 5.3e-7
     }
+}
+
+TEST_CASE("qa: an item's soft score is its right choice's softmax share of the choice scores; paired differences") {
+    Tokenizer tok = Tokenizer::gpt2("data/gpt2");
+    GPT2Config c;
+    c.maxT = 32; c.V = tok.vocab_size; c.Vp = pad_vocab(c.V); c.L = 1; c.NH = 2; c.C = 8;
+    GPT2<float> m;
+    m.init_random(c, 71);
+    Rng rng(72);
+    for (auto& x : m.params) x += (float)(rng.normal() * 0.5);  // choices scored far apart
+    std::vector<QAItem> items = {{"What is the capital of France?", {"Paris", "Rome", "Oslo"}, 2, ""}, {"2 + 2 =", {"four", "five"}, 0, ""}};
+    QARun r = qa_run(m, tok, items, QA_CLOSED, nullptr, c.maxT);
+    REQUIRE(r.p_right.size() == 2);
+    REQUIRE(r.right.size() == 2);
+    for (size_t i = 0; i < items.size(); i++) {
+        std::vector<std::vector<int>> conts;
+        for (auto& ch : items[i].choices) conts.push_back(tok.encode(" " + ch));
+        std::vector<double> lp = choice_logprobs(m, tok.encode(qa_prompt(items[i].question)), conts, c.maxT);
+        double z = 0;
+        for (double x : lp) z += std::exp(x);
+        CHECK(r.p_right[i] == doctest::Approx(std::exp(lp[items[i].answer]) / z).epsilon(1e-12));
+        int best = (int)(std::max_element(lp.begin(), lp.end()) - lp.begin());
+        CHECK(r.right[i] == (best == items[i].answer));
+    }
+    CHECK(r.soft() == doctest::Approx((r.p_right[0] + r.p_right[1]) / 2));
+    // differences {1, 0, 0, 1}: mean 0.5, sample variance 1/3, standard error sqrt(1/3 / 4)
+    auto d = paired_diff({1, 0, 1, 1}, {0, 0, 1, 0});
+    CHECK(d.first == doctest::Approx(0.5));
+    CHECK(d.second == doctest::Approx(std::sqrt(1.0 / 12)));
+    CHECK(paired_diff({1, 0}, {1, 0, 1}).second == 0);  // not the same items: no comparison
 }
