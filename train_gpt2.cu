@@ -658,7 +658,7 @@ int run_train(const TrainConfig& tc) {
     if (!tc.doc_name.empty()) {  // the ledger needs the values before the write: the --init-ckpt's
         if (tc.mode != TRAIN_MEMORY && tc.mode != TRAIN_MEMORY_SPARSE) fatal(EXIT_USAGE, "--doc-name: only --train memory or memory-sparse write nothing but memory values");
         if (tc.init_ckpt.empty()) fatal(EXIT_USAGE, "--doc-name needs the --init-ckpt the document is written into%s", tc.resume ? " (give the run's on --resume too)" : "");
-        if (Ledger::load_beside(tc.init_ckpt, c.C).find(tc.doc_name)) fatal(EXIT_USAGE, "--doc-name %s: %s's memory already holds a document of that name", tc.doc_name.c_str(), tc.init_ckpt.c_str());
+        if (Ledger::load_beside(tc.init_ckpt, c).find(tc.doc_name)) fatal(EXIT_USAGE, "--doc-name %s: %s's memory already holds a document of that name", tc.doc_name.c_str(), tc.init_ckpt.c_str());
     }
 
     int B = tc.B, T = train_context(c, tc.T), steps = tc.steps;
@@ -785,7 +785,7 @@ int run_train(const TrainConfig& tc) {
     if (!tc.doc_name.empty() && last_step >= steps) {
         GPT2<float> before;
         before.load(tc.init_ckpt);
-        Ledger g = Ledger::load_beside(tc.init_ckpt, c.C);
+        Ledger g = Ledger::load_beside(tc.init_ckpt, c);
         g.record(tc.doc_name, (long long)steps * total_batch, before.cfg.mem_layers ? &before : nullptr, m);
         g.save(tc.out + "/ledger.bin");
         printf("ledger: document %s wrote %zu value rows; %s holds %zu documents\n", tc.doc_name.c_str(), g.docs.back().rows(), (tc.out + "/ledger.bin").c_str(), g.docs.size());
@@ -1145,7 +1145,7 @@ static int cmd_memory(Flags& f) {
     m.load(ckpt);
     if (!m.cfg.mem_layers) fatal(EXIT_RUNTIME, "%s has no memory layer", ckpt.c_str());
     const MemoryConfig& mc = m.cfg.mem;
-    Ledger ledger = Ledger::load_beside(ckpt, m.cfg.C);
+    Ledger ledger = Ledger::load_beside(ckpt, m.cfg);
     std::map<std::pair<int, int>, std::string> writers;  // (block, slot) -> the documents that wrote it
     for (auto& d : ledger.docs)
         for (size_t i = 0; i < d.rows(); i++) { std::string& w = writers[{d.block[i], d.slot[i]}]; w += (w.empty() ? "" : ",") + d.name; }

@@ -4,7 +4,7 @@
 // --doc-name records them at its end (delta = values now - values of its --init-ckpt) in
 // OUT/ledger.bin, beside model.bin, carrying over the --init-ckpt folder's ledger; `./train memory
 // --docs` lists it and `--erase NAME` takes a document back out.
-//   Ledger g = Ledger::load_beside(ckpt); g.record(name, tokens, before, m); g.erase(name, m, &report);
+//   Ledger g = Ledger::load_beside(ckpt, cfg); g.record(name, tokens, before, m); g.erase(name, m, &report);
 // File: 256-int header (magic, version, C, documents), then per document: name length and bytes,
 // tokens, unix time, rows n (int64 each), n blocks and n slots (int32), n*C deltas (fp32).
 #pragma once
@@ -30,54 +30,71 @@ struct Ledger {
 
     static std::string path_beside(const std::string& ckpt) { return dirname_of(ckpt) + "/ledger.bin"; }
 
-    // the ledger beside a checkpoint, or an empty one when there is none
-    static Ledger load_beside(const std::string& ckpt, int C) {
-        Ledger g;
-        g.C = C;
-        std::string path = path_beside(ckpt);
-        if (!file_exists(path)) return g;
-        std::string s = read_file(path);
+    // a ledger's bytes for a model of shape cfg. Never exits: on bad bytes returns false with `err`
+    // (every row must name a memory block of cfg and a slot of it: erase writes there).
+    // tests/fuzz/fuzz_ledger.cpp.
+    static bool parse(const std::string& s, const GPT2Config& cfg, Ledger& g, std::string& err) {
+        g = Ledger();
+        g.C = cfg.C;
+        const int C = cfg.C;
         size_t at = 1024;
         auto take = [&](void* dst, size_t n) {
-            if (n > s.size() - at) fatal(EXIT_RUNTIME, "memory ledger %s is truncated", path.c_str());
-            memcpy(dst, s.data() + at, n);
+            if (n > s.size() - at) return false;
+            if (n) memcpy(dst, s.data() + at, n);  // an empty vector's data() may be null
             at += n;
+            return true;
         };
         int h[256];
-        if (s.size() < sizeof h) fatal(EXIT_RUNTIME, "memory ledger %s is truncated", path.c_str());
+        if (s.size() < sizeof h) { err = "is truncated"; return false; }
         memcpy(h, s.data(), sizeof h);
-        if (h[0] != MAGIC || h[1] != VERSION) fatal(EXIT_RUNTIME, "%s is not a memory ledger (magic %d version %d)", path.c_str(), h[0], h[1]);
-        if (h[2] != C) fatal(EXIT_RUNTIME, "memory ledger %s has rows of %d, the model %d", path.c_str(), h[2], C);
-        if (h[3] < 0) fatal(EXIT_RUNTIME, "memory ledger %s is corrupt (%d documents)", path.c_str(), h[3]);
+        if (h[0] != MAGIC || h[1] != VERSION) { err = "is not a memory ledger (magic " + std::to_string(h[0]) + " version " + std::to_string(h[1]) + ")"; return false; }
+        if (h[2] != C) { err = "has rows of " + std::to_string(h[2]) + ", the model " + std::to_string(C); return false; }
+        if (h[3] < 0) { err = "is corrupt (" + std::to_string(h[3]) + " documents)"; return false; }
         for (int d = 0; d < h[3]; d++) {
             LedgerDoc doc;
             long long len = 0, n = 0;
-            take(&len, 8);
-            if (len < 0 || len > 4096) fatal(EXIT_RUNTIME, "memory ledger %s is corrupt (a name of %lld bytes)", path.c_str(), len);
+            if (!take(&len, 8)) { err = "is truncated"; return false; }
+            if (len < 0 || len > 4096) { err = "is corrupt (a name of " + std::to_string(len) + " bytes)"; return false; }
             doc.name.resize(len);
-            take(&doc.name[0], len);
-            take(&doc.tokens, 8); take(&doc.time, 8); take(&n, 8);
-            if (n < 0 || (unsigned long long)n > (s.size() - at) / (8 + 4 * (size_t)C)) fatal(EXIT_RUNTIME, "memory ledger %s is truncated", path.c_str());
+            if (!take(&doc.name[0], len) || !take(&doc.tokens, 8) || !take(&doc.time, 8) || !take(&n, 8) ||
+                n < 0 || (unsigned long long)n > (s.size() - at) / (8 + 4 * (size_t)C)) { err = "is truncated"; return false; }
             doc.block.resize(n); doc.slot.resize(n); doc.delta.resize((size_t)n * C);
             take(doc.block.data(), 4 * n); take(doc.slot.data(), 4 * n); take(doc.delta.data(), 4 * (size_t)n * C);
+            for (long long i = 0; i < n; i++)
+                if (doc.block[i] < 0 || doc.block[i] >= cfg.L || !cfg.has_mem(doc.block[i]) || doc.slot[i] < 0 || (size_t)doc.slot[i] >= cfg.mem.N()) {
+                    err = "is corrupt (document " + doc.name + " names block " + std::to_string(doc.block[i]) + " slot " + std::to_string(doc.slot[i]) + ", not a memory row of the model)";
+                    return false;
+                }
             g.docs.push_back(std::move(doc));
         }
-        if (at != s.size()) fatal(EXIT_RUNTIME, "memory ledger %s has %zu bytes past its last document", path.c_str(), s.size() - at);
+        if (at != s.size()) { err = "has " + std::to_string(s.size() - at) + " bytes past its last document"; return false; }
+        return true;
+    }
+
+    // the ledger beside a checkpoint of shape cfg, or an empty one when there is none
+    static Ledger load_beside(const std::string& ckpt, const GPT2Config& cfg) {
+        Ledger g;
+        g.C = cfg.C;
+        std::string path = path_beside(ckpt), err;
+        if (!file_exists(path)) return g;
+        if (!parse(read_file(path), cfg, g, err)) fatal(EXIT_RUNTIME, "memory ledger %s %s", path.c_str(), err.c_str());
         return g;
     }
 
-    void save(const std::string& path) const {
-        AtomicFile af(path);
+    std::string bytes() const {
+        std::string s;
+        auto put = [&](const void* p, size_t n) { s.append((const char*)p, n); };
         int h[256] = {MAGIC, VERSION, C, (int)docs.size()};
-        af.write(h, sizeof h);
+        put(h, sizeof h);
         for (auto& d : docs) {
             long long len = (long long)d.name.size(), n = (long long)d.rows();
-            af.write(&len, 8); af.write(d.name.data(), len);
-            af.write(&d.tokens, 8); af.write(&d.time, 8); af.write(&n, 8);
-            af.write(d.block.data(), 4 * n); af.write(d.slot.data(), 4 * n); af.write(d.delta.data(), 4 * (size_t)n * C);
+            put(&len, 8); put(d.name.data(), len);
+            put(&d.tokens, 8); put(&d.time, 8); put(&n, 8);
+            put(d.block.data(), 4 * n); put(d.slot.data(), 4 * n); put(d.delta.data(), 4 * (size_t)n * C);
         }
-        af.commit();
+        return s;
     }
+    void save(const std::string& path) const { write_file_atomic(path, bytes()); }
 
     const LedgerDoc* find(const std::string& name) const {
         for (auto& d : docs) if (d.name == name) return &d;

@@ -35,7 +35,7 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     a.load(dir + "/A/model.bin");
     b.load(dir + "/B/model.bin");
     const int C = a.cfg.C;
-    Ledger la = Ledger::load_beside(dir + "/A/model.bin", C), lb = Ledger::load_beside(dir + "/B/model.bin", C);
+    Ledger la = Ledger::load_beside(dir + "/A/model.bin", a.cfg), lb = Ledger::load_beside(dir + "/B/model.bin", a.cfg);
     REQUIRE(la.docs.size() == 1);
     REQUIRE(lb.docs.size() == 2);
     const LedgerDoc &da = lb.docs[0], &db = lb.docs[1];
@@ -81,7 +81,7 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     std::vector<float> le = logits_of(e, ids), lbase = logits_of(base, ids), la_logits = logits_of(a, ids);
     CHECK(std::memcmp(le.data(), lbase.data(), 4 * le.size()) == 0);
     CHECK(std::memcmp(la_logits.data(), lbase.data(), 4 * le.size()) != 0);  // A's write did change them
-    CHECK(Ledger::load_beside(dir + "/A_erased/model.bin", C).docs.empty());
+    CHECK(Ledger::load_beside(dir + "/A_erased/model.bin", a.cfg).docs.empty());
 
     // erasing A of two: B's rows stay, A's own rows go back to zero, shared rows keep B's delta
     REQUIRE(sh_out("./train memory --ckpt " + dir + "/B/model.bin --erase A --out " + dir + "/B_erased", &out) == 0);
@@ -105,7 +105,7 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     CHECK(only_b > 0);
     CHECK(shared > 0);
     MESSAGE("A wrote " << da.rows() << " rows, B " << db.rows() << "; " << shared << " shared, " << only_a << " A's alone, " << only_b << " B's alone");
-    Ledger lf = Ledger::load_beside(dir + "/B_erased/model.bin", C);
+    Ledger lf = Ledger::load_beside(dir + "/B_erased/model.bin", a.cfg);
     REQUIRE(lf.docs.size() == 1);
     CHECK(lf.docs[0].name == "B");
     CHECK(sh_out("./train memory --ckpt " + dir + "/B_erased/model.bin --erase A --out " + dir + "/X", &out) == 2);
@@ -120,6 +120,16 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     write_file_atomic(led, bad);
     CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --docs", &out) == 1);
     CHECK(out.find("is not a memory ledger") != std::string::npos);
+    // a row outside the memory (erase would write there): refused by name
+    std::string far = good;
+    long long n = 0;
+    memcpy(&n, &far[1024 + 8 + 1 + 16], 8);  // the first document (A, carried over): after its name, tokens and time, its row count
+    int slot = 1 << 30;
+    memcpy(&far[1024 + 8 + 1 + 24 + 4 * n], &slot, 4);  // the first row's slot
+    write_file_atomic(led, far);
+    CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --erase B --out " + dir + "/Y", &out) == 1);
+    INFO(out);
+    CHECK(out.find("is corrupt (document A names block 1 slot 1073741824, not a memory row of the model)") != std::string::npos);
     write_file_atomic(led, good + "x");
     CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --docs", &out) == 1);
     CHECK(out.find("1 bytes past its last document") != std::string::npos);

@@ -1,6 +1,6 @@
 // fuzz_qa.cpp: libFuzzer target for the JSON reader and the QA JSONL parser (llmc/json.h: json_parse,
 // parse_qa_jsonl, json_escape), what `eval --qa` and the 3m pipeline read. Any bytes must parse or
-// fail with a message and a line number, never crash; accepted items must have 2+ choices and an
+// fail with a message and a line number, never crash; accepted items must have 2 to QA_MAX_CHOICES choices and an
 // answer that indexes them; and json_escape(s) must parse back to s for every s.
 // Build and run: make fuzz (tests/fuzz/run.sh).
 #include <cstdint>
@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (err.empty() || line < 1) __builtin_trap();
     } else {
         for (auto& it : items)
-            if (it.choices.size() < 2 || it.answer < 0 || it.answer >= (int)it.choices.size()) __builtin_trap();
+            if (it.choices.size() < 2 || it.choices.size() > QA_MAX_CHOICES || it.answer < 0 || it.answer >= (int)it.choices.size()) __builtin_trap();
     }
     Json j;
     std::string e2;
