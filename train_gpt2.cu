@@ -975,7 +975,7 @@ static double cpu_peak_flops(std::string* how) {
     return peak;
 }
 
-struct BenchResult { double ms, tokens_per_s, mfu, rss_mib; };
+struct BenchResult { double ms, tokens_per_s, mfu, rss_mib, flops_per_token; };
 
 // median time of a full training step (everything trains; memory values, if any, sparsely by SGD
 // on the top-t slots, as memory-sparse does); MFU counts the dense model's FLOPs only
@@ -1016,7 +1016,7 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, boo
     for (double t : times) total += t;
     prof_report(total, steps);
     fflush(stdout);
-    return {med * 1000, B * T / med, flops / med / peak, rss};
+    return {med * 1000, B * T / med, flops / med / peak, rss, flops / (B * T)};
 }
 
 static int cmd_bench(Flags& f) {
@@ -1051,7 +1051,8 @@ static int cmd_bench(Flags& f) {
     printf("peak: %s\nprecision: %s\n", how.c_str(), dtype.c_str());
     if (one) {
         BenchResult r = bench_config(c, B, steps, peak, recompute);
-        printf("{\"tokens_per_s\": %.1f, \"mfu\": %.4f, \"ms_per_step\": %.1f, \"peak_rss_mib\": %.1f}\n", r.tokens_per_s, r.mfu, r.ms, r.rss_mib);
+        printf("{\"tokens_per_s\": %.6g, \"mfu\": %.6g, \"ms_per_step\": %.6g, \"peak_rss_mib\": %.1f, \"flops_per_token\": %.0f, \"peak_flops\": %.6g}\n",
+               r.tokens_per_s, r.mfu, r.ms, r.rss_mib, r.flops_per_token, peak);
         return 0;
     }
     // the suite: tokenizer speed, the d6 config, and GPT-2 124M's shape for a couple of steps

@@ -1,6 +1,6 @@
 // test_bench.cpp: `./train bench` on one tiny config prints the per-op-family breakdown and a last
-// line of JSON with tokens/s, MFU and the config's peak RSS. Only the presence and sanity of the
-// figures is checked: speed is measured, never asserted.
+// line of JSON with tokens/s, MFU and the config's peak RSS. The figures are checked against each
+// other and the FLOPs per token against a hand count: speed is measured, never asserted.
 // Run: ./tests/run_tests -tc="*bench*"
 #include <doctest/doctest.h>
 #include <string>
@@ -18,7 +18,11 @@ TEST_CASE("bench: one config prints the op breakdown and JSON with tokens/s, MFU
     REQUIRE(j.get("tokens_per_s"));
     REQUIRE(j.get("peak_rss_mib"));
     CHECK(j.get("tokens_per_s")->num > 0);
-    CHECK(j.get("mfu")->num > 0);
+    // the figures agree with each other and with llm.c's 6N + 6LCT for this config, counted by hand:
+    // N = wte 256*32 + wpe 16*32 + block 12*32^2 + 13*32 + final norm 2*32 = 21,472; 6LCT = 3,072
+    CHECK(j.get("flops_per_token")->num == 6.0 * 21472 + 6.0 * 1 * 32 * 16);
+    CHECK(j.get("tokens_per_s")->num == doctest::Approx(2 * 16 / (j.get("ms_per_step")->num / 1000)).epsilon(1e-4));
+    CHECK(j.get("mfu")->num == doctest::Approx(j.get("tokens_per_s")->num * j.get("flops_per_token")->num / j.get("peak_flops")->num).epsilon(1e-4));
     // the process holds at least its model and at most a small multiple of what this config needs
     CHECK(j.get("peak_rss_mib")->num > 1);
     CHECK(j.get("peak_rss_mib")->num < 2000);
