@@ -288,7 +288,7 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
     std::string d = tiny_data();
     system("rm -rf /tmp/test_cli_3m");
     RunResult r = run("./train 3m --size tiny --out /tmp/test_cli_3m --general-data " + d +
-                      " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl --threads 1");
+                      " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny_heldout.jsonl --threads 1");
     INFO(r.err);
     REQUIRE(r.code == 0);
     for (std::string arm : {"base", "naive", "synth-full", "synth-lora", "synth-memory", "synth-memory-sparse"}) {
@@ -302,6 +302,8 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
     REQUIRE(j.get("arms")->arr.size() == 8);  // base, rag, oracle and the five trained arms
     for (auto& arm : j.get("arms")->arr) {
         INFO(arm.get("arm")->str);
+        CHECK(arm.get("qa_n")->num == 2);  // --qa and --qa-heldout each asked from their own file
+        CHECK(arm.get("qa_heldout_n")->num == 3);
         double p = arm.get("qa_heldout_accuracy")->num, n = arm.get("qa_heldout_n")->num;
         CHECK(arm.get("qa_heldout_stderr")->num == doctest::Approx(std::sqrt(p * (1 - p) / n)));
         CHECK(arm.get("qa_heldout_above_control")->num == doctest::Approx(p - arm.get("qa_heldout_control")->num));
@@ -354,7 +356,7 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
     // a second run finds every stage current and trains nothing
     std::string first = read_file_if("/tmp/test_cli_3m/results.json");
     RunResult again = run("./train 3m --size tiny --out /tmp/test_cli_3m --general-data " + d +
-                          " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl --threads 1");
+                          " --doc tests/fixtures/synth/mini_10k_layout.txt --qa tests/fixtures/qa_tiny.jsonl --qa-heldout tests/fixtures/qa_tiny_heldout.jsonl --threads 1");
     CHECK(again.code == 0);
     CHECK(again.out.find("$ ./train inject") == std::string::npos);
     // the scores come from OUT/measured/*.json, exactly: results.json differs only in wall times
@@ -374,7 +376,7 @@ TEST_CASE("cli: the 3m pipeline, tiny: every arm's checkpoint, results.json, rep
     // a changed question file is asked again
     system("cp tests/fixtures/qa_tiny.jsonl /tmp/test_cli_qa_copy.jsonl");
     RunResult other = run("./train 3m --size tiny --out /tmp/test_cli_3m --general-data " + d +
-                          " --doc tests/fixtures/synth/mini_10k_layout.txt --qa /tmp/test_cli_qa_copy.jsonl --qa-heldout tests/fixtures/qa_tiny.jsonl --threads 1");
+                          " --doc tests/fixtures/synth/mini_10k_layout.txt --qa /tmp/test_cli_qa_copy.jsonl --qa-heldout tests/fixtures/qa_tiny_heldout.jsonl --threads 1");
     CHECK(other.code == 0);
     CHECK(other.out.find("scores are current") == std::string::npos);
 }
