@@ -1127,7 +1127,7 @@ static int cmd_merge(Flags& f) {
 }
 
 static int cmd_memory(Flags& f) {
-    std::string ckpt, text, other, erase, out;
+    std::string ckpt, text, other, erase, out, map;
     int top = 3, threads = 0;
     bool docs = false;
     f.text("ckpt", ckpt, "PATH", "a checkpoint with a memory layer (required)");
@@ -1137,6 +1137,7 @@ static int cmd_memory(Flags& f) {
     f.flag("docs", docs, "the documents the memory's ledger holds: value rows, bytes, tokens, when written, rows shared");
     f.text("erase", erase, "NAME", "take document NAME out of the memory (rows it alone wrote go back to their value before it; shared rows lose its delta) and save the model in --out");
     f.text("out", out, "DIR", "where --erase writes model.bin, tokenizer.bin and ledger.bin");
+    f.text("map", map, "PNG", "the ledger's slots as an image per memory block: which document wrote each slot, which are shared, which unwritten");
     f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
     if (!f.finish("memory")) return 0;
     set_threads(threads);
@@ -1163,6 +1164,30 @@ static int cmd_memory(Flags& f) {
             printf("  %-24s %8zu value rows (%.2f%% of the slots), %.1f MB, %lld tokens, %s; %zu rows shared with other documents\n", d.name.c_str(), d.rows(),
                    100.0 * d.rows() / (mc.N() * __builtin_popcount(m.cfg.mem_layers)), d.rows() * m.cfg.C * 4 / 1e6, d.tokens, when, shared);
         }
+    }
+    if (!map.empty()) {  // one image per memory block, side by side
+        std::vector<std::string> names;
+        for (auto& d : ledger.docs) names.push_back(d.name);
+        std::vector<Canvas> maps;
+        for (int l = 0; l < m.cfg.L; l++) {
+            if (!m.cfg.has_mem(l)) continue;
+            std::vector<int> owner(mc.N(), -1);
+            for (size_t k = 0; k < ledger.docs.size(); k++)
+                for (size_t i = 0; i < ledger.docs[k].rows(); i++)
+                    if (ledger.docs[k].block[i] == l) { int& o = owner[ledger.docs[k].slot[i]]; o = o < 0 ? (int)k : (int)names.size(); }
+            maps.push_back(render_slot_map("block " + std::to_string(l) + ": " + std::to_string(mc.N()) + " slots (" + std::to_string(mc.n_keys) +
+                                           "^2), row = first sub-key", mc.n_keys, owner, names));
+        }
+        Canvas all(0, 0);
+        for (auto& c : maps) all.w += c.w, all.h = std::max(all.h, c.h);
+        all = Canvas(all.w, all.h);
+        int x0 = 0;
+        for (auto& c : maps) {
+            for (int y = 0; y < c.h; y++) for (int x = 0; x < c.w; x++) all.set(x0 + x, y, c.get(x, y));
+            x0 += c.w;
+        }
+        write_png(map, all);
+        printf("slot map: %s\n", map.c_str());
     }
     if (!erase.empty()) {
         auto [alone, shared] = ledger.erase(erase, m);

@@ -46,7 +46,7 @@ done
 [ -f "$OUT/m2022/ledger.bin" ] || ./train inject --init-ckpt $G --data "$OUT/synth_2022" --doc-name 3M_2022 --out "$OUT/m2022" $MEM $RUN
 [ -f "$OUT/m2022_2018/ledger.bin" ] || ./train inject --init-ckpt "$OUT/m2022/model.bin" --data "$OUT/synth_2018" --doc-name 3M_2018 \
     --out "$OUT/m2022_2018" $MEM $RUN
-./train memory --ckpt "$OUT/m2022_2018/model.bin" --docs | tee "$OUT/docs.txt"
+./train memory --ckpt "$OUT/m2022_2018/model.bin" --docs --map "$OUT/slot_map.png" | tee "$OUT/docs.txt"
 ./train memory --ckpt "$OUT/m2022_2018/model.bin" --erase 3M_2018 --out "$OUT/erase_2018" | tee "$OUT/erase_2018.txt"
 ./train memory --ckpt "$OUT/m2022_2018/model.bin" --erase 3M_2022 --out "$OUT/erase_2022" | tee "$OUT/erase_2022.txt"
 ./train memory --ckpt "$OUT/m2022/model.bin" --erase 3M_2022 --out "$OUT/empty" | tee "$OUT/empty.txt"

@@ -592,6 +592,34 @@ inline Figure render_scatter(const PlotSpec& spec, const std::vector<double>& x,
     return fig;
 }
 
+// A product-key memory's slots as an n_keys x n_keys image (slot i * n_keys + j at row i, column
+// j: the two sub-keys that pick it), each coloured by who wrote it: owner[s] = -1 nobody, k < names
+// only document k, names.size() more than one. Beside it a legend of colours, names and counts.
+const RGB SLOT_NONE = {236, 236, 236}, SLOT_SHARED = {40, 40, 40};
+inline Canvas render_slot_map(const std::string& title, int n_keys, const std::vector<int>& owner, const std::vector<std::string>& names) {
+    using namespace plot_detail;
+    const int scale = std::max(1, 512 / n_keys), side = n_keys * scale, pad = 16, top = 40, legend = 300, nd = (int)names.size();
+    Canvas c(pad + side + pad + legend, top + side + pad);
+    draw_text(c, pad, 12, fit_text(title, c.w - 2 * pad), PLOT_TEXT);
+    std::vector<long> count(nd + 2, 0);  // each document alone, shared, unwritten
+    for (int i = 0; i < n_keys; i++)
+        for (int j = 0; j < n_keys; j++) {
+            int o = owner[(size_t)i * n_keys + j];
+            count[o < 0 ? nd + 1 : std::min(o, nd)]++;
+            fill_rect(c, pad + j * scale, top + i * scale, scale, scale, o < 0 ? SLOT_NONE : o < nd ? series_color(o) : SLOT_SHARED);
+        }
+    int y = top;
+    auto entry = [&](RGB col, const std::string& label, long n) {
+        fill_rect(c, pad + side + pad, y, 14, 14, col);
+        draw_text(c, pad + side + pad + 22, y, fit_text(label + ": " + std::to_string(n), legend - 26), PLOT_TEXT);
+        y += 26;
+    };
+    for (int k = 0; k < nd; k++) entry(series_color(k), names[k] + " only", count[k]);
+    entry(SLOT_SHARED, "shared", count[nd]);
+    entry(SLOT_NONE, "unwritten", count[nd + 1]);
+    return c;
+}
+
 // PNG bytes of the canvas
 inline std::string encode_png(const Canvas& c) {
     std::string out;

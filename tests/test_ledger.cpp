@@ -110,6 +110,10 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     CHECK(lf.docs[0].name == "B");
     CHECK(sh_out("./train memory --ckpt " + dir + "/B_erased/model.bin --erase A --out " + dir + "/X", &out) == 2);
     CHECK(out.find("--erase A: no such document") != std::string::npos);
+    // the slot map (its pixels: test_plot.cpp) is written as a PNG
+    CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --map " + dir + "/map.png", &out) == 0);
+    std::string png = read_file(dir + "/map.png");
+    CHECK(png.substr(1, 3) == "PNG");
     // a damaged ledger is one error line, not a crash or a silent empty list
     const std::string led = dir + "/B/ledger.bin", good = read_file(led);
     write_file_atomic(led, good.substr(0, good.size() - 3));

@@ -1,4 +1,5 @@
-// test_plot.cpp: PNG plots: file format, pixels where the data is, log axes, NaN/empty/degenerate input.
+// test_plot.cpp: PNG plots: file format, pixels where the data is, log axes, NaN/empty/degenerate input;
+// the memory ledger's slot map.
 #include <doctest/doctest.h>
 #include <cmath>
 #include <ostream>
@@ -188,4 +189,21 @@ TEST_CASE("text is drawn from the embedded font") {
     CHECK(n > 40);
     CHECK(plot_detail::text_width("abc") == 3 * 12 - 2);
     CHECK(c.get(50, 20) == PLOT_WHITE);
+}
+
+TEST_CASE("slot map: slot i * n_keys + j is the square at row i, column j, coloured by its writers") {
+    const int K = 4;  // 16 slots, drawn 128 px each (512 / 4)
+    std::vector<int> owner(K * K, -1);
+    owner[1 * K + 2] = 0;  // document A alone
+    owner[3 * K + 0] = 1;  // B alone
+    owner[2 * K + 3] = 2;  // both
+    Canvas c = render_slot_map("map", K, owner, {"A", "B"});
+    const int pad = 16, top = 40, s = 128;
+    auto centre = [&](int i, int j) { return c.get(pad + j * s + s / 2, top + i * s + s / 2); };
+    CHECK(centre(1, 2) == series_color(0));
+    CHECK(centre(3, 0) == series_color(1));
+    CHECK(centre(2, 3) == SLOT_SHARED);
+    CHECK(centre(2, 1) == SLOT_NONE);
+    CHECK(centre(0, 0) == SLOT_NONE);
+    CHECK(c.w > pad + K * s + 200);  // room for the legend
 }
