@@ -610,3 +610,39 @@ TEST_CASE("synth: chat-form samples in the tokenizer's template") {
     CHECK(share < cfg.chat_share + 0.12);
     system(("rm -rf '" + dir + "'").c_str());
 }
+
+TEST_CASE("synth: --expansion sets the size, --multiplicity the restatements of each fact (command line)") {
+    const std::string o = "/tmp/test_synth_cli";
+    auto synth = [&](const std::string& name, const std::string& flags) {
+        std::string dir = o + "_" + name;
+        int rc = system(("rm -rf " + dir + " && ./train synth --doc " + std::string(LAYOUT_FIXTURE) + " --out " + dir +
+                         " --tokenizer gpt2 --replay 0 --threads 1" + flags + " >/dev/null 2>&1").c_str());
+        REQUIRE(rc == 0);
+        return dir;
+    };
+    // the fixture's facts, each restated in at least M samples when the size is left to --expansion
+    auto min_restatements = [&](const std::string& dir, long* tokens, long* doc_tokens, long* samples) {
+        std::string rep = read_file(dir + "/report.json");
+        *tokens = json_int(rep, "tokens"); *doc_tokens = json_int(rep, "doc_tokens"); *samples = json_int(rep, "samples");
+        long facts = json_int(rep, "facts");
+        std::vector<int> n(facts, 0);
+        std::vector<PreviewLine> pv = read_preview(dir + "/preview.jsonl");
+        REQUIRE((long)pv.size() == *samples);  // the whole corpus is in the preview (under 2,000 samples)
+        for (auto& p : pv)
+            if (p.kind == "restate") {
+                std::set<int> once(p.facts.begin(), p.facts.end());
+                for (int f : once) n.at(f)++;
+            }
+        return *std::min_element(n.begin(), n.end());
+    };
+    long tokens, doc, samples;
+    std::string a = synth("m1", " --expansion 2 --multiplicity 1");
+    int m1 = min_restatements(a, &tokens, &doc, &samples);
+    CHECK(tokens >= 2 * doc);  // draws stop at the first sample past the target
+    CHECK(tokens < 2 * doc + 1000);
+    CHECK(m1 >= 1);
+    std::string b = synth("m7", " --expansion 2 --multiplicity 7");
+    CHECK(min_restatements(b, &tokens, &doc, &samples) == 7);  // topped up past the expansion's size
+    CHECK(tokens > 2 * doc + 1000);
+    system(("rm -rf " + a + " " + b).c_str());
+}
