@@ -199,7 +199,7 @@ static int changed_rows(GPT2<float>& a, GPT2<float>& b, int l) {
     return n;
 }
 
-TEST_CASE("cli: inject in every mode; frozen weights come out bit-identical; sparse touches <= top-t slots per step") {
+TEST_CASE("cli: inject in every mode; frozen weights come out bit-identical; sparse touches <= top-t slots per step; each mode resumes exactly") {
     std::string d = tiny_data();
     if (!file_exists("/tmp/test_cli_run/model.bin")) run("./train pretrain --data " + d + " --out /tmp/test_cli_run --steps 12" + TINY);
     system("rm -rf /tmp/test_cli_doc && mkdir -p /tmp/test_cli_doc && cp /tmp/test_cli_data/val.bin /tmp/test_cli_doc/train.bin");
@@ -207,12 +207,20 @@ TEST_CASE("cli: inject in every mode; frozen weights come out bit-identical; spa
     base.load("/tmp/test_cli_run/model.bin");
     const std::string common = " --init-ckpt /tmp/test_cli_run/model.bin --data /tmp/test_cli_doc --steps 4 --batch 4 --threads 1 --val-every 0 --sample-tokens 0"
                                " --mem-layers 1 --mem-keys 8 --mem-topk 2 --mem-heads 2 --mem-dk 8 --df-data " + d + " --df-batches 4";
-    for (std::string mode : {"memory-sparse", "memory", "lora", "full"}) {
-        std::string out = "/tmp/test_cli_inj_" + mode;
-        system(("rm -rf " + out).c_str());
-        RunResult r = run("./train inject --train " + mode + " --out " + out + common + (mode == "lora" ? " --lora-rank 2" : "") + (mode == "memory-sparse" ? " --topt 3" : ""));
+    for (std::string mode : {"memory-sparse", "memory", "lora", "full", "memory-keys"}) {
+        std::string out = "/tmp/test_cli_inj_" + mode, cut = out + "_resumed";
+        system(("rm -rf " + out + " " + cut).c_str());
+        std::string args = " --train " + mode + common + (mode == "lora" ? " --lora-rank 2" : "") + (mode == "memory-sparse" ? " --topt 3" : "");
+        RunResult r = run("./train inject --out " + out + args);
         INFO(mode << ": " << r.err);
         REQUIRE(r.code == 0);
+        // stopped after 2 of the 4 steps and resumed: the same weights, bit for bit
+        REQUIRE(run("./train inject --out " + cut + args + " --stop-after 2").code == 0);
+        RunResult rr = run("./train inject --out " + cut + args + " --resume");
+        INFO(rr.err);
+        CHECK(rr.code == 0);
+        CHECK(read_file_if(cut + "/model.bin") == read_file_if(out + "/model.bin"));
+        CHECK(losses_of(cut + "/log.jsonl") == losses_of(out + "/log.jsonl"));
         GPT2<float> after;
         after.load(out + "/model.bin");
         size_t frozen_same = 0, base_tensors_changed = 0;
@@ -241,6 +249,17 @@ TEST_CASE("cli: inject in every mode; frozen weights come out bit-identical; spa
             zero.load(out + "/model.bin");
             std::fill(zero.p.mem[1].values, zero.p.mem[1].values + zero.cfg.mem.N() * zero.cfg.C, 0.f);
             CHECK(changed_rows(after, zero, 1) > 3 * 4);  // dense: every touched slot moves
+        }
+        if (mode == "memory-keys") {  // the keys and the query projection train (memory mode's are the attach state)
+            GPT2<float> mem;
+            mem.load("/tmp/test_cli_inj_memory/model.bin");
+            for (const char* name : {"block1.mem_keys", "block1.mem_wq"}) {
+                INFO(name);
+                size_t n = 0;
+                for (auto& sp : after.specs) if (sp.name == name) n = sp.size;
+                REQUIRE(n > 0);
+                CHECK(memcmp(after.tensor(name), mem.tensor(name), 4 * n) != 0);
+            }
         }
     }
 }
