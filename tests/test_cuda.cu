@@ -848,7 +848,7 @@ TEST_CASE("cuda model: tiny GPT-2 vs the PyTorch vectors (loss, logits, grads, 1
         m.zero_grad();
         float loss = m.forward(ds.x.data(), ds.y.data(), B, T, 1.0f);
         MESSAGE("loss gpu " << loss << " ref " << ds.loss);
-        CHECK(std::fabs(loss - ds.loss) < 5e-4);  // measured 2e-5 (emulator) and 4e-5
+        CHECK(std::fabs(loss - ds.loss) < 4e-4);  // measured 2e-5 (emulator) and 4e-5
         m.backward();
         check_grads(m.get_grads(), ds.grads, m.cfg, 0.05, 0.03);
         // 10 AdamW steps on the same batch: lr 1e-3, betas (0.9, 0.95), eps 1e-8, wd 0.1, clip at norm 1
@@ -858,6 +858,7 @@ TEST_CASE("cuda model: tiny GPT-2 vs the PyTorch vectors (loss, logits, grads, 1
         double x;
         while (fscanf(f, "%lf", &x) == 1) ref.push_back(x);
         fclose(f);
+        REQUIRE_MESSAGE(ref.size() == 10, losses_path << " holds " << ref.size() << " losses, not 10");
         double worst = 0;
         for (size_t step = 0; step < ref.size(); step++) {
             m.zero_grad();
@@ -867,7 +868,7 @@ TEST_CASE("cuda model: tiny GPT-2 vs the PyTorch vectors (loss, logits, grads, 1
             float scale = norm > 1.0f ? 1.0f / norm : 1.0f;
             m.update(1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, scale, (int)step + 1);
             worst = std::max(worst, std::fabs(l - ref[step]));
-            CHECK_MESSAGE(std::fabs(l - ref[step]) < 2.5e-3, "step " << step << ": loss " << l << " ref " << ref[step]);  // measured 2e-4
+            CHECK_MESSAGE(std::fabs(l - ref[step]) < 2e-3, "step " << step << ": loss " << l << " ref " << ref[step]);  // measured 2e-4
         }
         MESSAGE("10-step losses: max|diff| " << worst);
     }
@@ -911,7 +912,7 @@ TEST_CASE("cuda model vs CPU model (head size 64, bf16-exact weights)") {
         float lg = gpu.forward(x.data(), y.data(), B, T, 1.0f);
         gpu.backward();
         MESSAGE("loss gpu " << lg << " cpu " << lc);
-        CHECK(std::fabs(lg - lc) < 5e-4);  // measured 3e-5
+        CHECK(std::fabs(lg - lc) < 3e-4);  // measured 3e-5
         std::vector<float> cg(cpu.grads.begin(), cpu.grads.begin() + gpu.num_params);
         check_grads(gpu.get_grads(), cg, cpu.cfg, 0.05, 0.03);
     }
@@ -1039,24 +1040,24 @@ static std::vector<NamedGrad> trained_grads(GPT2<float>& cpu, GPT2Cuda& gpu, Tra
 // Measured under the emulator (tolerance in brackets):
 //                      full             lora             memory           memory-sparse
 //   logits             0.39% (3%)
-//   loss               4.3e-6 (5e-4)    5.7e-5 (5e-4)    2.0e-3 (2e-2)    2.0e-3 (2e-2)
+//   loss               4.3e-6 (4e-5)    5.7e-5 (5e-4)    2.0e-3 (2e-2)    2.0e-3 (2e-2)
 //   grads max/max|ref| <= 1.05% (10%)   <= 1.7% (10%)    15% (50%)        15% (50%)
 //   grads rel L2       <= 1.0% (10%)    <= 1.42% (10%)   8.0% (30%)       8.0% (30%)
-//   grad norm          0.34% (5%)       0.12% (5%)       0.04% (5%)       0.04% (5%)
+//   grad norm          0.34% (3.4%)     0.12% (1.2%)     0.04% (0.4%)     0.04% (0.4%)
 //   3-step losses      5.0e-3 (5e-2)    1.6e-3 (1.5e-2)  2.0e-3 (2e-2)    2.0e-3 (2e-2)
 //   weights moved off  <= 5.2% (30%)    <= 6.6% (30%)    18% (60%)        8.0% (30%)
 // The memory's numbers are dominated by its selection: bf16 queries rank near-tied slots otherwise for
 // 11 of the 256 (token, head) (bound 20%; a memory wired to the wrong input differs on nearly all).
 // AdamW's normalised step turns small gradient differences into whole-step differences, so the
 // weights' bound is 3-6x (an unmoved or misdirected tensor is off by 1 or more).
-struct LlamaTol { double loss, grad_max, grad_l2, steps, moved; };
+struct LlamaTol { double loss, grad_max, grad_l2, norm, steps, moved; };
 TEST_CASE("cuda model: the Llama family (grouped-query) vs the CPU model, loss, gradients and 3 steps, in each mode") {
     NEED_GPU();
     for (TrainMode mode : {TRAIN_FULL, TRAIN_LORA, TRAIN_MEMORY, TRAIN_MEMORY_SPARSE}) {
         const std::string name = mode_row(mode).name;
         CAPTURE(name);
-        const LlamaTol tol = mode == TRAIN_FULL ? LlamaTol{5e-4, 0.1, 0.1, 5e-2, 0.3} : mode == TRAIN_LORA ? LlamaTol{5e-4, 0.1, 0.1, 1.5e-2, 0.3}
-                           : mode == TRAIN_MEMORY ? LlamaTol{2e-2, 0.5, 0.3, 2e-2, 0.6} : LlamaTol{2e-2, 0.5, 0.3, 2e-2, 0.3};
+        const LlamaTol tol = mode == TRAIN_FULL ? LlamaTol{4e-5, 0.1, 0.1, 3.4e-2, 5e-2, 0.3} : mode == TRAIN_LORA ? LlamaTol{5e-4, 0.1, 0.1, 1.2e-2, 1.5e-2, 0.3}
+                           : mode == TRAIN_MEMORY ? LlamaTol{2e-2, 0.5, 0.3, 4e-3, 2e-2, 0.6} : LlamaTol{2e-2, 0.5, 0.3, 4e-3, 2e-2, 0.3};
         GPT2<float> cpu;
         GPT2Cuda gpu;
         make_llama_pair(cpu, gpu, mode);
@@ -1125,7 +1126,7 @@ TEST_CASE("cuda model: the Llama family (grouped-query) vs the CPU model, loss, 
             const double ng = mode == TRAIN_FULL ? gpu.grad_norm() : mode == TRAIN_LORA ? gpu.lora_grad_norm() : gpu.memory_grad_norm();
             MESSAGE(name << " step " << step << ": loss gpu " << g_loss << " cpu " << c_loss << ", grad norm gpu " << ng << " cpu " << nc);
             worst_loss = std::max(worst_loss, (double)std::fabs(g_loss - c_loss));
-            CHECK(std::fabs(ng - nc) <= 0.05 * nc);
+            CHECK(std::fabs(ng - nc) <= tol.norm * nc);
             std::vector<std::vector<int>> slots(cpu.cfg.L);  // memory-sparse: every slot the CPU's batch touched
             for (int l = 0; l < cpu.cfg.L; l++) slots[l] = cpu.dvalues[l].rows;
             opt.step_scaled(cpu, o, o.lr, nc > 1 ? float(1 / nc) : 1.0f, step, slots);
