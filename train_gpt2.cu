@@ -303,6 +303,7 @@ struct Stepper {
     const SlotDF* df;  // sparse only
     std::vector<int> x, y;  // (B,T)
     std::vector<std::vector<int>> counts, slots;  // per block: (N) slot accesses, the chosen slots
+    std::vector<std::vector<char>> taken;         // per block: (N) slots never chosen (--mem-exclusive), or empty
     Stepper(Backend& b, Comm& cm, const GPT2Config& cfg, int B_, int T_, int accum_, bool sparse_, const SlotDF* df_, int topt_)
         : be(b), comm(cm), c(cfg), B(B_), T(T_), accum(accum_), topt(topt_), sparse(sparse_), df(df_),
           x((size_t)B_ * T_), y((size_t)B_ * T_), counts(cfg.L), slots(cfg.L) {}
@@ -325,6 +326,8 @@ struct Stepper {
             for (int l = 0; l < c.L; l++) {
                 if (!c.has_mem(l)) continue;
                 comm.allreduce_sum(counts[l].data(), counts[l].size());
+                if (l < (int)taken.size() && !taken[l].empty())
+                    for (size_t s = 0; s < counts[l].size(); s++) if (taken[l][s]) counts[l][s] = 0;  // not a candidate
                 slots[l].resize(topt);
                 slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df->df[l].data(), c.mem.N(), df->batches, topt));
             }
@@ -406,6 +409,7 @@ void train_flags(Flags& f, TrainConfig& c) {
     f.flag("mem-gated", c.mem_gated, "Memory+ gating (silu gate on the memory's output)");
     f.integer("lora-rank", c.lora_rank, -1, 4096, "R", "LoRA adapters (alpha = 2R) on every block's matrices (-1: 8 with --train lora, else none)");
     f.integer("topt", c.topt, 1, 1 << 30, "N", "memory-sparse: slots updated per step");
+    f.flag("mem-exclusive", c.mem_exclusive, "memory-sparse: never write a slot a document of the --init-ckpt's ledger wrote, so each document's rows are its own");
     f.real("sparse-lr", c.opt.sparse_lr, 0, 1e6, "X", "memory-sparse: SGD learning rate (0: --lr), on --lr's schedule");
     f.text("df-data", c.df_data, "DIR", "memory-sparse: background text for slot frequencies (df.bin)");
     f.integer("df-batches", c.df_batches, 1, 1000000, "N", "memory-sparse: batches of it");
@@ -721,6 +725,20 @@ int run_train(const TrainConfig& tc) {
 
     // the loop: validate, one step (skipped when not finite), log, stop on a signal, save
     Stepper stepper(*be, comm, c, B, T, accum, row.sparse, &df, tc.topt);
+    if (tc.mem_exclusive) {  // the slots earlier documents wrote stay theirs
+        if (!row.sparse || tc.init_ckpt.empty()) fatal(EXIT_USAGE, "--mem-exclusive needs --train memory-sparse and the --init-ckpt whose ledger it keeps clear of");
+        Ledger prior = Ledger::load_beside(tc.init_ckpt, c);
+        stepper.taken.assign(c.L, std::vector<char>());
+        size_t n = 0;
+        for (auto& d : prior.docs)
+            for (size_t i = 0; i < d.rows(); i++) {
+                std::vector<char>& t = stepper.taken[d.block[i]];
+                if (t.empty()) t.assign(c.mem.N(), 0);
+                n += !t[d.slot[i]];
+                t[d.slot[i]] = 1;
+            }
+        printf("--mem-exclusive: %zu slots of %zu earlier documents are not written\n", n, prior.docs.size());
+    }
     const int max_bad = 5;
     int bad_streak = 0, last_step = st.step, timed = 0;
     double t_start = now_s(), ema_ms = 0;

@@ -1,11 +1,13 @@
 // test_ledger.cpp: the memory as a file system (llmc/memory_ledger.h) through ./train on a tiny
 // model: two documents written in sequence with --doc-name, listed by `memory --docs`; erasing the
 // only document gives the base's outputs bit for bit; erasing the first of two restores the rows it
-// alone wrote, leaves the second's rows as they were and keeps the second's delta on shared rows.
+// alone wrote, leaves the second's rows as they were and keeps the second's delta on shared rows;
+// with --mem-exclusive the second writes none of the first's rows. The slot map's PNG.
 // Run: make test (or tests/run_tests -tc="ledger*").
 #include <doctest/doctest.h>
 #include <cmath>
 #include <cstring>
+#include <set>
 #include "llmc/memory_ledger.h"
 #include "llmc/model.h"
 #include "test_util.h"
@@ -137,5 +139,29 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     write_file_atomic(led, good + "x");
     CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --docs", &out) == 1);
     CHECK(out.find("1 bytes past its last document") != std::string::npos);
+    // --mem-exclusive: B' keeps clear of A's rows, so the two share none; erasing A then leaves B''s
+    // rows bit-identical and zeroes A's, and the listing says 0 shared
+    write_file_atomic(led, good);
+    REQUIRE_MESSAGE(sh_out("./train inject --init-ckpt " + dir + "/A/model.bin --data " + dir + "/d --out " + dir + "/Bx --steps 4 --seed 7 --doc-name B --mem-exclusive" + mem + tiny, &out) == 0, out);
+    CHECK(out.find("--mem-exclusive: " + std::to_string(da.rows()) + " slots of 1 earlier documents are not written") != std::string::npos);
+    Ledger lx = Ledger::load_beside(dir + "/Bx/model.bin", a.cfg);
+    REQUIRE(lx.docs.size() == 2);
+    std::set<int> a_rows(lx.docs[0].slot.begin(), lx.docs[0].slot.end());
+    for (int sl : lx.docs[1].slot) CHECK(a_rows.count(sl) == 0);
+    CHECK(lx.docs[1].rows() > 0);
+    REQUIRE(sh_out("./train memory --ckpt " + dir + "/Bx/model.bin --erase A --out " + dir + "/Bx_erased", &out) == 0);
+    CHECK(out.find(" restored, 0 shared rows") != std::string::npos);
+    GPT2<float> bx, bxe;
+    bx.load(dir + "/Bx/model.bin");
+    bxe.load(dir + "/Bx_erased/model.bin");
+    for (size_t r = 0; r < bx.cfg.mem.N(); r++) {
+        const float *e = bxe.p.mem[1].values + r * C, *x = bx.p.mem[1].values + r * C;
+        bool zero = true;
+        for (int c = 0; c < C; c++) zero &= e[c] == 0.0f;
+        if (a_rows.count((int)r)) CHECK(zero);                            // A's rows: back to the attach state
+        else CHECK(std::memcmp(e, x, 4 * C) == 0);                        // B's (and unwritten) rows: untouched
+    }
+    CHECK(sh_out("./train inject --init-ckpt " + dir + "/A/model.bin --data " + dir + "/d --out " + dir + "/Bm --steps 1 --train memory --mem-exclusive" + mem + tiny, &out) == 2);
+    CHECK(out.find("--mem-exclusive needs --train memory-sparse") != std::string::npos);
     sh_out("rm -rf " + dir);
 }
