@@ -6,6 +6,7 @@
 # ranges' loss, held-out general text and the 2022 questions whose evidence lies in its pages
 # (closed book, dev and held-out pooled). Writes OUT/report.md.
 # Usage: dev/neuralfs.sh [OUT (out/neuralfs)]    STEPS=N (300) THREADS=N (2)
+#        EXCLUSIVE=1: the 2018 write keeps clear of the 2022 rows (--mem-exclusive)
 #        GENERAL=DIR: general text in SmolLM2's tokens (default: prepared into OUT/general)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,7 @@ for y in 2022 2018; do
 done
 [ -f "$OUT/m2022/ledger.bin" ] || ./train inject --init-ckpt $G --data "$OUT/synth_2022" --doc-name 3M_2022 --out "$OUT/m2022" $MEM $RUN
 [ -f "$OUT/m2022_2018/ledger.bin" ] || ./train inject --init-ckpt "$OUT/m2022/model.bin" --data "$OUT/synth_2018" --doc-name 3M_2018 \
-    --out "$OUT/m2022_2018" $MEM $RUN
+    --out "$OUT/m2022_2018" $MEM $RUN ${EXCLUSIVE:+--mem-exclusive}
 ./train memory --ckpt "$OUT/m2022_2018/model.bin" --docs --map "$OUT/slot_map.png" | tee "$OUT/docs.txt"
 ./train memory --ckpt "$OUT/m2022_2018/model.bin" --erase 3M_2018 --out "$OUT/erase_2018" | tee "$OUT/erase_2018.txt"
 ./train memory --ckpt "$OUT/m2022_2018/model.bin" --erase 3M_2022 --out "$OUT/erase_2022" | tee "$OUT/erase_2022.txt"
