@@ -1,12 +1,13 @@
 // dataloader.h: token shards in llm.c's format, streams of them mapped from disk, and a shuffled,
 // seeded batch loader.
-// Shard: 256 int32 header (magic 20240520, version 1 = uint16 tokens / version 2 = uint32 tokens,
-// [2] = token count), then the tokens. The reader checks the file size against the count.
+// Shard: 256 int32 header ([0] magic, [1] version, [2] token count), then the tokens: llm.c's
+// GPT-2 shards (magic 20240520, version 1: uint16) and, for vocabularies past 65,536, its Llama 3
+// shards (magic 20240801, version 7: uint32). The reader checks the file size against the count.
 #pragma once
 #include <sys/mman.h>
 #include "utils.h"
 
-enum { SHARD_MAGIC = 20240520 };
+enum { SHARD_MAGIC = 20240520, SHARD_VERSION = 1, SHARD_MAGIC_U32 = 20240801, SHARD_VERSION_U32 = 7 };
 
 // token i of a shard's data (past the header), stored in `width` bytes
 inline uint32_t shard_token(const unsigned char* src, int width, long long i) {
@@ -22,8 +23,8 @@ inline void write_shard(const std::string& path, const std::vector<int>& tokens,
         if (id < 0 || id >= vocab_size) fatal(EXIT_RUNTIME, "%s: token id %d is outside the vocabulary (size %d)", path.c_str(), id, vocab_size);
     int header[256] = {0};
     bool wide = vocab_size > 65536;  // ids up to 65535 fit uint16
-    header[0] = SHARD_MAGIC;
-    header[1] = wide ? 2 : 1;
+    header[0] = wide ? SHARD_MAGIC_U32 : SHARD_MAGIC;
+    header[1] = wide ? SHARD_VERSION_U32 : SHARD_VERSION;
     header[2] = (int)tokens.size();
     AtomicFile af(path);
     af.write(header, sizeof header);
@@ -50,9 +51,18 @@ inline bool check_shard(const void* data, size_t size, int vocab_size, long long
     }
     int header[256];
     memcpy(header, data, sizeof header);
-    if (header[0] != SHARD_MAGIC) { snprintf(b, sizeof b, "has bad magic %d (expected %d)", header[0], SHARD_MAGIC); err = b; return false; }
-    if (header[1] != 1 && header[1] != 2) { snprintf(b, sizeof b, "has unsupported version %d (1 = uint16, 2 = uint32 tokens)", header[1]); err = b; return false; }
-    long long n = header[2], width = header[1] == 1 ? 2 : 4, have = (long long)size - 1024;
+    if (header[0] != SHARD_MAGIC && header[0] != SHARD_MAGIC_U32) {
+        snprintf(b, sizeof b, "has bad magic %d (expected %d, or %d for uint32 tokens)", header[0], SHARD_MAGIC, SHARD_MAGIC_U32);
+        err = b;
+        return false;
+    }
+    bool wide = header[0] == SHARD_MAGIC_U32;
+    if (header[1] != (wide ? SHARD_VERSION_U32 : SHARD_VERSION)) {
+        snprintf(b, sizeof b, "has unsupported version %d (magic %d: version %d)", header[1], header[0], wide ? SHARD_VERSION_U32 : SHARD_VERSION);
+        err = b;
+        return false;
+    }
+    long long n = header[2], width = wide ? 4 : 2, have = (long long)size - 1024;
     if (n < 0) { snprintf(b, sizeof b, "has a negative token count %lld in its header", n); err = b; return false; }
     if (n * width != have) {
         snprintf(b, sizeof b, "is %s: header says %lld tokens, file holds %lld bytes of tokens", n * width > have ? "truncated" : "oversized", n, have);

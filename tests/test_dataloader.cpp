@@ -12,6 +12,14 @@ TEST_CASE("shard round trip, uint16 and uint32") {
     write_shard("/tmp/test_shard32.bin", w, 100277);
     CHECK(read_shard("/tmp/test_shard32.bin", 100277) == w);
     CHECK(file_size("/tmp/test_shard32.bin") == 1024 + 4 * 3);
+    // the headers are llm.c's: GPT-2's uint16 shards and its Llama 3 uint32 shards
+    int h16[2], h32[2];
+    memcpy(h16, read_file("/tmp/test_shard16.bin").data(), 8);
+    memcpy(h32, read_file("/tmp/test_shard32.bin").data(), 8);
+    CHECK(h16[0] == 20240520);
+    CHECK(h16[1] == 1);
+    CHECK(h32[0] == 20240801);
+    CHECK(h32[1] == 7);
 }
 
 TEST_CASE("shard: an id outside the vocabulary is refused, not truncated to 16 bits") {

@@ -463,7 +463,7 @@ std::string shard_bytes(const std::vector<uint32_t>& toks, int magic = SHARD_MAG
     h[0] = magic; h[1] = version; h[2] = (int)(count >= 0 ? count : (long)toks.size());
     std::string s((const char*)h, sizeof h);
     for (uint32_t t : toks) {
-        if (version == 2) s.append((const char*)&t, 4);
+        if (version == SHARD_VERSION_U32) s.append((const char*)&t, 4);
         else { uint16_t u = (uint16_t)t; s.append((const char*)&u, 2); }
     }
     return s;
@@ -539,11 +539,12 @@ TEST_CASE("reliability: bad input gives one clear error line and a non-zero exit
         {"shard shorter than its header", pt + data_with("short", std::string(100, 'x')), 1, "train.bin is truncated (100 bytes, header needs 1024)"},
         {"truncated shard", pt + data_with("trunc", good_shard.substr(0, good_shard.size() - 10)), 1, "is truncated: header says 2000 tokens"},
         {"oversized shard", pt + data_with("over", good_shard + "xyz"), 1, "is oversized: header says 2000 tokens"},
-        {"shard with wrong magic", pt + data_with("magic", shard_bytes(ok_toks, 12345)), 1, "has bad magic 12345 (expected 20240520)"},
+        {"shard with wrong magic", pt + data_with("magic", shard_bytes(ok_toks, 12345)), 1, "has bad magic 12345 (expected 20240520, or 20240801 for uint32 tokens)"},
         {"shard with wrong version", pt + data_with("version", shard_bytes(ok_toks, SHARD_MAGIC, 7)), 1, "has unsupported version 7"},
         {"shard with negative count", pt + data_with("negative", shard_bytes(ok_toks, SHARD_MAGIC, 1, 0x80000000L)), 1, "negative token count"},
         {"token id = vocab", pt + data_with("vocab", [&] { auto t = ok_toks; t[1500] = 300; return shard_bytes(t); }()), 1, "has token 300 at position 1500, outside the vocabulary (size 300)"},
-        {"token id >= vocab (uint32)", pt + data_with("vocab32", [&] { auto t = ok_toks; t[3] = 4000000000u; return shard_bytes(t, SHARD_MAGIC, 2); }()), 1, "has token 4000000000 at position 3, outside the vocabulary"},
+        {"token id >= vocab (uint32)", pt + data_with("vocab32", [&] { auto t = ok_toks; t[3] = 4000000000u; return shard_bytes(t, SHARD_MAGIC_U32, SHARD_VERSION_U32); }()), 1, "has token 4000000000 at position 3, outside the vocabulary"},
+        {"uint32 shard with the uint16 version", pt + data_with("u32v1", shard_bytes(ok_toks, SHARD_MAGIC_U32, 1)), 1, "has unsupported version 1 (magic 20240801: version 7)"},
         {"too few tokens for a batch", pt + data_with("few", shard_bytes({1, 2, 3})), 1, "too little data"},
         {"bad val.bin beside a good train.bin", pt + [&] { std::string dd = data_with("val", good_shard); write_file_atomic(dd + "/val.bin", "junk"); return dd; }(), 1, "val.bin is truncated (4 bytes"},
         // checkpoints
