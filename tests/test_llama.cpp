@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 #include "eval/eval.h"
 #include "llmc/dataloader.h"
@@ -309,6 +310,14 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     CHECK(replay.size() >= 96);
     CHECK(tok.decode(replay).find("<|im_start|>assistant\n") != std::string::npos);
     CHECK(read_file(o + "/synth/done.txt").find("--replay-data " + o + "/replay") != std::string::npos);
+    {  // and the synthetic corpus holds it: 16-token runs of the replay (a random model's, so no chance match)
+        std::set<std::vector<int>> runs;
+        for (size_t i = 0; i + 16 <= replay.size(); i++) runs.insert(std::vector<int>(replay.begin() + i, replay.begin() + i + 16));
+        std::vector<int> syn = read_shard(o + "/synth/train_000.bin", tok.vocab_size);
+        size_t found = 0;
+        for (size_t i = 0; i + 16 <= syn.size(); i++) found += runs.count(std::vector<int>(syn.begin() + i, syn.begin() + i + 16));
+        CHECK(found > 0);
+    }
     // memory-sparse's background: 32-token windows of the replay and the general text in turn
     std::vector<int> general = read_shard(dir + "/general/train.bin", tok.vocab_size), expect;
     for (size_t i = 0; (i + 1) * 32 <= replay.size() && (i + 1) * 32 <= general.size(); i++) {
