@@ -699,8 +699,10 @@ int run_train(const TrainConfig& tc) {
     printf("backend: %s\nmodel: depth %d width %d heads %d context %d vocab %d | %.2fM parameters, %.2fM training (--train %s)\n",
            backend.c_str(), c.L, c.C, c.NH, T, c.V, m.num_params() / 1e6, m.num_trainable() / 1e6, row.name);
     if (c.mem_layers) printf("memory: blocks mask 0x%x, %zu slots (%d^2), top-%d, %d heads, dk %d%s\n", c.mem_layers, c.mem.N(), c.mem.n_keys, c.mem.topk, c.mem.heads, c.mem.dk, c.mem.gated ? ", gated" : "");
-    printf("batch %d x %d tokens x %d ranks, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu | unigram val loss %.3f\n",
-           B, T, comm.size, accum, total_batch, steps, loader.tokens.size(), val_tokens.size(), unigram);
+    printf("batch %d x %d tokens x %d ranks, %d micro-steps per step = %ld tokens/step | %d steps | train %zu tokens, val %zu",
+           B, T, comm.size, accum, total_batch, steps, loader.tokens.size(), val_tokens.size());
+    if (!val_tokens.empty()) printf(" | unigram val loss %.3f", unigram);  // the loss of predicting by token frequency alone
+    printf("\n");
     if (tc.resume) printf("resuming at step %d\n", st.step);
     TrainLog log(tc.out + "/log.jsonl", tc.resume ? st.step : -1, comm.rank == 0);
     StopSignals stop_signals;
