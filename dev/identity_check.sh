@@ -50,6 +50,8 @@ for run in pre inject_full inject_lora inject_memory inject_memory-sparse inject
         if [ "$f" = log.jsonl ]; then
             ok=0; [ -n "$(numbers "$a")" ] && [ "$(numbers "$a")" = "$(numbers "$b")" ] && ok=1
             what="$(numbers "$a" | grep -c loss) losses"
+        elif [ "$f" = model.bin ]; then  # header ints 0-21 and the weights; ints 22-24, a checksum, only newer revisions write
+            ok=0; cmp -s -n 88 "$a" "$b" && cmp -s -i 1024 "$a" "$b" && ok=1; what="$(stat -c %s "$a" 2>/dev/null || echo 0) bytes"
         else
             ok=0; cmp -s "$a" "$b" && ok=1; what="$(stat -c %s "$a" 2>/dev/null || echo 0) bytes"
         fi
