@@ -1,8 +1,9 @@
 """probe_trained_qa.py: multiple-choice questions taken from a synthetic corpus's own QA samples, to
 tell "the arm did not store the facts" from "it stored them but cannot answer another phrasing".
 
-Reads SYNTH/preview.jsonl (the first samples `./train synth` wrote: an arm trained on that corpus saw
-every one of them) and writes two question files in data/3m/qa.jsonl's format:
+Reads SYNTH/preview.jsonl (the first 2,000 samples `./train synth` wrote; an arm trained on that
+corpus read most of them: 300 steps of 4 x 256 tokens cover 90% of the 300-step corpus's windows)
+and writes four question files in data/3m/qa.jsonl's format:
   OUT/plain_*.jsonl  the corpus's plain "Question: Q\\nAnswer: A" pairs, asked in the same format the
                    arm trained on (eval's prompt is "Question: Q\\nAnswer:"): recall of trained text
   OUT/chat_*.jsonl   the corpus's chat turns (user Q, assistant A), asked in the plain format: the same
