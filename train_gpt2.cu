@@ -538,18 +538,41 @@ static std::unique_ptr<Backend> train_backend(GPT2<float>& m, const TrainConfig&
     return std::unique_ptr<Backend>(use_gpu ? cuda.create(m, tc.mode, comm) : new CpuBackend(m, comm));
 }
 
+// what a memory's slot counts over background text depend on: the parameters, the text and how it
+// is batched. A df.bin with another key (other keys or layers, another base or seed, other text) is
+// computed again. The memory values are left out: memory-sparse trains nothing else, so a run's
+// df.bin still holds when it resumes or writes a second document (a lower memory's values move the
+// queries above it, which the background frequencies then lag; they are a rough prior anyway).
+static uint64_t slot_df_key(const GPT2<float>& m, const TokenStream& text, int B, int T, const TrainConfig& tc) {
+    long long shape[5] = {B, T, tc.df_batches, (long long)tc.seed, (long long)text.size()};
+    uint64_t h = hash_into(0x9E3779B97F4A7C15ull, shape, sizeof shape);
+    for (size_t i = 0; i < m.specs.size(); i++)
+        if (m.specs[i].group != G_MEM_VALUES) h = hash_into(h, m.params.data() + m.offset[i], m.specs[i].size * 4);
+    std::vector<int> chunk(1 << 16);
+    for (size_t i = 0; i < text.size(); i += chunk.size()) {
+        size_t n = std::min(chunk.size(), text.size() - i);
+        text.read(i, n, chunk.data());
+        h = hash_into(h, chunk.data(), n * 4);
+    }
+    return h;
+}
+
 // sparse memory finetuning ranks slots against background frequencies from general text: df.bin
-// beside the base, or in OUT, or computed now
-static SlotDF train_slot_df(Backend& be, const GPT2Config& c, const TrainConfig& tc, const Tokenizer& tok, int T, Comm& comm) {
+// beside the base, or in OUT, when its key matches; else computed now
+static SlotDF train_slot_df(Backend& be, const GPT2<float>& m, const TrainConfig& tc, const Tokenizer& tok, int T, Comm& comm) {
+    const GPT2Config& c = m.cfg;
     SlotDF df;
+    DataPaths g(tc.df_data);
+    if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
+    check_data_tokenizer(tok, tc.df_data);
+    TokenStream text(g.train, tok.vocab_size);
+    uint64_t key = slot_df_key(m, text, tc.B, T, tc);
     std::string beside = (tc.init_ckpt.empty() ? tc.out : dirname_of(tc.init_ckpt)) + "/df.bin";
-    if (!load_df(beside, c.L, c.mem.N(), df) && !load_df(tc.out + "/df.bin", c.L, c.mem.N(), df)) {
-        DataPaths g(tc.df_data);
-        if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "memory-sparse needs background text for slot frequencies: no %s (set --df-data)", g.train.c_str());
-        check_data_tokenizer(tok, tc.df_data);
+    if (!load_df(beside, c.L, c.mem.N(), key, df) && !load_df(tc.out + "/df.bin", c.L, c.mem.N(), key, df)) {
         printf("computing slot document frequencies over %d batches of %s...\n", tc.df_batches, g.train.c_str());
         fflush(stdout);
-        df = compute_df(be, c, TokenStream(g.train, tok.vocab_size), tc.B, T, tc.df_batches, tc.seed, comm);
+        df = compute_df(be, c, std::move(text), tc.B, T, tc.df_batches, tc.seed, comm);
+        df.key = key;
     }
     if (comm.rank == 0) save_df(tc.out + "/df.bin", df);
     return df;
@@ -688,7 +711,7 @@ int run_train(const TrainConfig& tc) {
     std::unique_ptr<Backend> be = train_backend(m, tc, dtype, comm, &backend);
     if (tc.resume) be->set_moments(st.m, st.v);
     SlotDF df;
-    if (row.sparse) df = train_slot_df(*be, c, tc, tok, T, comm);
+    if (row.sparse) df = train_slot_df(*be, m, tc, tok, T, comm);
     DataLoader loader;
     loader.init(std::move(train_tokens), B, T, tc.seed, comm.rank, comm.size);
     loader.set_position(st.epoch, st.pos);

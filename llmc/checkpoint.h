@@ -28,11 +28,10 @@ struct TrainState {
     std::vector<float> m, v;
 };
 
-// a fingerprint of the parameters (never 0), to tell whether model.bin and state.bin belong together
-inline uint64_t params_hash(const std::vector<float>& p) {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ p.size();
-    const unsigned char* b = (const unsigned char*)p.data();
-    size_t n = p.size() * 4, i = 0;
+// a running fingerprint of raw bytes: h, then the n bytes at b
+inline uint64_t hash_into(uint64_t h, const void* p, size_t n) {
+    const unsigned char* b = (const unsigned char*)p;
+    size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, b + i, 8);
@@ -40,6 +39,12 @@ inline uint64_t params_hash(const std::vector<float>& p) {
         h ^= h >> 29;
     }
     for (; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+// a fingerprint of the parameters (never 0), to tell whether model.bin and state.bin belong together
+inline uint64_t params_hash(const std::vector<float>& p) {
+    uint64_t h = hash_into(0x9E3779B97F4A7C15ull ^ p.size(), p.data(), p.size() * 4);
     return h ? h : 1;
 }
 
@@ -93,26 +98,31 @@ inline uint64_t state_model_hash(const std::string& path) {
 }
 
 // background document frequencies of memory slots (Lin et al. 2025), stored beside a checkpoint:
-// header (256 int32: magic 20241105, version 1, [2] batches, [3] N, [4] L), then (L, N) int32
-enum { DF_MAGIC = 20241105 };
-struct SlotDF { int batches = 0; size_t N = 0; std::vector<std::vector<int>> df; };  // df[l] is (N)
+// header (256 int32: magic 20241105, version 2, [2] batches, [3] N, [4] L, [5..6] key), then (L, N)
+// int32. The key fingerprints what the counts depend on (the caller's: train_gpt2.cu's
+// slot_df_key); a file with another key, or a version-1 file without one, is not loaded.
+enum { DF_MAGIC = 20241105, DF_VERSION = 2 };
+struct SlotDF { int batches = 0; size_t N = 0; uint64_t key = 0; std::vector<std::vector<int>> df; };  // df[l] is (N)
 
 inline void save_df(const std::string& path, const SlotDF& d) {
     int h[256] = {0};
-    h[0] = DF_MAGIC; h[1] = 1; h[2] = d.batches; h[3] = (int)d.N; h[4] = (int)d.df.size();
+    h[0] = DF_MAGIC; h[1] = DF_VERSION; h[2] = d.batches; h[3] = (int)d.N; h[4] = (int)d.df.size();
+    memcpy(h + 5, &d.key, 8);
     AtomicFile af(path);
     af.write(h, sizeof h);
     for (auto& v : d.df) af.write(v.data(), v.size() * 4);
     af.commit();
 }
 
-inline bool load_df(const std::string& path, int L, size_t N, SlotDF& d) {
+inline bool load_df(const std::string& path, int L, size_t N, uint64_t key, SlotDF& d) {
     if (file_size(path) != (long)(1024 + (size_t)L * N * 4)) return false;
     int h[256];
     FILE* f = open_header(path, h);
     if (!f) return false;
-    if (h[0] != DF_MAGIC || h[3] != (int)N || h[4] != L) { fclose(f); return false; }
-    d.batches = h[2]; d.N = N;
+    uint64_t k;
+    memcpy(&k, h + 5, 8);
+    if (h[0] != DF_MAGIC || h[1] != DF_VERSION || h[3] != (int)N || h[4] != L || k != key) { fclose(f); return false; }
+    d.batches = h[2]; d.N = N; d.key = key;
     d.df.assign(L, std::vector<int>(N));
     for (auto& v : d.df) fread_check(v.data(), 4, N, f, path.c_str());
     fclose(f);

@@ -264,6 +264,37 @@ TEST_CASE("cli: inject in every mode; frozen weights come out bit-identical; spa
     }
 }
 
+TEST_CASE("cli: memory-sparse reuses a df.bin only when it was counted for this model, memory and background") {
+    std::string d = tiny_data();
+    if (!file_exists("/tmp/test_cli_run/model.bin")) run("./train pretrain --data " + d + " --out /tmp/test_cli_run --steps 12" + TINY);
+    const std::string o = "/tmp/test_cli_df";
+    system(("rm -rf " + o + " && mkdir -p " + o + "/doc " + o + "/c && cp /tmp/test_cli_data/val.bin " + o + "/doc/train.bin").c_str());
+    const std::string common = " --train memory-sparse --data " + o + "/doc --steps 2 --batch 4 --threads 1 --val-every 0 --sample-tokens 0"
+                               " --mem-keys 8 --mem-topk 2 --mem-heads 2 --mem-dk 8 --topt 3 --df-data " + d;
+    const std::string counting = "computing slot document frequencies";
+    RunResult a = run("./train inject --init-ckpt /tmp/test_cli_run/model.bin --out " + o + "/a --mem-layers 1 --df-batches 4" + common);
+    REQUIRE_MESSAGE(a.code == 0, a.err);
+    CHECK(a.out.find(counting) != std::string::npos);
+    // a second write into a's memory: the same keys, base and background, so a's counts hold
+    RunResult b = run("./train inject --init-ckpt " + o + "/a/model.bin --out " + o + "/b --mem-layers 1 --df-batches 4" + common);
+    REQUIRE_MESSAGE(b.code == 0, b.err);
+    CHECK(b.out.find(counting) == std::string::npos);
+    CHECK(read_file(o + "/b/df.bin") == read_file(o + "/a/df.bin"));
+    // counted over another number of batches: counted again
+    RunResult b3 = run("./train inject --init-ckpt " + o + "/a/model.bin --out " + o + "/b3 --mem-layers 1 --df-batches 3" + common);
+    REQUIRE_MESSAGE(b3.code == 0, b3.err);
+    CHECK(b3.out.find(counting) != std::string::npos);
+    // a df.bin left in OUT by a memory in block 1 is not taken for a memory in block 0 (same shape:
+    // one table per block), which it would rank by counts alone, its block-0 table being all zero
+    write_file_atomic(o + "/c/df.bin", read_file(o + "/a/df.bin"));
+    RunResult c = run("./train inject --init-ckpt /tmp/test_cli_run/model.bin --out " + o + "/c --mem-layers 0 --df-batches 4" + common);
+    REQUIRE_MESSAGE(c.code == 0, c.err);
+    CHECK(c.out.find(counting) != std::string::npos);
+    const std::string df = read_file(o + "/c/df.bin");
+    REQUIRE(df.size() == 1024 + 2 * 64 * 4);
+    CHECK(df.find_first_not_of('\0', 1024) < 1024 + 64 * 4);  // block 0's table has counts
+}
+
 TEST_CASE("cli: 3m --pages trains on, retrieves from and asks about those pages only; --arms picks arms") {
     std::string d = tiny_data();
     system("rm -rf /tmp/test_cli_3m_pages");
