@@ -210,7 +210,7 @@ struct ThreeMConfig {
     std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general_qa, general, mem_layer, pages, arms;
     MatmulDtype dtype = MM_FP32;
     enum Size { CPU, TINY } size = CPU;
-    int steps = 0, epochs = 1, batch = 0, context = 0, general_tokens = 0, topt = 0, mem_keys = 0, threads = 0;  // 0: by --size (and base)
+    int steps = 0, epochs = 1, batch = 0, context = 0, general_tokens = 0, topt = 0, mem_keys = 0, mem_warmup = 0, threads = 0;  // 0: by --size (and base)
     // the value gradient of a loss averaged over B*T tokens is ~1e-5 per slot row: SGD needs a large
     // rate. 40-step probes of the synthetic data's training loss chose 1e5 among 10..1e5 on the small
     // GPT-2, and on SmolLM2 1e6 with 10,000 slots a step (mean loss of steps 21-40: 2.54, against 2.98
@@ -238,6 +238,9 @@ static void three_m_flags(Flags& f, ThreeMConfig& c) {
     f.integer("general-tokens", c.general_tokens, 0, 1 << 30, "N", "general held-out tokens scored (0: 100000; a Llama base 30000; tiny 2000)");
     f.text("mem-layer", c.mem_layer, "L", "the block the memory arms attach to (default: 2; tiny 1; a Llama base its middle block)");
     f.integer("mem-keys", c.mem_keys, 0, 4096, "K", "the memory arms: K^2 slots (0: 256; a Llama base 512; tiny 8)");
+    f.integer("mem-warmup", c.mem_warmup, 0, 1000000, "N", "the memory arms start from keys and a query trained N steps on memory-sparse's background "
+              "(--train memory-keys, AdamW 1e-3; then every value zeroed, so the model is the base again): an address space fitted to "
+              "text, as a memory pretrained with its model has (0: the random keys of attach)");
     f.integer("topt", c.topt, 0, 1 << 30, "N", "memory-sparse: slots per step (0: 1000; a Llama base 10000; tiny 8)");
     f.real("sparse-lr", c.sparse_lr, 0, 1e9, "X", "memory-sparse: SGD learning rate (0: 1e5; a Llama base 1e6)");
     f.text("arms", c.arms, "A,B,...", "train and measure only these arms (naive, synth-full, synth-lora, synth-memory, synth-memory-sparse); "
@@ -386,8 +389,40 @@ static void three_m_pipeline(Experiment& E) {
     E.rag = rag_index(doc_text, E.tok, rag_chunk_tokens(E.T));
     E.rag_wall = now_s() - t_rag;
 
+    auto memory_shape = [&](TrainConfig& t) {
+        t.mem_layers = c.mem_layer;
+        if (tiny) { t.mem_keys = c.mem_keys ? c.mem_keys : 8; t.mem_topk = 4; t.mem_heads = 2; t.mem_dk = 8; t.df_batches = 4; }
+        // a Llama base: 512^2 slots spread the sparse updates over smaller rows (SmolLM2, pages 25-48:
+        // general loss +0.018 against +0.047 at 256^2, general QA +7.6 against +2.1; README's sweep)
+        else { t.mem_keys = c.mem_keys ? c.mem_keys : llama ? 512 : 256; t.mem_topk = 32; t.mem_heads = 4; t.mem_dk = 128; t.df_batches = llama ? 50 : 200; }
+    };
+    auto wanted = [&](const char* name) { return c.arms.empty() || ("," + c.arms + ",").find("," + std::string(name) + ",") != std::string::npos; };
+    // the memory arms' starting point: the base with a memory attached at zero, or with a memory whose
+    // keys and query first learned the background text (values zeroed after, so outputs are the base's)
+    std::string mem_init = E.base;
+    if (c.mem_warmup && (wanted("synth-memory") || wanted("synth-memory-sparse"))) {
+        TrainConfig w = TrainConfig::for_inject();
+        w.init_ckpt = E.base; w.data = background; w.out = c.out + "/mem-warmup"; w.mode = TRAIN_MEMORY_KEYS;
+        w.steps = c.mem_warmup; w.B = c.batch; w.threads = c.threads; w.dtype = c.dtype; w.val_every = 0; w.sample_tokens = 0;
+        w.opt.lr = 1e-3; w.warmup = std::min(w.warmup, std::max(1, c.mem_warmup / 5));
+        if (llama) w.T = E.T;
+        memory_shape(w);
+        TrainConfig key = w;
+        key.threads = 0;
+        run_stage(w.out, command_line("inject", key, TrainConfig::for_inject(), train_flags), [&] {
+            int rc = run_train(w);
+            if (rc || g_stop_signal) return rc;
+            GPT2<float> m;
+            m.load(w.out + "/model.bin");
+            for (size_t i = 0; i < m.specs.size(); i++)
+                if (m.specs[i].group == G_MEM_VALUES) std::fill(m.params.begin() + m.offset[i], m.params.begin() + m.offset[i] + m.specs[i].size, 0.f);
+            m.save(w.out + "/attach.bin");
+            return 0;
+        });
+        mem_init = w.out + "/attach.bin";
+    }
     for (auto& arm : ARMS) {
-        if (!c.arms.empty() && ("," + c.arms + ",").find("," + std::string(arm.name) + ",") == std::string::npos) continue;
+        if (!wanted(arm.name)) continue;
         std::string dir = c.out + "/" + arm.name;
         TrainConfig t = TrainConfig::for_inject();
         t.init_ckpt = E.base; t.data = arm.raw ? doc_dir : synth_dir; t.out = dir; t.mode = arm.mode;
@@ -396,11 +431,8 @@ static void three_m_pipeline(Experiment& E) {
         if (llama) t.T = E.T;
         if (arm.mode == TRAIN_LORA) t.lora_rank = 16;
         if (mode_row(arm.mode).needs_memory) {
-            t.mem_layers = c.mem_layer;
-            if (tiny) { t.mem_keys = c.mem_keys ? c.mem_keys : 8; t.mem_topk = 4; t.mem_heads = 2; t.mem_dk = 8; t.df_batches = 4; }
-            // a Llama base: 512^2 slots spread the sparse updates over smaller rows (SmolLM2, pages 25-48:
-            // general loss +0.018 against +0.047 at 256^2, general QA +7.6 against +2.1; README's sweep)
-            else { t.mem_keys = c.mem_keys ? c.mem_keys : llama ? 512 : 256; t.mem_topk = 32; t.mem_heads = 4; t.mem_dk = 128; t.df_batches = llama ? 50 : 200; }
+            memory_shape(t);
+            t.init_ckpt = mem_init;
         }
         if (mode_row(arm.mode).sparse) { t.opt.sparse_lr = c.sparse_lr; t.topt = c.topt; t.df_data = background; }
         double t0 = now_s();

@@ -361,6 +361,23 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     Json again;
     REQUIRE(json_parse(read_file(o + "/results.json"), again, err));
     CHECK(again.get("arms")->arr[0].get("qa_n")->num == n + 1);
+    // --mem-warmup: the memory arm starts from keys and a query trained on the background, values zero
+    GPT2<float> random_keys;
+    random_keys.load(o + "/synth-memory-sparse/model.bin");
+    REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6 --epochs 2 --mem-warmup 3", &out) == 0, out);
+    CHECK(read_file(o + "/synth-memory-sparse/done.txt").find("--init-ckpt " + o + "/mem-warmup/attach.bin") != std::string::npos);
+    GPT2<float> attach, arm, chat;
+    attach.load(o + "/mem-warmup/attach.bin");
+    arm.load(o + "/synth-memory-sparse/model.bin");
+    chat.load(dir + "/chat/model.bin");
+    REQUIRE(attach.cfg.mem_layers == 2u);  // tiny: block 1
+    for (auto& sp : chat.specs)  // the base's own tensors are the base's
+        CHECK(memcmp(attach.tensor(sp.name), chat.tensor(sp.name), 4 * sp.size) == 0);
+    const size_t nv = attach.cfg.mem.N() * attach.cfg.C, nk = 2 * 2 * 6 * 4;  // values; keys (heads, 2, n_keys, dk/2)
+    CHECK(std::all_of(attach.p.mem[1].values, attach.p.mem[1].values + nv, [](float v) { return v == 0.f; }));
+    CHECK(memcmp(attach.tensor("block1.mem_keys"), random_keys.tensor("block1.mem_keys"), 4 * nk) != 0);  // the keys trained
+    CHECK(memcmp(arm.tensor("block1.mem_keys"), attach.tensor("block1.mem_keys"), 4 * nk) == 0);  // and stay frozen in the arm
+    CHECK(std::any_of(arm.p.mem[1].values, arm.p.mem[1].values + nv, [](float v) { return v != 0.f; }));
     sh_out("rm -rf " + dir);
 }
 
