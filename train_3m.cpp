@@ -210,7 +210,7 @@ struct ThreeMConfig {
     std::string out = "out/3m", base, doc, synth_doc, qa, qa_heldout, general_qa, general, mem_layer, pages, arms;
     MatmulDtype dtype = MM_FP32;
     enum Size { CPU, TINY } size = CPU;
-    int steps = 0, epochs = 1, batch = 0, context = 0, general_tokens = 0, topt = 0, mem_keys = 0, mem_warmup = 0, threads = 0;  // 0: by --size (and base)
+    int steps = 0, epochs = 1, batch = 0, context = 0, general_tokens = 0, topt = 0, mem_keys = 0, mem_warmup = 0, synth_raw = 0, threads = 0;  // 0: by --size (and base)
     // the value gradient of a loss averaged over B*T tokens is ~1e-5 per slot row: SGD needs a large
     // rate. 40-step probes of the synthetic data's training loss chose 1e5 among 10..1e5 on the small
     // GPT-2, and on SmolLM2 1e6 with 10,000 slots a step (mean loss of steps 21-40: 2.54, against 2.98
@@ -238,6 +238,8 @@ static void three_m_flags(Flags& f, ThreeMConfig& c) {
     f.integer("general-tokens", c.general_tokens, 0, 1 << 30, "N", "general held-out tokens scored (0: 100000; a Llama base 30000; tiny 2000)");
     f.text("mem-layer", c.mem_layer, "L", "the block the memory arms attach to (default: 2; tiny 1; a Llama base its middle block)");
     f.integer("mem-keys", c.mem_keys, 0, 4096, "K", "the memory arms: K^2 slots (0: 256; a Llama base 512; tiny 8)");
+    f.integer("synth-raw", c.synth_raw, 0, 1000, "N", "the synthetic arms' corpus also holds the pages themselves N times, in windows shuffled among "
+              "the restatements: the report's own sentences, naive's one advantage, at a fraction of its passes (0: restatements only)");
     f.integer("mem-warmup", c.mem_warmup, 0, 1000000, "N", "the memory arms start from keys and a query trained N steps on memory-sparse's background "
               "(--train memory-keys, AdamW 1e-3; then every value zeroed, so the model is the base again): an address space fitted to "
               "text, as a memory pretrained with its model has (0: the random keys of attach)");
@@ -384,6 +386,16 @@ static void three_m_pipeline(Experiment& E) {
     Json j; std::string err;  // the generator's own timing: CPU string work, no model FLOPs
     if (json_parse(read_file_if(synth_dir + "/report.json"), j, err) && j.get("seconds") && j.get("seconds")->get("total"))
         E.synth_wall = j.get("seconds")->get("total")->num;
+    std::string synth_data = synth_dir;
+    if (c.synth_raw) {
+        synth_data = c.out + "/synth-raw" + std::to_string(c.synth_raw);
+        mkdir_p(synth_data);
+        TokenStream restated = train_shards(synth_dir, E.tok.vocab_size);
+        std::vector<int> mix(restated.size());
+        restated.read(0, mix.size(), mix.data());
+        for (int i = 0; i < c.synth_raw; i++) mix.insert(mix.end(), E.doc_ids.begin(), E.doc_ids.end());
+        write_shard(synth_data + "/train.bin", mix, E.tok.vocab_size);
+    }
     // the rag arm's index: the same body, in half-overlapping chunks of the base's tokens
     double t_rag = now_s();
     E.rag = rag_index(doc_text, E.tok, rag_chunk_tokens(E.T));
@@ -425,7 +437,7 @@ static void three_m_pipeline(Experiment& E) {
         if (!wanted(arm.name)) continue;
         std::string dir = c.out + "/" + arm.name;
         TrainConfig t = TrainConfig::for_inject();
-        t.init_ckpt = E.base; t.data = arm.raw ? doc_dir : synth_dir; t.out = dir; t.mode = arm.mode;
+        t.init_ckpt = E.base; t.data = arm.raw ? doc_dir : synth_data; t.out = dir; t.mode = arm.mode;
         t.steps = c.steps * c.epochs; t.B = c.batch; t.threads = c.threads; t.dtype = c.dtype; t.val_every = 0; t.sample_tokens = 0;
         t.opt.lr = llama ? arm.llama_lr : arm.lr;
         if (llama) t.T = E.T;
@@ -617,7 +629,8 @@ static void three_m_report(const Experiment& E, double t_all) {
     const double qs[3] = {10, 1000, 100000};
     auto total = [](const ArmResult& r, double q) { return r.train_flops + q * r.flops_per_q; };
     Json js, arms_js;
-    js.set("pages", c.pages.empty() ? std::string("all") : c.pages).set("budget_tokens", (double)E.trained).set("epochs", (double)c.epochs).set("doc_tokens", (double)E.doc_ids.size());
+    js.set("pages", c.pages.empty() ? std::string("all") : c.pages).set("budget_tokens", (double)E.trained).set("epochs", (double)c.epochs).set("doc_tokens", (double)E.doc_ids.size())
+      .set("mem_layers", c.mem_layer).set("mem_warmup_steps", c.mem_warmup).set("synth_raw", c.synth_raw);
     std::string md = "# The 3M 10-K experiment\n\nBase model: `" + E.base + "` (depth " + std::to_string(E.base_cfg.L) + ", width " + std::to_string(E.base_cfg.C) +
                      ", context " + std::to_string(T) + ", " + std::to_string(E.base_params) + " parameters). Document: `" + c.doc + "` (" +
                      std::to_string(E.doc_ids.size()) + (c.pages.empty() ? std::string(" tokens of its body, up to Part IV's exhibit index)") :
@@ -628,7 +641,10 @@ static void three_m_report(const Experiment& E, double t_all) {
                      " held out (`" + c.qa_heldout + "`), 4 choices each (chance 25%), scored by mean log-likelihood per token, ± one standard error. "
                      "The familiarity control asks the held-out questions without the question (the choices after \"Answer:\" alone): "
                      "accuracy above it is what the question itself adds. General QA: " + std::to_string(E.general_qa.size()) +
-                     " general-knowledge questions (`" + (c.general_qa.empty() ? std::string("none") : c.general_qa) + "`): what an arm keeps. " + E.data_note + "\n\n"
+                     " general-knowledge questions (`" + (c.general_qa.empty() ? std::string("none") : c.general_qa) + "`): what an arm keeps. " + E.data_note +
+                     (c.synth_raw ? " The synthetic arms' corpus also holds the pages themselves " + std::to_string(c.synth_raw) + " times (`--synth-raw`)." : std::string()) +
+                     " Memory arms: beside the MLP of block(s) " + c.mem_layer +
+                     (c.mem_warmup ? ", keys and query first trained " + std::to_string(c.mem_warmup) + " steps on the slot background (`--mem-warmup`), values then zeroed." : std::string(", keys random as attached.")) + "\n\n"
                      "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | held-out, no question | above control | general QA | outside the pages | wall |\n"
                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::vector<double> fx, fy;

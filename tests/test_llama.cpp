@@ -378,6 +378,14 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     CHECK(memcmp(attach.tensor("block1.mem_keys"), random_keys.tensor("block1.mem_keys"), 4 * nk) != 0);  // the keys trained
     CHECK(memcmp(arm.tensor("block1.mem_keys"), attach.tensor("block1.mem_keys"), 4 * nk) == 0);  // and stay frozen in the arm
     CHECK(std::any_of(arm.p.mem[1].values, arm.p.mem[1].values + nv, [](float v) { return v != 0.f; }));
+    // --synth-raw 2: the synthetic arms read the restatements and then the pages twice, as one corpus
+    REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6 --epochs 2 --synth-raw 2", &out) == 0, out);
+    CHECK(read_file(o + "/synth-memory-sparse/done.txt").find("--data " + o + "/synth-raw2 ") != std::string::npos);
+    std::vector<int> mixed = read_shard(o + "/synth-raw2/train.bin", tok.vocab_size), expect_mix = read_shard(o + "/synth/train_000.bin", tok.vocab_size);
+    const std::vector<int> pages = read_shard(o + "/doc/train.bin", tok.vocab_size);
+    REQUIRE(!pages.empty());
+    for (int i = 0; i < 2; i++) expect_mix.insert(expect_mix.end(), pages.begin(), pages.end());
+    CHECK(mixed == expect_mix);
     sh_out("rm -rf " + dir);
 }
 
