@@ -3,8 +3,9 @@
 # FY2022 10-K (pages 25-48: MD&A's segment results through the income statement) and then its FY2018
 # 10-K (pages 21-44: the same sections four years earlier) into one sparse memory, each with
 # --doc-name; lists the ledger; erases each document in turn; and scores every model on both page
-# ranges' loss, held-out general text and the 2022 questions whose evidence lies in its pages
-# (closed book, dev and held-out pooled). Writes OUT/report.md.
+# ranges' loss, held-out general text, the 2022 questions whose evidence lies in its pages (closed
+# book, dev and held-out pooled) and the 80 questions of data/3m/qa_2018.jsonl on the 2018 pages.
+# Writes OUT/report.md.
 # Usage: dev/neuralfs.sh [OUT (out/neuralfs)]    STEPS=N (300) THREADS=N (2)
 #        EXCLUSIVE=1: the 2018 write keeps clear of the 2022 rows (--mem-exclusive)
 #        GENERAL=DIR: general text in SmolLM2's tokens (default: prepared into OUT/general)
@@ -56,13 +57,13 @@ num() { tail -1 | python3 -c "import json,sys; print('%.4f' % json.load(sys.stdi
     echo "# The memory as a file system: two 10-Ks in one memory (SmolLM2-135M-Instruct)"
     echo
     echo "Each document: $STEPS steps of 4 x 256 tokens of its synthetic corpus, memory-sparse (512^2 slots beside block 15's MLP, 10,000 slots a step, SGD 1e6, bf16)."
-    echo "QA: the $(wc -l < "$OUT/qa_2022_pages.jsonl") questions of data/3m/qa.jsonl and qa_heldout.jsonl whose evidence lies in the 2022 pages, closed book."
+    echo "QA: the $(wc -l < "$OUT/qa_2022_pages.jsonl") questions of data/3m/qa.jsonl and qa_heldout.jsonl whose evidence lies in the 2022 pages, and the $(wc -l < data/3m/qa_2018.jsonl) of data/3m/qa_2018.jsonl on the 2018 pages; closed book."
     echo
     echo '```'; cat "$OUT/docs.txt" "$OUT/erase_2018.txt" "$OUT/erase_2022.txt" "$OUT/empty.txt"; echo '```'
     echo
     i=0
-    echo "| model | 2022 pages' loss | 2018 pages' loss | general loss | 2022 QA |"
-    echo "|---|---|---|---|---|"
+    echo "| model | 2022 pages' loss | 2018 pages' loss | general loss | 2022 QA | 2018 QA |"
+    echo "|---|---|---|---|---|---|"
     for m in base:$G "2022 written:$OUT/m2022/model.bin" "2022 then 2018:$OUT/m2022_2018/model.bin" "2018 erased:$OUT/erase_2018/model.bin" \
              "2022 erased:$OUT/erase_2022/model.bin" "2022 written, then erased (the only document):$OUT/empty/model.bin"; do
         name=${m%%:*}; ck=${m#*:}; i=$((i + 1))
@@ -70,7 +71,8 @@ num() { tail -1 | python3 -c "import json,sys; print('%.4f' % json.load(sys.stdi
         b=$(./train eval --ckpt "$ck" --text "$OUT/pages_2018.txt" --context 256 --threads "$THREADS" | num loss)
         g=$(./train eval --ckpt "$ck" --text "$OUT/general.txt" --context 256 --threads "$THREADS" | num loss)
         q=$(./train eval --ckpt "$ck" --qa "$OUT/qa_2022_pages.jsonl" --threads "$THREADS" --answers "$OUT/answers_$i.jsonl" | num accuracy)
-        echo "| $name | $a | $b | $g | $q |"
+        r=$(./train eval --ckpt "$ck" --qa data/3m/qa_2018.jsonl --threads "$THREADS" | num accuracy)
+        echo "| $name | $a | $b | $g | $q | $r |"
     done
     # the 2022 questions that flip when the 2018 report is written into the same memory
     python3 - "$OUT/answers_2.jsonl" "$OUT/answers_3.jsonl" <<'PY'
