@@ -13,6 +13,7 @@
 #include <glob.h>
 #include <sys/file.h>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -539,12 +540,13 @@ static std::unique_ptr<Backend> train_backend(GPT2<float>& m, const TrainConfig&
 }
 
 // what a memory's slot counts over background text depend on: the parameters, the text and how it
-// is batched. A df.bin with another key (other keys or layers, another base or seed, other text) is
-// computed again. The memory values are left out: memory-sparse trains nothing else, so a run's
-// df.bin still holds when it resumes or writes a second document (a lower memory's values move the
-// queries above it, which the background frequencies then lag; they are a rough prior anyway).
+// is batched. A df.bin with another key (other keys or layers, another base, other text) is computed
+// again. Left out: the memory values, since memory-sparse trains nothing else, so a run's df.bin
+// still holds when it resumes or writes a second document (a lower memory's values move the queries
+// above it, which the frequencies then lag; they are a rough prior anyway); and the seed, which only
+// picks which background windows are counted (SMF computes them once per checkpoint).
 static uint64_t slot_df_key(const GPT2<float>& m, const TokenStream& text, int B, int T, const TrainConfig& tc) {
-    long long shape[5] = {B, T, tc.df_batches, (long long)tc.seed, (long long)text.size()};
+    long long shape[4] = {B, T, tc.df_batches, (long long)text.size()};
     uint64_t h = hash_into(0x9E3779B97F4A7C15ull, shape, sizeof shape);
     for (size_t i = 0; i < m.specs.size(); i++)
         if (m.specs[i].group != G_MEM_VALUES) h = hash_into(h, m.params.data() + m.offset[i], m.specs[i].size * 4);
@@ -1170,12 +1172,13 @@ static int cmd_merge(Flags& f) {
 }
 
 static int cmd_memory(Flags& f) {
-    std::string ckpt, text, other, erase, out, map;
+    std::string ckpt, text, other, erase, out, map, doc;
     int top = 3, threads = 0;
     bool docs = false;
     f.text("ckpt", ckpt, "PATH", "a checkpoint with a memory layer (required)");
     f.text("text", text, "TEXT", "per token, the slots it reads with the largest weights (and the documents that wrote them)");
     f.integer("top", top, 1, 64, "N", "slots shown per token");
+    f.text("doc", doc, "NAME", "with --text: only the slots document NAME wrote, and the share of each token's read weight on them");
     f.text("diff", other, "OTHER_CKPT", "how many value rows differ from this checkpoint's");
     f.flag("docs", docs, "the documents the memory's ledger holds: value rows, bytes, tokens, when written, rows shared");
     f.text("erase", erase, "NAME", "take document NAME out of the memory (rows it alone wrote go back to their value before it; shared rows lose its delta) and save the model in --out");
@@ -1186,6 +1189,7 @@ static int cmd_memory(Flags& f) {
     set_threads(threads);
     if (ckpt.empty()) fatal(EXIT_USAGE, "memory needs --ckpt PATH");
     if (!erase.empty() && out.empty()) fatal(EXIT_USAGE, "--erase needs --out DIR");
+    if (!doc.empty() && text.empty()) fatal(EXIT_USAGE, "--doc needs --text TEXT");
     GPT2<float> m;
     m.load(ckpt);
     if (!m.cfg.mem_layers) fatal(EXIT_RUNTIME, "%s has no memory layer", ckpt.c_str());
@@ -1259,6 +1263,13 @@ static int cmd_memory(Flags& f) {
         }
     }
     if (text.empty()) return 0;
+    std::set<std::pair<int, int>> mine;  // (block, slot) rows --doc wrote
+    if (!doc.empty()) {
+        const LedgerDoc* d = nullptr;
+        for (auto& x : ledger.docs) if (x.name == doc) d = &x;
+        if (!d) fatal(EXIT_USAGE, "--doc %s: no such document in %s", doc.c_str(), Ledger::path_beside(ckpt).c_str());
+        for (size_t i = 0; i < d->rows(); i++) mine.insert({d->block[i], d->slot[i]});
+    }
     Tokenizer tok = tokenizer_for_checkpoint(ckpt, m.cfg.V);
     std::vector<int> ids = tok.encode(text, false);
     if (ids.size() > (size_t)m.cfg.maxT) ids.resize(m.cfg.maxT);
@@ -1266,9 +1277,11 @@ static int cmd_memory(Flags& f) {
     m.forward(ids.data(), nullptr, 1, (int)ids.size());
     for (int l = 0; l < m.cfg.L; l++) {
         if (!m.cfg.has_mem(l)) continue;
-        printf("block %d: per token, the slots read with the largest weights (summed over heads)\n", l);
+        printf("block %d: per token, the slots read with the largest weights (summed over heads)%s\n", l,
+               doc.empty() ? "" : (", of those " + doc + " wrote, after its share of the token's read weight").c_str());
         const MemoryCache<float>& c = m.mcache[l];
         int HK = mc.heads * mc.topk;
+        std::map<std::string, double> by_writer;  // the text's read weight by who wrote the rows ("" = nobody)
         for (size_t t = 0; t < ids.size(); t++) {
             std::vector<std::pair<float, int>> w;  // (weight, slot), merged over heads
             for (int e = 0; e < HK; e++) {
@@ -1278,16 +1291,31 @@ static int cmd_memory(Flags& f) {
                 for (auto& p : w) if (p.second == slot) { p.first += wt; found = true; }
                 if (!found) w.push_back({wt, slot});
             }
-            std::sort(w.begin(), w.end(), [](auto& x, auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
+            for (auto& p : w) {
+                auto who = writers.find({l, p.second});
+                by_writer[who == writers.end() ? "" : who->second] += p.first / ids.size();
+            }
             std::string piece = tok.decode_token(ids[t]);
             for (auto& ch : piece) if (ch == '\n') ch = ' ';
             printf("  %-16s", ("'" + piece + "'").c_str());
+            if (!doc.empty()) {  // only its rows, and how much of the read they carry
+                double share = 0;
+                std::vector<std::pair<float, int>> kept;
+                for (auto& p : w) if (mine.count({l, p.second})) { kept.push_back(p); share += p.first; }
+                w.swap(kept);
+                printf(" %5.1f%%", 100 * share);
+            }
+            std::sort(w.begin(), w.end(), [](auto& x, auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
             for (int k = 0; k < top && k < (int)w.size(); k++) {
                 auto who = writers.find({l, w[k].second});
                 printf("  slot %6d (%.3f)%s", w[k].second, w[k].first, who == writers.end() ? "" : (" [" + who->second + "]").c_str());
             }
             printf("\n");
         }
+        if (ledger.docs.empty()) continue;
+        printf("block %d: the text's read weight by the documents that wrote the rows:", l);
+        for (auto& [who, wt] : by_writer) printf(" %s %.1f%%", who.empty() ? "unwritten" : who.c_str(), 100 * wt);
+        printf("\n");
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <set>
+#include <sstream>
 #include "llmc/memory_ledger.h"
 #include "llmc/model.h"
 #include "test_util.h"
@@ -67,6 +68,28 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     CHECK(out.find("2 documents in " + dir + "/B/ledger.bin") != std::string::npos);
     CHECK(out.find(std::to_string(da.rows()) + " value rows") != std::string::npos);
     CHECK(out.find(std::to_string(db.rows()) + " value rows") != std::string::npos);
+    // the browser with --doc: each token's slots are A's rows only; the text's read weight by writer sums to 100%
+    REQUIRE_MESSAGE(sh_out("./train memory --ckpt " + dir + "/B/model.bin --text 'It was the best of times' --doc A --top 64", &out) == 0, out);
+    {
+        std::set<int> rows_a(da.slot.begin(), da.slot.end());
+        size_t listed = 0, p = 0;
+        while ((p = out.find("slot ", p)) != std::string::npos) {
+            p += 5;
+            CHECK(rows_a.count(atoi(out.c_str() + p)) == 1);
+            listed++;
+        }
+        CHECK(listed > 0);
+        const std::string head = "the text's read weight by the documents that wrote the rows:";
+        size_t line = out.find(head);
+        REQUIRE(line != std::string::npos);
+        std::istringstream in(out.substr(line + head.size(), out.find('\n', line) - line - head.size()));
+        std::string who, pct;
+        double sum = 0;
+        while (in >> who >> pct) sum += atof(pct.c_str());
+        CHECK(sum == doctest::Approx(100).epsilon(0.002));
+    }
+    CHECK(sh_out("./train memory --ckpt " + dir + "/B/model.bin --text 'the' --doc Z", &out) == 2);
+    CHECK(out.find("--doc Z: no such document") != std::string::npos);
     // a name the memory already holds is refused before any training
     CHECK(sh_out("./train inject --init-ckpt " + dir + "/B/model.bin --data " + dir + "/d --out " + dir + "/C --steps 2 --doc-name A" + mem + tiny, &out) == 2);
     CHECK(out.find("already holds a document of that name") != std::string::npos);
