@@ -378,6 +378,7 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     CHECK(memcmp(attach.tensor("block1.mem_keys"), random_keys.tensor("block1.mem_keys"), 4 * nk) != 0);  // the keys trained
     CHECK(memcmp(arm.tensor("block1.mem_keys"), attach.tensor("block1.mem_keys"), 4 * nk) == 0);  // and stay frozen in the arm
     CHECK(std::any_of(arm.p.mem[1].values, arm.p.mem[1].values + nv, [](float v) { return v != 0.f; }));
+    CHECK(read_file(o + "/report.md").find("keys and query first trained 3 steps") != std::string::npos);
     // --synth-raw 2: the synthetic arms read the restatements and then the pages twice, as one corpus
     REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6 --epochs 2 --synth-raw 2", &out) == 0, out);
     CHECK(read_file(o + "/synth-memory-sparse/done.txt").find("--data " + o + "/synth-raw2 ") != std::string::npos);
@@ -386,6 +387,10 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     REQUIRE(!pages.empty());
     for (int i = 0; i < 2; i++) expect_mix.insert(expect_mix.end(), pages.begin(), pages.end());
     CHECK(mixed == expect_mix);
+    CHECK(read_file(o + "/report.md").find("holds the pages themselves 2 times") != std::string::npos);
+    Json raw;
+    REQUIRE(json_parse(read_file(o + "/results.json"), raw, err));
+    CHECK(raw.get("synth_raw")->num == 2);
     sh_out("rm -rf " + dir);
 }
 

@@ -17,7 +17,7 @@ written "label | cell | cell").
 Running this script (python3 data/3m/qa_2018_build.py):
   * checks every evidence string against the PAGE REGION only (pages 21-44), by the rule of
     check_qa.py: whitespace-normalised substring, or a table row "label | cell | ..." whose cells all
-    occur within WINDOW characters after (or PRE before) an occurrence of the label;
+    occur within check_qa.WINDOW characters after (or PRE before) an occurrence of the label;
   * checks 4 distinct non-empty choices, valid type and section, no duplicate questions, and that
     neither the question nor the answer copies >= 12 consecutive words of the report;
   * places the correct answer at a balanced, seeded-random position 0..3 (seed SEED; each
@@ -35,14 +35,16 @@ import random
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_qa  # noqa: E402  (the evidence rule, shared)
+from check_qa import norm  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOC = os.path.join(HERE, "3M_2018_10K.txt")
 OUT = os.path.join(HERE, "qa_2018.jsonl")
 FIRST_PAGE, LAST_PAGE = 21, 44  # 1-based, inclusive: pages[20:44]
 SEED = 20190207  # the FY2018 10-K filing date
 TYPES = {"number", "percent", "entity", "date", "fact"}
-WINDOW = 4000  # chars after a table row's label within which its cells must occur
-PRE = 600      # chars before the label (column-wise tables sometimes put values first)
 COPY_NGRAM = 12
 
 Q = []
@@ -317,39 +319,10 @@ q(LIQ, "number", "By how much did 3M's inventory increase from December 31, 2017
 
 
 # ---------------------------------------------------------------- build
-def norm(s):
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def find_all(hay, needle):
-    out, i = [], hay.find(needle)
-    while i != -1:
-        out.append(i)
-        i = hay.find(needle, i + 1)
-    return out
-
-
 def evidence_ok(text_n, ev):
-    """Same rule as check_qa.py, applied to the page region."""
-    e = norm(ev)
-    if not e:
-        return False, "empty evidence"
-    if e in text_n:
-        return True, "substring"
-    if " | " in e:
-        cells = [c.strip() for c in e.split(" | ")]
-        if any(not c for c in cells):
-            return False, "empty table cell"
-        joined = " ".join(cells)
-        if joined in text_n:
-            return True, "row-substring"
-        label, vals = cells[0], cells[1:]
-        for pos in find_all(text_n, label):
-            win = text_n[max(0, pos - PRE): pos + len(label) + WINDOW]
-            if all(v in win for v in vals):
-                return True, "row-window"
-        return False, "table row cells not found near label %r" % label
-    return False, "not a substring of pages %d-%d" % (FIRST_PAGE, LAST_PAGE)
+    """check_qa.py's rule, applied to the page region."""
+    ok, how = check_qa.evidence_ok(text_n, ev)
+    return ok, how if ok or how != "not a substring of the 10-K text" else "not a substring of pages %d-%d" % (FIRST_PAGE, LAST_PAGE)
 
 
 def copies_report(text, ngrams):
