@@ -945,11 +945,14 @@ static int cmd_sample(Flags& f) {
 
 static int cmd_eval(Flags& f) {
     std::string ckpt, text, qa, answers;
-    int B = 0, T = 0, threads = 0;
+    int B = 0, T = 0, threads = 0, ask = 0;  // ask: an index into how[] below
     f.text("ckpt", ckpt, "PATH", "the model (required), and one of --text or --qa");
     f.text("text", text, "FILE", "mean next-token cross-entropy (nats) over FILE: {\"loss\", \"tokens\"}");
     f.text("qa", qa, "FILE", "multiple choice, JSONL lines {\"question\", \"choices\", \"answer\"}; each choice scored by its mean per-token log-likelihood after \"Question: Q\\nAnswer:\": {\"accuracy\", \"n\"}");
-    f.text("answers", answers, "FILE", "--qa: also one JSON line per question: {\"i\", \"question\", \"answer\", \"chosen\", \"correct\"}");
+    f.text("answers", answers, "FILE", "--qa: also one JSON line per question: {\"i\", \"question\", \"answer\", \"chosen\", \"correct\", \"p_right\"} "
+           "(p_right: the right choice's share of a softmax over the choices' scores)");
+    f.choice("ask", ask, {"closed", "oracle", "no-question"}, "--qa: closed: the question alone; oracle: after the item's evidence passage (the "
+             "ceiling of reading); no-question: the choices after \"Answer:\" alone, the familiarity control");
     f.integer("batch", B, 0, 65536, "B", "--text: sequences per forward (0: 1024 tokens' worth)");
     f.integer("context", T, 0, 1 << 20, "T", "--text: tokens per window, at most the model's context (0: the model's, at most 1024)");
     f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
@@ -971,12 +974,13 @@ static int cmd_eval(Flags& f) {
         return 0;
     }
     std::vector<QAItem> items = read_qa(qa);
-    QARun r = qa_run(m, tok, items, QA_CLOSED, nullptr, m.cfg.maxT);
+    const QAContext how[] = {QA_CLOSED, QA_ORACLE, QA_NO_QUESTION};
+    QARun r = qa_run(m, tok, items, how[ask], nullptr, m.cfg.maxT);
     if (!answers.empty()) {  // per question, to compare two models question by question
         std::string lines;
         for (size_t i = 0; i < items.size(); i++)
             lines += json_dump(Json().set("i", (double)i).set("question", items[i].question).set("answer", (double)items[i].answer)
-                                     .set("chosen", (double)r.chosen[i]).set("correct", r.chosen[i] == items[i].answer ? 1.0 : 0.0)) + "\n";
+                                     .set("chosen", (double)r.chosen[i]).set("correct", r.chosen[i] == items[i].answer ? 1.0 : 0.0).set("p_right", r.p_right[i])) + "\n";
         write_file_atomic(answers, lines);
     }
     printf("{\"accuracy\": %.6f, \"n\": %zu, \"correct\": %d}\n", (double)r.correct / items.size(), items.size(), r.correct);

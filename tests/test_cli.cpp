@@ -142,6 +142,36 @@ TEST_CASE("cli: sample, eval --text and eval --qa print what the contracts say")
     }
     CHECK(right == k.get("correct")->num);
     CHECK(k.get("accuracy")->num == doctest::Approx(right / 2));
+    // --ask: the familiarity control scores the choices without their question, so two questions
+    // with the same choices get the same shares; oracle reads the evidence first, so its shares move
+    // (short questions: the tiny model reads 32 tokens of a 300-token vocabulary)
+    write_file_atomic("/tmp/test_cli_ask.jsonl",
+                      "{\"question\": \"Who?\", \"choices\": [\"Bates\", \"Taylor\"], \"answer\": 1, \"evidence\": \"Miss Taylor.\"}\n"
+                      "{\"question\": \"Whom?\", \"choices\": [\"Bates\", \"Taylor\"], \"answer\": 1, \"evidence\": \"Miss Taylor.\"}\n");
+    auto shares = [&](const std::string& ask) {
+        RunResult r = run("./train eval --ckpt /tmp/test_cli_run/model.bin --qa /tmp/test_cli_ask.jsonl --threads 1 --answers /tmp/test_cli_ask_out.jsonl --ask " + ask);
+        REQUIRE(r.code == 0);
+        std::vector<double> p;
+        std::string out = read_file_if("/tmp/test_cli_ask_out.jsonl");
+        for (size_t a = 0; a < out.size();) {
+            size_t e = out.find('\n', a);
+            Json l;
+            REQUIRE(json_parse(out.substr(a, e - a), l, err));
+            double pr = l.get("p_right")->num;
+            CHECK(pr > 0);
+            CHECK(pr < 1);
+            CHECK((l.get("correct")->num == 1) == (pr > 0.5));  // two choices: the right one is chosen when it holds the larger share
+            p.push_back(pr);
+            a = e + 1;
+        }
+        REQUIRE(p.size() == 2);
+        return p;
+    };
+    std::vector<double> closed = shares("closed"), control = shares("no-question"), oracle = shares("oracle");
+    CHECK(control[0] == control[1]);
+    CHECK(closed[0] != closed[1]);
+    CHECK(oracle[1] != closed[1]);
+    CHECK(run("./train eval --ckpt /tmp/test_cli_run/model.bin --qa /tmp/test_cli_ask.jsonl --ask rag").code == 2);
 }
 
 TEST_CASE("cli: encode prints GPT-2 ids one per line") {
