@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Validate the 3M FY2022 10-K multiple-choice QA files.
+"""Validate the 3M FY2022 10-K multiple-choice QA files; also the build helper the qa*_build.py scripts share.
 
-Checks, for data/3m/qa.jsonl and data/3m/qa_heldout.jsonl:
+Checks, for data/3m/qa.jsonl, data/3m/qa_heldout.jsonl and data/3m/qa_heldout_b.jsonl:
   * every line is a JSON object with exactly the expected keys and types;
   * 4 distinct, non-empty choices; `answer` an int in 0..3;
   * `type` in {number, percent, entity, date, fact}; `section` non-empty;
@@ -11,18 +11,23 @@ Checks, for data/3m/qa.jsonl and data/3m/qa_heldout.jsonl:
     cell occurs within a window of WINDOW characters after (or PRE before) an occurrence
     of the first cell (the row label) -- pdftotext writes tables one cell per line,
     often column by column, so a row's cells are near but not adjacent to their label;
-  * the correct choice's text is not a verbatim copy of a full sentence of the report
-    and the question itself is not a copied sentence (>= 12 consecutive identical words);
-  * no duplicate questions within or across the two files (case/space-insensitive);
+  * neither the correct choice's text nor the question copies a sentence of the report
+    (>= 12 consecutive identical words);
+  * no duplicate questions within or across the files (case/space/punctuation-insensitive);
   * answer-position balance: in each file and overall, each position 0..3 holds
     between 15% and 35% of the answers.
 Exit status 0 when everything passes; prints a summary either way.
+
+build_set() (and the pieces it is made of, which qa_build.py uses for its two splits) applies the
+same rules to the entries of a build script before it writes a .jsonl, so a set that builds also
+passes this validator.
 
 Usage: python3 data/3m/check_qa.py [--verbose]
 """
 import collections
 import json
 import os
+import random
 import re
 import sys
 
@@ -34,10 +39,26 @@ TYPES = {"number", "percent", "entity", "date", "fact"}
 WINDOW = 4000  # chars after the row label within which a table row's cells must occur
 PRE = 600      # chars before the row label (column-wise tables sometimes put values first)
 COPY_NGRAM = 12
+REVIEW_NGRAM = 8  # build_set(overlaps=True) lists questions sharing this many words or more
 
 
 def norm(s):
     return re.sub(r"\s+", " ", s).strip()
+
+
+def qkey(text):
+    """A question's identity for the duplicate checks."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def word_ngrams(words, n):
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def shares_run(text, grams, n):
+    """Whether text has n consecutive words (normalised, lower-cased) that are in grams."""
+    w = norm(text).lower().split(" ")
+    return any(" ".join(w[i:i + n]) in grams for i in range(len(w) - n + 1))
 
 
 def find_all(hay, needle):
@@ -70,13 +91,148 @@ def evidence_ok(doc_n, ev):
     return False, "not a substring of the 10-K text"
 
 
+# ---------------------------------------------------------------- build helper
+# Entries are as the build scripts write them: dicts with section, type, question, answer
+# (the correct choice), distractors (3) and evidence.
+
+def positions_share(counts):
+    """The validator's balance rule: each position 0..3 holds 15-35% of the answers."""
+    n = max(1, sum(counts.values()))
+    return ["answer position %d holds %.1f%% of answers (want 15-35%%)" % (p, 100 * counts.get(p, 0) / n)
+            for p in range(4) if not 0.15 <= counts.get(p, 0) / n <= 0.35]
+
+
+def positions_within_one(counts):
+    """Exact balance: the counts of positions 0..3 differ by at most 1."""
+    if max(counts.values()) - min(counts.get(p, 0) for p in range(4)) > 1:
+        return ["answer positions not balanced: %s" % dict(counts)]
+    return []
+
+
+def read_report(path, pages=None):
+    """(normalised text the evidence must occur in, the whole report's lower-cased words).
+    pages: 1-based inclusive (first, last) of the form-feed-separated pages; None for all."""
+    with open(path, encoding="utf-8") as f:
+        raw = f.read()
+    text = raw if pages is None else "\f".join(raw.split("\f")[pages[0] - 1:pages[1]])
+    return norm(text), norm(raw).lower().split(" ")
+
+
+def questions_in(paths):
+    """qkey -> file name, for the questions of existing .jsonl files (missing files skipped)."""
+    out = {}
+    for path in paths:
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    if line.strip():
+                        out[qkey(json.loads(line)["question"])] = os.path.basename(path)
+    return out
+
+
+def entry_problems(entries, text_n, words, sections, pages=None, other=None):
+    """([(question, problem)], Counter of how each evidence matched) for entries checked
+    against text_n (from read_report) and against the questions of other (from questions_in)."""
+    ngrams = word_ngrams(words, COPY_NGRAM)
+    bad, how, seen = [], collections.Counter(), set()
+    for e in entries:
+        qq = e["question"]
+        choices = [e["answer"]] + e["distractors"]
+        if not all(isinstance(c, str) and c.strip() for c in choices) or not qq.strip():
+            bad.append((qq, "empty question or choice"))
+        if len({norm(c).lower() for c in choices}) != 4:
+            bad.append((qq, "choices not 4 distinct"))
+        if e["type"] not in TYPES:
+            bad.append((qq, "bad type %r" % e["type"]))
+        if e["section"] not in sections:
+            bad.append((qq, "bad section %r" % e["section"]))
+        ok, why = evidence_ok(text_n, e["evidence"])
+        if not ok and pages and why == "not a substring of the 10-K text":
+            why = "not a substring of pages %d-%d" % tuple(pages)
+        how[why if ok else "FAIL"] += 1
+        if not ok:
+            bad.append((qq, "evidence: " + why))
+        if shares_run(e["answer"], ngrams, COPY_NGRAM):
+            bad.append((qq, "answer copies >= %d consecutive words of the report" % COPY_NGRAM))
+        if shares_run(qq, ngrams, COPY_NGRAM):
+            bad.append((qq, "question copies >= %d consecutive words of the report" % COPY_NGRAM))
+        key = qkey(qq)
+        if key in seen:
+            bad.append((qq, "duplicate question"))
+        if other and key in other:
+            bad.append((qq, "question already in %s" % other[key]))
+        seen.add(key)
+    return bad, how
+
+
+def fail(bad, what):
+    print("\n".join("BAD: %s -- %s" % b for b in bad))
+    print("FAILED: %d problem(s); %s not written" % (len(bad), what))
+    sys.exit(1)
+
+
+def balanced_positions(n, rng):
+    """Answer positions 0..3 repeated to length n and shuffled by rng (counts differ by at most 1)."""
+    pos = [k % 4 for k in range(n)]
+    rng.shuffle(pos)
+    return pos
+
+
+def write_jsonl(path, entries, pos, rng):
+    """Write entries with the answer at pos[i] and the distractors, shuffled by rng (one shuffle
+    per entry, in order), around it. Via a temp file in the same folder and os.replace, so an
+    interrupted build leaves the old file whole."""
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            for e, p in zip(entries, pos):
+                others = e["distractors"][:]
+                rng.shuffle(others)
+                rec = {"question": e["question"], "choices": others[:p] + [e["answer"]] + others[p:],
+                       "answer": p, "evidence": e["evidence"], "section": e["section"], "type": e["type"]}
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def build_set(entries, doc, pages, sections, seed, out, positions, other_sets=(), overlaps=False):
+    """Check entries against pages (first, last) of doc, place the answers (random.Random(seed):
+    positions first, then each entry's distractors) and write out; print a summary. Any problem,
+    including positions(counts) (positions_share or positions_within_one) returning one: print
+    BAD lines, write nothing, exit 1. other_sets: .jsonl files whose questions must not recur.
+    overlaps: also list questions sharing REVIEW_NGRAM..COPY_NGRAM words with the report."""
+    text_n, words = read_report(doc, pages)
+    bad, how = entry_problems(entries, text_n, words, sections, pages, questions_in(other_sets))
+    rng = random.Random(seed)
+    pos = balanced_positions(len(entries), rng)
+    counts = collections.Counter(pos)
+    bad += [("(all)", why) for why in positions(counts)]
+    if bad:
+        fail(bad, os.path.basename(out))
+    write_jsonl(out, entries, pos, rng)
+
+    print("wrote %s: %d questions (pages %d-%d of %s)" % (os.path.basename(out), len(entries), pages[0], pages[1], os.path.basename(doc)))
+    print("per type:    %s" % dict(sorted(collections.Counter(e["type"] for e in entries).items())))
+    print("per section:")
+    for s, n in collections.Counter(e["section"] for e in entries).items():
+        print("  %3d  %s" % (n, s))
+    print("answer positions: %s" % dict(sorted(counts.items())))
+    print("evidence matched as: %s" % dict(how))
+    if overlaps:
+        by_n = {n: word_ngrams(words, n) for n in range(REVIEW_NGRAM, COPY_NGRAM + 1)}
+        for e in entries:
+            n = max((n for n, grams in by_n.items() if shares_run(e["question"], grams, n)), default=0)
+            if n:
+                print("  overlap %2d words: %s" % (n, e["question"]))
+    print("OK: all checks passed")
+
+
 def main(verbose=False):
     with open(DOC, encoding="utf-8") as f:
         doc_n = norm(f.read())
-    doc_words = doc_n.lower().split(" ")
-    ngrams = set()
-    for i in range(len(doc_words) - COPY_NGRAM + 1):
-        ngrams.add(" ".join(doc_words[i:i + COPY_NGRAM]))
+    ngrams = word_ngrams(doc_n.lower().split(" "), COPY_NGRAM)
 
     errors, seen = [], {}
     total_pos = collections.Counter()
@@ -124,12 +280,11 @@ def main(verbose=False):
                 how[why if ok else "FAIL"] += 1
                 if not ok:
                     errors.append("%s: evidence %s: %r" % (where, why, d["evidence"][:120]))
-                qw = norm(q).lower().split(" ")
-                for i in range(len(qw) - COPY_NGRAM + 1):
-                    if " ".join(qw[i:i + COPY_NGRAM]) in ngrams:
-                        errors.append("%s: question copies >= %d consecutive words of the report" % (where, COPY_NGRAM))
-                        break
-                key = re.sub(r"[^a-z0-9]+", " ", q.lower()).strip()
+                if shares_run(ch[a], ngrams, COPY_NGRAM):
+                    errors.append("%s: answer copies >= %d consecutive words of the report" % (where, COPY_NGRAM))
+                if shares_run(q, ngrams, COPY_NGRAM):
+                    errors.append("%s: question copies >= %d consecutive words of the report" % (where, COPY_NGRAM))
+                key = qkey(q)
                 if key in seen:
                     errors.append("%s: duplicate question (also %s)" % (where, seen[key]))
                 else:
@@ -138,14 +293,10 @@ def main(verbose=False):
         total_pos.update(pos)
 
     def balance(counter, label):
-        tot = sum(counter.values())
-        if tot == 0:
+        if not counter:
             errors.append("%s: no questions" % label)
             return
-        for p in range(4):
-            share = counter.get(p, 0) / tot
-            if not 0.15 <= share <= 0.35:
-                errors.append("%s: answer position %d holds %.1f%% of answers (want 15-35%%)" % (label, p, 100 * share))
+        errors.extend("%s: %s" % (label, why) for why in positions_share(counter))
 
     for name, (n, pos) in per_file.items():
         balance(pos, name)

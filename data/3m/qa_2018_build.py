@@ -14,7 +14,7 @@ debt, working capital). Each entry gives the correct answer first, then three sa
 evidence (a verbatim passage of that page region after whitespace normalisation, or a table row
 written "label | cell | cell").
 
-Running this script (python3 data/3m/qa_2018_build.py):
+Running this script (python3 data/3m/qa_2018_build.py) calls check_qa.build_set, which:
   * checks every evidence string against the PAGE REGION only (pages 21-44), by the rule of
     check_qa.py: whitespace-normalised substring, or a table row "label | cell | ..." whose cells all
     occur within check_qa.WINDOW characters after (or PRE before) an occurrence of the label;
@@ -22,30 +22,24 @@ Running this script (python3 data/3m/qa_2018_build.py):
     neither the question nor the answer copies >= 12 consecutive words of the report;
   * places the correct answer at a balanced, seeded-random position 0..3 (seed SEED; each
     position must hold 15-35% of the answers), the distractors shuffled around it;
-  * writes data/3m/qa_2018.jsonl (keys question, choices, answer, evidence, section, type) and
-    prints a summary. Exits non-zero if any check fails (nothing is written then).
+  * writes data/3m/qa_2018.jsonl (keys question, choices, answer, evidence, section, type; via a
+    temp file and a rename) and prints a summary. Exits non-zero if any check fails (nothing is
+    written then).
 
 THIS FILE CONTAINS THE ANSWERS. Like qa*.jsonl it must never be read by any training-data
 generator, tokenizer-corpus builder or data-prep step (see README.md).
 """
-import collections
-import json
 import os
-import random
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import check_qa  # noqa: E402  (the evidence rule, shared)
-from check_qa import norm  # noqa: E402
+import check_qa  # noqa: E402  (the checks and the writer, shared)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOC = os.path.join(HERE, "3M_2018_10K.txt")
 OUT = os.path.join(HERE, "qa_2018.jsonl")
-FIRST_PAGE, LAST_PAGE = 21, 44  # 1-based, inclusive: pages[20:44]
+PAGES = (21, 44)  # 1-based, inclusive: pages[20:44]
 SEED = 20190207  # the FY2018 10-K filing date
-TYPES = {"number", "percent", "entity", "date", "fact"}
-COPY_NGRAM = 12
 
 Q = []
 
@@ -318,83 +312,5 @@ q(LIQ, "number", "By how much did 3M's inventory increase from December 31, 2017
   "Inventory increased $332 million from December 31, 2017")
 
 
-# ---------------------------------------------------------------- build
-def evidence_ok(text_n, ev):
-    """check_qa.py's rule, applied to the page region."""
-    ok, how = check_qa.evidence_ok(text_n, ev)
-    return ok, how if ok or how != "not a substring of the 10-K text" else "not a substring of pages %d-%d" % (FIRST_PAGE, LAST_PAGE)
-
-
-def copies_report(text, ngrams):
-    w = norm(text).lower().split(" ")
-    return any(" ".join(w[i:i + COPY_NGRAM]) in ngrams for i in range(len(w) - COPY_NGRAM + 1))
-
-
-def build():
-    with open(DOC, encoding="utf-8") as f:
-        raw = f.read()
-    pages = raw.split("\f")
-    region_n = norm("\f".join(pages[FIRST_PAGE - 1:LAST_PAGE]))
-    doc_words = norm(raw).lower().split(" ")
-    ngrams = {" ".join(doc_words[i:i + COPY_NGRAM]) for i in range(len(doc_words) - COPY_NGRAM + 1)}
-
-    bad, how, seen = [], collections.Counter(), {}
-    for e in Q:
-        qq = e["question"]
-        choices = [e["answer"]] + e["distractors"]
-        if not all(isinstance(c, str) and c.strip() for c in choices) or not qq.strip():
-            bad.append((qq, "empty question or choice"))
-        if len({norm(c).lower() for c in choices}) != 4:
-            bad.append((qq, "choices not 4 distinct"))
-        if e["type"] not in TYPES:
-            bad.append((qq, "bad type %r" % e["type"]))
-        if e["section"] not in SECTIONS:
-            bad.append((qq, "bad section %r" % e["section"]))
-        ok, why = evidence_ok(region_n, e["evidence"])
-        how[why if ok else "FAIL"] += 1
-        if not ok:
-            bad.append((qq, "evidence: " + why))
-        if copies_report(e["answer"], ngrams):
-            bad.append((qq, "answer copies >= %d consecutive words of the report" % COPY_NGRAM))
-        if copies_report(qq, ngrams):
-            bad.append((qq, "question copies >= %d consecutive words of the report" % COPY_NGRAM))
-        key = re.sub(r"[^a-z0-9]+", " ", qq.lower()).strip()
-        if key in seen:
-            bad.append((qq, "duplicate question"))
-        seen[key] = True
-
-    rng = random.Random(SEED)
-    pos = [k % 4 for k in range(len(Q))]
-    rng.shuffle(pos)
-    counts = collections.Counter(pos)
-    for p in range(4):
-        share = counts.get(p, 0) / max(1, len(Q))
-        if not 0.15 <= share <= 0.35:
-            bad.append(("(all)", "answer position %d holds %.1f%% (want 15-35%%)" % (p, 100 * share)))
-    if bad:
-        for qq, why in bad:
-            print("BAD:", qq, "--", why)
-        print("FAILED: %d problem(s); %s not written" % (len(bad), os.path.basename(OUT)))
-        sys.exit(1)
-
-    with open(OUT, "w", encoding="utf-8") as f:
-        for e, p in zip(Q, pos):
-            others = e["distractors"][:]
-            rng.shuffle(others)
-            choices = others[:p] + [e["answer"]] + others[p:]
-            rec = {"question": e["question"], "choices": choices, "answer": p,
-                   "evidence": e["evidence"], "section": e["section"], "type": e["type"]}
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-
-    print("wrote %s: %d questions (pages %d-%d of 3M_2018_10K.txt)" % (os.path.basename(OUT), len(Q), FIRST_PAGE, LAST_PAGE))
-    print("per type:    %s" % dict(sorted(collections.Counter(e["type"] for e in Q).items())))
-    print("per section:")
-    for s, n in collections.Counter(e["section"] for e in Q).items():
-        print("  %3d  %s" % (n, s))
-    print("answer positions: %s" % dict(sorted(counts.items())))
-    print("evidence matched as: %s" % dict(how))
-    print("OK: all checks passed")
-
-
 if __name__ == "__main__":
-    build()
+    check_qa.build_set(Q, DOC, PAGES, SECTIONS, SEED, OUT, check_qa.positions_share)

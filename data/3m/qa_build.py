@@ -5,18 +5,22 @@ Every question below was written by reading data/3m/3M_2022_10K.txt. Each entry 
 correct answer first, then three same-type distractors, then the evidence (a verbatim passage of
 the report after whitespace normalisation, or a table row written "label | cell | cell").
 Running this script:
-  * checks every evidence string against the 10-K text (same rule as check_qa.py),
-  * places the correct answer at a balanced, seeded-random position 0..3 (other choices shuffled),
+  * checks every entry against the whole 10-K text with check_qa.py's build checks (evidence rule,
+    4 distinct non-empty choices, valid type and section, no duplicate questions, neither question
+    nor answer copying >= 12 consecutive words of the report); nothing is written if any fails,
   * splits the questions topic-stratified (stratum = `section`), seed SEED, about 1/3 held out,
-  * writes qa.jsonl (dev/rest) and qa_heldout.jsonl (held-out).
+  * places the correct answer at a balanced, seeded-random position 0..3 (other choices shuffled),
+  * writes qa.jsonl (dev/rest) and qa_heldout.jsonl (held-out), each via a temp file and a rename.
 
 THIS FILE CONTAINS THE ANSWERS. Like qa*.jsonl it must never be read by any training-data
 generator (see README.md).
 """
-import json
 import os
 import random
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_qa  # noqa: E402  (the checks and the writer, shared)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = 20230208  # the 10-K filing date
@@ -54,6 +58,8 @@ N_RESP = "Note 16 Legal - respirator mask/asbestos and Aearo"
 N_PFAS = "Note 16 Legal - PFAS and environmental matters"
 N_CAE = "Note 16 Legal - Combat Arms Earplugs and other litigation"
 N_MISC = "Notes 15, 17-19 Fair value, stock compensation, segments"
+SECTIONS = {GEN, BUS, EXE, RISK, PROP, OVR, SEG, GEO, CAE, LIQ, MKT, AUD, FS,
+            N_DIV, N_OTH, N_TAX, N_DEBT, N_PEN, N_RESP, N_PFAS, N_CAE, N_MISC}
 
 # ---------------------------------------------------------------- cover page / general
 q(GEN, "entity", "In which U.S. state is 3M Company incorporated?",
@@ -1373,28 +1379,11 @@ q(N_MISC, "number", "What additional operating lease commitments not yet commenc
 
 
 # ---------------------------------------------------------------- build
-def _norm(s):
-    import re
-    return re.sub(r"\s+", " ", s).strip()
-
-
 def build():
-    sys.path.insert(0, HERE)
-    from check_qa import evidence_ok  # same evidence rule as the checker
-
-    with open(os.path.join(HERE, "3M_2022_10K.txt"), encoding="utf-8") as f:
-        doc_n = _norm(f.read())
-    bad = []
-    for e in Q:
-        ok, why = evidence_ok(doc_n, e["evidence"])
-        if not ok:
-            bad.append((e["question"], why))
-        if _norm(e["answer"]).lower() in {_norm(d).lower() for d in e["distractors"]}:
-            bad.append((e["question"], "answer repeated among distractors"))
+    text_n, words = check_qa.read_report(os.path.join(HERE, "3M_2022_10K.txt"))
+    bad, _ = check_qa.entry_problems(Q, text_n, words, SECTIONS)
     if bad:
-        for qq, why in bad:
-            print("BAD:", qq, "--", why)
-        sys.exit(1)
+        check_qa.fail(bad, "qa.jsonl and qa_heldout.jsonl")
 
     rng = random.Random(SEED)
     # topic-stratified split: within each section, shuffle and hold out ~1/3;
@@ -1416,18 +1405,9 @@ def build():
         held.update(idx[: take[s]])
 
     def emit(indices, path):
-        # balanced answer positions: repeat 0..3, shuffle, assign in order
-        pos = [k % 4 for k in range(len(indices))]
-        rng.shuffle(pos)
-        with open(path, "w", encoding="utf-8") as f:
-            for i, p in zip(indices, pos):
-                e = Q[i]
-                others = e["distractors"][:]
-                rng.shuffle(others)
-                choices = others[:p] + [e["answer"]] + others[p:]
-                rec = {"question": e["question"], "choices": choices, "answer": p,
-                       "evidence": e["evidence"], "section": e["section"], "type": e["type"]}
-                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        # one rng for the split, then each file's positions and distractors: that order fixes the files
+        pos = check_qa.balanced_positions(len(indices), rng)
+        check_qa.write_jsonl(path, [Q[i] for i in indices], pos, rng)
         return len(indices)
 
     dev = [i for i in range(len(Q)) if i not in held]

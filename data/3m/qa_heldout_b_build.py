@@ -30,7 +30,7 @@ the same report: another year, segment, region, GAAP vs adjusted, or another amo
 passage), then the evidence: a verbatim passage of the page region after whitespace normalisation,
 or a table row written "label | cell | cell".
 
-Running this script (python3 data/3m/qa_heldout_b_build.py):
+Running this script (python3 data/3m/qa_heldout_b_build.py) calls check_qa.build_set, which:
   * checks every evidence string against the PAGE REGION only (pages 25-48), by the rule of
     check_qa.py (imported, not copied): whitespace-normalised substring, or a table row
     "label | cell | ..." whose cells all occur within check_qa.WINDOW characters after (or PRE
@@ -40,34 +40,30 @@ Running this script (python3 data/3m/qa_heldout_b_build.py):
     question nor the answer copies >= 12 consecutive words of the report;
   * places the correct answer at an exactly balanced, seeded-random position 0..3 (seed SEED),
     the distractors shuffled around it;
-  * writes data/3m/qa_heldout_b.jsonl (keys question, choices, answer, evidence, section, type)
-    and prints a summary. Exits non-zero if any check fails (nothing is written then).
+  * writes data/3m/qa_heldout_b.jsonl (keys question, choices, answer, evidence, section, type;
+    via a temp file and a rename) and prints a summary. Exits non-zero if any check fails
+    (nothing is written then).
   * `--overlaps` also lists questions sharing 8-11 consecutive words with the report (for review).
 
 THIS FILE CONTAINS THE ANSWERS. Like qa*.jsonl it must never be read by any training-data
 generator, tokenizer-corpus builder or data-prep step (see README.md); and like qa_heldout.jsonl
 the file it writes is kept out of development (score it once, at the end).
 """
-import collections
-import json
 import os
-import random
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import check_qa  # noqa: E402  (the evidence rule, shared)
-from check_qa import norm  # noqa: E402
+import check_qa  # noqa: E402  (the checks and the writer, shared)
+# The same strata labels as qa.jsonl / qa_heldout.jsonl. Importing qa_build only builds its lists.
+from qa_build import OVR, SEG, GEO, CAE, LIQ, MKT, AUD, FS  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOC = os.path.join(HERE, "3M_2022_10K.txt")
 OUT = os.path.join(HERE, "qa_heldout_b.jsonl")
 OTHER_SETS = [os.path.join(HERE, f) for f in ("qa.jsonl", "qa_heldout.jsonl", "qa_2018.jsonl")]
-FIRST_PAGE, LAST_PAGE = 25, 48  # 1-based, inclusive: pages[24:48]
+PAGES = (25, 48)  # 1-based, inclusive: pages[24:48]
 SEED = 20221231  # the FY2022 fiscal year end
-TYPES = {"number", "percent", "entity", "date", "fact"}
-COPY_NGRAM = 12
-REVIEW_NGRAM = 8
+SECTIONS = {OVR, SEG, GEO, CAE, LIQ, MKT, AUD, FS}  # those of qa_build.py that pages 25-48 cover
 
 Q = []
 
@@ -77,17 +73,6 @@ def q(section, typ, question, answer, distractors, evidence):
     Q.append(dict(section=section, type=typ, question=question, answer=answer,
                   distractors=list(distractors), evidence=evidence))
 
-
-# Section labels (the same strata labels as qa.jsonl / qa_heldout.jsonl)
-OVR = "Item 7 MD&A - Overview and results of operations"
-SEG = "Item 7 MD&A - Performance by business segment"
-GEO = "Item 7 MD&A - Performance by geographic area"
-CAE = "Item 7 MD&A - Critical accounting estimates (pension, goodwill)"
-LIQ = "Item 7 MD&A - Financial condition, liquidity and cash flows"
-MR = "Item 7A Market risk"
-AUD = "Item 8 Auditor's report and controls (incl. Item 9A)"
-FS = "Item 8 Financial statements"
-SECTIONS = {OVR, SEG, GEO, CAE, LIQ, MR, AUD, FS}
 
 SI = "Safety and Industrial Business (33.9% of consolidated sales):"
 TE = "Transportation and Electronics Business (26.0% of consolidated sales):"
@@ -373,19 +358,19 @@ q(LIQ, "fact", "Which statement describes 3M's use of derivative instruments lin
   "The Company does not utilize derivative instruments linked to the Company’s stock.")
 
 # ---------------------------------------------------------------- Item 7A market risk
-q(MR, "number", "In 3M's value-at-risk analysis, what adverse impact on 2022 after-tax earnings came from interest rates?",
+q(MKT, "number", "In 3M's value-at-risk analysis, what adverse impact on 2022 after-tax earnings came from interest rates?",
   "$18 million", ["$2 million", "$5 million", "$21 million"],
   "Interest rates | (315) $ (18) (5)")
-q(MR, "number", "In 3M's value-at-risk analysis, what was the adverse after-tax earnings impact from foreign exchange rates for 2021?",
+q(MKT, "number", "In 3M's value-at-risk analysis, what was the adverse after-tax earnings impact from foreign exchange rates for 2021?",
   "$140 million", ["$315 million", "$147 million", "$314 million"],
   "Foreign exchange rates | (315) $ (18) (5) Positive impact on after-tax earnings 2022 2021 (140) $")
-q(MR, "number", "In 3M's value-at-risk analysis, what adverse impact on 2022 after-tax earnings came from commodity prices?",
+q(MKT, "number", "In 3M's value-at-risk analysis, what adverse impact on 2022 after-tax earnings came from commodity prices?",
   "$5 million", ["$21 million", "$7 million", "$18 million"],
   "Commodity prices | (315) $ (18) (5)")
-q(MR, "number", "Over what time horizon did 3M's Monte Carlo value-at-risk model measure earnings impacts?",
+q(MKT, "number", "Over what time horizon did 3M's Monte Carlo value-at-risk model measure earnings impacts?",
   "12 months", ["1 day", "10 days", "3 months"],
   "The model (third-party bank dataset) used a 95 percent confidence level over a 12-month time horizon.")
-q(MR, "fact", "How does 3M manage commodity price risk?",
+q(MKT, "fact", "How does 3M manage commodity price risk?",
   "Through negotiated supply contracts and price protection agreements",
   ["Through exchange-traded commodity futures", "Through commodity swaps designated as cash flow hedges", "It leaves commodity price risk unhedged"],
   "The Company manages commodity price risks through negotiated supply contracts and price protection agreements.")
@@ -418,112 +403,7 @@ q(FS, "number", "What operating income did 3M report for 2021?",
   "$7,369 million", ["$6,539 million", "$7,161 million", "$7,204 million"],
   "Operating income | 27,690 6,539 18,795 7,197 1,994 — — 27,986 7,369 16,605 6,929 1,878 (389) — 25,023 7,161")
 
-# ---------------------------------------------------------------- build
-def evidence_ok(text_n, ev):
-    """check_qa.py's rule, applied to the page region."""
-    ok, how = check_qa.evidence_ok(text_n, ev)
-    return ok, how if ok or how != "not a substring of the 10-K text" else "not a substring of pages %d-%d" % (FIRST_PAGE, LAST_PAGE)
-
-
-def qkey(text):
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
-def longest_shared_run(text, doc_words_set_by_n):
-    w = norm(text).lower().split(" ")
-    best = 0
-    for n in range(REVIEW_NGRAM, COPY_NGRAM + 1):
-        grams = doc_words_set_by_n[n]
-        if any(" ".join(w[i:i + n]) in grams for i in range(len(w) - n + 1)):
-            best = n
-    return best
-
-
-def copies_report(text, ngrams):
-    w = norm(text).lower().split(" ")
-    return any(" ".join(w[i:i + COPY_NGRAM]) in ngrams for i in range(len(w) - COPY_NGRAM + 1))
-
-
-def build(show_overlaps=False):
-    with open(DOC, encoding="utf-8") as f:
-        raw = f.read()
-    pages = raw.split("\f")
-    region_n = norm("\f".join(pages[FIRST_PAGE - 1:LAST_PAGE]))
-    doc_words = norm(raw).lower().split(" ")
-    ngrams = {" ".join(doc_words[i:i + COPY_NGRAM]) for i in range(len(doc_words) - COPY_NGRAM + 1)}
-
-    other = {}
-    for path in OTHER_SETS:
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as f:
-                for line in f:
-                    if line.strip():
-                        other[qkey(json.loads(line)["question"])] = os.path.basename(path)
-
-    bad, how, seen = [], collections.Counter(), {}
-    for e in Q:
-        qq = e["question"]
-        choices = [e["answer"]] + e["distractors"]
-        if not all(isinstance(c, str) and c.strip() for c in choices) or not qq.strip():
-            bad.append((qq, "empty question or choice"))
-        if len({norm(c).lower() for c in choices}) != 4:
-            bad.append((qq, "choices not 4 distinct"))
-        if e["type"] not in TYPES:
-            bad.append((qq, "bad type %r" % e["type"]))
-        if e["section"] not in SECTIONS:
-            bad.append((qq, "bad section %r" % e["section"]))
-        ok, why = evidence_ok(region_n, e["evidence"])
-        how[why if ok else "FAIL"] += 1
-        if not ok:
-            bad.append((qq, "evidence: " + why))
-        if copies_report(e["answer"], ngrams):
-            bad.append((qq, "answer copies >= %d consecutive words of the report" % COPY_NGRAM))
-        if copies_report(qq, ngrams):
-            bad.append((qq, "question copies >= %d consecutive words of the report" % COPY_NGRAM))
-        key = qkey(qq)
-        if key in seen:
-            bad.append((qq, "duplicate question"))
-        if key in other:
-            bad.append((qq, "question already in %s" % other[key]))
-        seen[key] = True
-
-    rng = random.Random(SEED)
-    pos = [k % 4 for k in range(len(Q))]
-    rng.shuffle(pos)
-    counts = collections.Counter(pos)
-    if max(counts.values()) - min(counts.get(p, 0) for p in range(4)) > 1:
-        bad.append(("(all)", "answer positions not balanced: %s" % dict(counts)))
-    if bad:
-        for qq, why in bad:
-            print("BAD:", qq, "--", why)
-        print("FAILED: %d problem(s); %s not written" % (len(bad), os.path.basename(OUT)))
-        sys.exit(1)
-
-    with open(OUT, "w", encoding="utf-8") as f:
-        for e, p in zip(Q, pos):
-            others = e["distractors"][:]
-            rng.shuffle(others)
-            choices = others[:p] + [e["answer"]] + others[p:]
-            rec = {"question": e["question"], "choices": choices, "answer": p,
-                   "evidence": e["evidence"], "section": e["section"], "type": e["type"]}
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-
-    print("wrote %s: %d questions (pages %d-%d of 3M_2022_10K.txt)" % (os.path.basename(OUT), len(Q), FIRST_PAGE, LAST_PAGE))
-    print("per type:    %s" % dict(sorted(collections.Counter(e["type"] for e in Q).items())))
-    print("per section:")
-    for s, n in collections.Counter(e["section"] for e in Q).items():
-        print("  %3d  %s" % (n, s))
-    print("answer positions: %s" % dict(sorted(counts.items())))
-    print("evidence matched as: %s" % dict(how))
-    if show_overlaps:
-        by_n = {n: {" ".join(doc_words[i:i + n]) for i in range(len(doc_words) - n + 1)}
-                for n in range(REVIEW_NGRAM, COPY_NGRAM + 1)}
-        for e in Q:
-            n = longest_shared_run(e["question"], by_n)
-            if n:
-                print("  overlap %2d words: %s" % (n, e["question"]))
-    print("OK: all checks passed")
-
 
 if __name__ == "__main__":
-    build("--overlaps" in sys.argv)
+    check_qa.build_set(Q, DOC, PAGES, SECTIONS, SEED, OUT, check_qa.positions_within_one,
+                       other_sets=OTHER_SETS, overlaps="--overlaps" in sys.argv)
