@@ -327,9 +327,10 @@ static void three_m_pipeline(Experiment& E) {
         GPT2<float> b;
         b.load(c.base);
         if (b.cfg.lora_rank || b.cfg.mem_layers) fatal(EXIT_USAGE, "--base must be a plain checkpoint (%s has LoRA or memory)", c.base.c_str());
-        b.save(base_dir + "/model.bin");
+        // written only when they change, so answers cached while newer than the base stay (dev/heldout_b.sh)
+        if (!b.saved_as(base_dir + "/model.bin")) b.save(base_dir + "/model.bin");
         Tokenizer bt = tokenizer_for_checkpoint(c.base, b.cfg.V);
-        bt.save(base_dir + "/tokenizer.bin");
+        if (read_file_if(base_dir + "/tokenizer.bin") != bt.file_bytes()) bt.save(base_dir + "/tokenizer.bin");
         if (c.general == c.out + "/general")  // general text in the base's own tokens (prepare's stamp names the base)
             prepare_data(home_dir() + "/data/corpus", DataPaths(c.general), c.base, &bt, bt.vocab_size, 0.02);
     }

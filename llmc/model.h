@@ -510,8 +510,9 @@ template <class T> struct GPT2 {
         mix((const unsigned char*)weights, bytes);
         return x;
     }
-    void save(const std::string& path) const {
-        int header[256] = {0};
+    // the 1024-byte header save() writes before weights f (the parameters as stored)
+    void file_header(int* header, const std::vector<float>& f) const {
+        memset(header, 0, 256 * sizeof(int));
         header[0] = CKPT_MAGIC; header[1] = CKPT_FP32; header[2] = cfg.maxT; header[3] = cfg.V;
         header[4] = cfg.L; header[5] = cfg.NH; header[6] = cfg.C; header[7] = cfg.Vp;
         if (cfg.lora_rank || cfg.mem_layers || cfg.llama()) {
@@ -524,14 +525,27 @@ template <class T> struct GPT2 {
             memcpy(&header[20], &cfg.rope_theta, 4);
             memcpy(&header[21], &cfg.norm_eps, 4);
         }
-        std::vector<float> f(params.begin(), params.end());
         header[22] = 1;
         uint64_t sum = checksum(header, f.data(), f.size() * sizeof(float));
         memcpy(&header[23], &sum, 8);
+    }
+    void save(const std::string& path) const {
+        int header[256];
+        std::vector<float> f(params.begin(), params.end());
+        file_header(header, f);
         AtomicFile af(path);
         af.write(header, sizeof header);
         af.write(f.data(), f.size() * sizeof(float));
         af.commit();
+    }
+    // true when path already holds what save() would write (same header, checksum included, and
+    // size), so a caller can leave a file others cache against untouched
+    bool saved_as(const std::string& path) const {
+        int header[256];
+        std::vector<float> f(params.begin(), params.end());
+        file_header(header, f);
+        return file_size(path) == (long)(sizeof header + f.size() * sizeof(float)) &&
+               read_file_head(path, sizeof header) == std::string((const char*)header, sizeof header);
     }
 
     // Checks a checkpoint's 256-int header against the file's size before anything is allocated

@@ -990,9 +990,9 @@ struct Tokenizer {
         return t;
     }
 
-    // version 3 (4 when extended()); a decode-only tokenizer (loaded from llm.c's file) is written
-    // back as version 2
-    void save(const std::string& path) const {
+    // the file save() writes: version 3 (4 when extended()); a decode-only tokenizer (loaded from
+    // llm.c's file) is written back as version 2
+    std::string file_bytes() const {
         int32_t h[256] = {0};
         bool ext = encodable && extended();
         h[0] = TOKENIZER_MAGIC;
@@ -1009,7 +1009,7 @@ struct Tokenizer {
         std::string out((const char*)h, sizeof h);
         for (int i = 0; i < vocab_size; i++) {
             size_t len = tok_off[i + 1] - tok_off[i];
-            if (len > (size_t)MAX_TOKEN_BYTES) fatal(EXIT_RUNTIME, "cannot save %s: token %d is %zu bytes (at most %d)", path.c_str(), i, len, MAX_TOKEN_BYTES);
+            if (len > (size_t)MAX_TOKEN_BYTES) fatal(EXIT_RUNTIME, "cannot save the tokenizer: token %d is %zu bytes (at most %d)", i, len, MAX_TOKEN_BYTES);
             out += (char)(unsigned char)len;
             out.append(tok_bytes, tok_off[i], len);
         }
@@ -1022,8 +1022,9 @@ struct Tokenizer {
             for (int id : specials) out.append((const char*)&id, 4);
             out += chat_system;
         }
-        write_file_atomic(path, out);
+        return out;
     }
+    void save(const std::string& path) const { write_file_atomic(path, file_bytes()); }
 
     // ids of `text`; with allow_special, literal "<|endoftext|>" becomes the EOT id (tiktoken's
     // allowed_special="all"), and every other special token's text its id; otherwise they are encoded

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include "eval/eval.h"
 #include "llmc/dataloader.h"
 #include "llmc/model.h"
@@ -351,9 +352,21 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     REQUIRE(json_parse(read_file(o + "/results.json"), j, err));
     CHECK(j.get("budget_tokens")->num == 2 * 6 * 4 * 32);
     CHECK(j.get("epochs")->num == 2);
-    // the scores are cached, and asked again when a question file's content changes
+    // the scores are cached, and asked again when a question file's content changes; the base's
+    // files are left as they are (same inode and time), and a different model there is replaced
+    auto stamp = [](const std::string& p) { struct stat st; REQUIRE(stat(p.c_str(), &st) == 0); return std::make_tuple(st.st_ino, st.st_mtim.tv_sec, st.st_mtim.tv_nsec); };
+    const auto base_was = stamp(o + "/base/model.bin"), tok_was = stamp(o + "/base/tokenizer.bin");
     REQUIRE(sh_out(cmd + " --mem-keys 6 --epochs 2", &out) == 0);
     CHECK(out.find("base's scores are current") != std::string::npos);
+    CHECK(stamp(o + "/base/model.bin") == base_was);
+    CHECK(stamp(o + "/base/tokenizer.bin") == tok_was);
+    {
+        GPT2<float> other;
+        other.init_random(c, 8);
+        other.save(o + "/base/model.bin");
+        REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6 --epochs 2", &out) == 0, out);
+        CHECK(read_file(o + "/base/model.bin") == read_file(dir + "/chat/model.bin"));
+    }
     const double n = j.get("arms")->arr[0].get("qa_n")->num;
     write_file_atomic(dir + "/qa.jsonl", read_file("tests/fixtures/qa_tiny.jsonl") + "{\"question\": \"Who wrote Emma?\", \"choices\": [\"Jane Austen\", \"Mark Twain\"], \"answer\": 0}\n");
     REQUIRE(sh_out(cmd + " --mem-keys 6 --epochs 2", &out) == 0);
