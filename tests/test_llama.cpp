@@ -404,6 +404,52 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     Json raw;
     REQUIRE(json_parse(read_file(o + "/results.json"), raw, err));
     CHECK(raw.get("synth_raw")->num == 2);
+    {  // dev/memory_paths: with the memory everywhere (M/M) it scores as ./train eval does, with its
+       // values zeroed everywhere (0/0) as the base. A memory in the last block cannot reach the choices
+       // through the question (nothing above it reads the prefix): then M/0 is 0/0 and 0/M is M/M to the
+       // bit, which a split off by one position breaks. A memory in block 0 moves both paths.
+        REQUIRE_MESSAGE(file_exists("build/memory_paths"), "build/memory_paths is missing: make test builds it");
+        std::string qa;
+        for (int i = 0; i < 12; i++)
+            qa += "{\"question\": \"What was item " + std::to_string(i) + " in 2022?\", \"choices\": [\"$" + std::to_string(100 + 7 * i) +
+                  " million\", \"" + std::to_string(3 + i) + " percent\", \"net sales\"], \"answer\": " + std::to_string(i % 3) + "}\n";
+        const std::string q = dir + "/paths_qa.jsonl", mem = o + "/synth-memory-sparse/model.bin";
+        write_file_atomic(q, qa);
+        auto column = [&](const std::string& path, int k) {  // k < 0: ./train eval's p_right; else memory_paths' k-th
+            std::vector<double> v;
+            std::string text = read_file(path);
+            for (size_t p = 0; p < text.size();) {
+                size_t e = text.find('\n', p);
+                Json j; std::string err;
+                REQUIRE(json_parse(text.substr(p, e - p), j, err));
+                v.push_back(k < 0 ? j.get("p_right")->num : j.get("p_right")->arr[k].num);
+                p = e + 1;
+            }
+            return v;
+        };
+        REQUIRE(sh_out("./train eval --threads 1 --ckpt " + dir + "/chat/model.bin --qa " + q + " --answers " + dir + "/base.jsonl") == 0);
+        const std::vector<double> eval_base = column(dir + "/base.jsonl", -1);
+        for (int last : {1, 0}) {
+            if (last == 0) REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6 --epochs 2 --synth-raw 2 --mem-layer 0", &out) == 0, out);
+            REQUIRE(sh_out("./train eval --threads 1 --ckpt " + mem + " --qa " + q + " --answers " + dir + "/mm.jsonl") == 0);
+            REQUIRE_MESSAGE(sh_out("OMP_NUM_THREADS=1 build/memory_paths " + mem + " " + q + " closed " + dir + "/paths.jsonl", &out) == 0, out);
+            std::vector<double> eval_mm = column(dir + "/mm.jsonl", -1), base = column(dir + "/paths.jsonl", 0), ans = column(dir + "/paths.jsonl", 1),
+                                que = column(dir + "/paths.jsonl", 2), mm = column(dir + "/paths.jsonl", 3);
+            REQUIRE(mm.size() == 12u);
+            REQUIRE(eval_mm.size() == 12u);
+            double moved_ans = 0, moved_que = 0;
+            for (int i = 0; i < 12; i++) {
+                CHECK(mm[i] == doctest::Approx(eval_mm[i]).epsilon(1e-4));
+                CHECK(base[i] == doctest::Approx(eval_base[i]).epsilon(1e-4));
+                moved_ans = std::max(moved_ans, std::fabs(ans[i] - base[i]));
+                moved_que = std::max(moved_que, std::fabs(que[i] - base[i]));
+                if (last) { CHECK(que[i] == base[i]); CHECK(ans[i] == mm[i]); }
+            }
+            CHECK(moved_ans > 1e-6);
+            if (!last) CHECK(moved_que > 1e-6);
+            MESSAGE("memory_paths, memory in block " << (last ? 1 : 0) << ": largest change of a right choice's share, answer positions only " << moved_ans << ", question only " << moved_que);
+        }
+    }
     sh_out("rm -rf " + dir);
 }
 
