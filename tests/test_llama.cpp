@@ -450,6 +450,23 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
             MESSAGE("memory_paths, memory in block " << (last ? 1 : 0) << ": largest change of a right choice's share, answer positions only " << moved_ans << ", question only " << moved_que);
         }
     }
+    {  // dev/slot_reads: each read is a distribution (sums to 1), so items that are the same text overlap
+       // exactly 1 everywhere; BLOCKS attaches memories to a plain checkpoint and refuses one that has a memory
+        REQUIRE_MESSAGE(file_exists("build/slot_reads"), "build/slot_reads is missing: make test builds it");
+        std::string same;
+        for (int i = 0; i < 3; i++)
+            same += "{\"question\": \"What were net sales in 2022?\", \"choices\": [\"$34,229 million\", \"$35,355 million\"], \"answer\": 0, \"evidence\": \"Net sales were $34,229 million.\"}\n";
+        write_file_atomic(dir + "/same.jsonl", same);
+        const std::string want = "two different items overlap: answer positions 1.0000, prompt's last 1.0000, evidence passages 1.0000";
+        REQUIRE_MESSAGE(sh_out("OMP_NUM_THREADS=1 build/slot_reads " + o + "/synth-memory-sparse/model.bin " + dir + "/same.jsonl", &out) == 0, out);
+        CHECK_MESSAGE(out.find(want) != std::string::npos, out);
+        CHECK(out.find("ratio 1.00") != std::string::npos);
+        REQUIRE_MESSAGE(sh_out("OMP_NUM_THREADS=1 build/slot_reads " + dir + "/chat/model.bin " + dir + "/same.jsonl 0,1", &out) == 0, out);
+        CHECK(out.find("memory blocks 0 1 (262144 slots each") != std::string::npos);
+        CHECK_MESSAGE(out.find(want) != std::string::npos, out);
+        CHECK(sh_out("build/slot_reads " + o + "/synth-memory-sparse/model.bin " + dir + "/same.jsonl 0", &out) != 0);
+        CHECK(out.find("already has a memory") != std::string::npos);
+    }
     sh_out("rm -rf " + dir);
 }
 
