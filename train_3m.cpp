@@ -216,6 +216,7 @@ struct ThreeMConfig {
     // GPT-2, and on SmolLM2 1e6 with 10,000 slots a step (mean loss of steps 21-40: 2.54, against 2.98
     // at 1,000 slots and 3.29 at 1e5; full finetuning 2.52)
     double sparse_lr = 0;  // 0: by base
+    bool mem_quiet_digits = false;
 };
 
 static void three_m_flags(Flags& f, ThreeMConfig& c) {
@@ -243,6 +244,8 @@ static void three_m_flags(Flags& f, ThreeMConfig& c) {
     f.integer("mem-warmup", c.mem_warmup, 0, 1000000, "N", "the memory arms start from keys and a query trained N steps on memory-sparse's background "
               "(--train memory-keys, AdamW 1e-3; then every value zeroed, so the model is the base again): an address space fitted to "
               "text, as a memory pretrained with its model has (0: the random keys of attach)");
+    f.flag("mem-quiet-digits", c.mem_quiet_digits, "the memory arms train with the memory quiet where the next token holds a digit (inject --mem-quiet-digits): "
+           "the report's numbers must reach their predictions through attention from the tokens before them, as an answer must from its question");
     f.integer("topt", c.topt, 0, 1 << 30, "N", "memory-sparse: slots per step (0: 1000; a Llama base 10000; tiny 8)");
     f.real("sparse-lr", c.sparse_lr, 0, 1e9, "X", "memory-sparse: SGD learning rate (0: 1e5; a Llama base 1e6)");
     f.text("arms", c.arms, "A,B,...", "train and measure only these arms (naive, synth-full, synth-lora, synth-memory, synth-memory-sparse); "
@@ -404,6 +407,7 @@ static void three_m_pipeline(Experiment& E) {
 
     auto memory_shape = [&](TrainConfig& t) {
         t.mem_layers = c.mem_layer;
+        t.mem_quiet_digits = c.mem_quiet_digits;
         if (tiny) { t.mem_keys = c.mem_keys ? c.mem_keys : 8; t.mem_topk = 4; t.mem_heads = 2; t.mem_dk = 8; t.df_batches = 4; }
         // a Llama base: 512^2 slots spread the sparse updates over smaller rows (SmolLM2, pages 25-48:
         // general loss +0.018 against +0.047 at 256^2, general QA +7.6 against +2.1; README's sweep)
@@ -631,7 +635,7 @@ static void three_m_report(const Experiment& E, double t_all) {
     auto total = [](const ArmResult& r, double q) { return r.train_flops + q * r.flops_per_q; };
     Json js, arms_js;
     js.set("pages", c.pages.empty() ? std::string("all") : c.pages).set("budget_tokens", (double)E.trained).set("epochs", (double)c.epochs).set("doc_tokens", (double)E.doc_ids.size())
-      .set("mem_layers", c.mem_layer).set("mem_warmup_steps", c.mem_warmup).set("synth_raw", c.synth_raw);
+      .set("mem_layers", c.mem_layer).set("mem_warmup_steps", c.mem_warmup).set("synth_raw", c.synth_raw).set("mem_quiet_digits", Json::boolean(c.mem_quiet_digits));
     std::string md = "# The 3M 10-K experiment\n\nBase model: `" + E.base + "` (depth " + std::to_string(E.base_cfg.L) + ", width " + std::to_string(E.base_cfg.C) +
                      ", context " + std::to_string(T) + ", " + std::to_string(E.base_params) + " parameters). Document: `" + c.doc + "` (" +
                      std::to_string(E.doc_ids.size()) + (c.pages.empty() ? std::string(" tokens of its body, up to Part IV's exhibit index)") :
@@ -645,7 +649,8 @@ static void three_m_report(const Experiment& E, double t_all) {
                      " general-knowledge questions (`" + (c.general_qa.empty() ? std::string("none") : c.general_qa) + "`): what an arm keeps. " + E.data_note +
                      (c.synth_raw ? " The synthetic arms' corpus also holds the pages themselves " + std::to_string(c.synth_raw) + " times (`--synth-raw`)." : std::string()) +
                      " Memory arms: beside the MLP of block(s) " + c.mem_layer +
-                     (c.mem_warmup ? ", keys and query first trained " + std::to_string(c.mem_warmup) + " steps on the slot background (`--mem-warmup`), values then zeroed." : std::string(", keys random as attached.")) + "\n\n"
+                     (c.mem_warmup ? ", keys and query first trained " + std::to_string(c.mem_warmup) + " steps on the slot background (`--mem-warmup`), values then zeroed." : std::string(", keys random as attached.")) +
+                     (c.mem_quiet_digits ? " Trained with the memory quiet where the next token holds a digit (`--mem-quiet-digits`)." : "") + "\n\n"
                      "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | held-out, no question | above control | general QA | outside the pages | wall |\n"
                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::vector<double> fx, fy;

@@ -411,6 +411,7 @@ void train_flags(Flags& f, TrainConfig& c) {
     f.integer("lora-rank", c.lora_rank, -1, 4096, "R", "LoRA adapters (alpha = 2R) on every block's matrices (-1: 8 with --train lora, else none)");
     f.integer("topt", c.topt, 1, 1 << 30, "N", "memory-sparse: slots updated per step");
     f.flag("mem-exclusive", c.mem_exclusive, "memory-sparse: never write a slot a document of the --init-ckpt's ledger wrote, so each document's rows are its own");
+    f.flag("mem-quiet-digits", c.mem_quiet_digits, "memory and memory-sparse: the memory adds nothing where the next token holds a digit, so a number it stores must reach its prediction from earlier tokens through attention, the path a question takes to its answer (CPU)");
     f.real("sparse-lr", c.opt.sparse_lr, 0, 1e6, "X", "memory-sparse: SGD learning rate (0: --lr), on --lr's schedule");
     f.text("df-data", c.df_data, "DIR", "memory-sparse: background text for slot frequencies (df.bin)");
     f.integer("df-batches", c.df_batches, 1, 1000000, "N", "memory-sparse: batches of it");
@@ -533,6 +534,7 @@ static std::unique_ptr<Backend> train_backend(GPT2<float>& m, const TrainConfig&
         no_gpu = "the GPU backend trains --train full (no adapters or memory), lora (rank divisible by 8), memory and memory-sparse (ungated memory layers) only";
     }
     if (use_gpu && tc.recompute) { use_gpu = false; no_gpu = "--recompute is implemented on the CPU only"; }
+    if (use_gpu && tc.mem_quiet_digits) { use_gpu = false; no_gpu = "--mem-quiet-digits is implemented on the CPU only"; }
     if (tc.device == DEVICE_CUDA && !use_gpu) fatal(EXIT_USAGE, "--device cuda: %s", no_gpu.c_str());
     *desc = use_gpu ? "cuda, " + gpu_name + ", bf16"
                     : "cpu, " + std::to_string(omp_get_max_threads()) + " threads" + (tc.device == DEVICE_AUTO ? " (" + no_gpu + ")" : "") + ", " + dtype;
@@ -688,6 +690,11 @@ int run_train(const TrainConfig& tc) {
         if (tc.mode != TRAIN_MEMORY && tc.mode != TRAIN_MEMORY_SPARSE) fatal(EXIT_USAGE, "--doc-name: only --train memory or memory-sparse write nothing but memory values");
         if (tc.init_ckpt.empty()) fatal(EXIT_USAGE, "--doc-name needs the --init-ckpt the document is written into%s", tc.resume ? " (give the run's on --resume too)" : "");
         if (Ledger::load_beside(tc.init_ckpt, c).find(tc.doc_name)) fatal(EXIT_USAGE, "--doc-name %s: %s's memory already holds a document of that name", tc.doc_name.c_str(), tc.init_ckpt.c_str());
+    }
+
+    if (tc.mem_quiet_digits) {
+        if (tc.mode != TRAIN_MEMORY && tc.mode != TRAIN_MEMORY_SPARSE) fatal(EXIT_USAGE, "--mem-quiet-digits: only --train memory or memory-sparse");
+        m.mem_quiet_targets = tok.digit_tokens();
     }
 
     int B = tc.B, T = train_context(c, tc.T), steps = tc.steps;

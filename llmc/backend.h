@@ -28,10 +28,13 @@ struct Backend {
     virtual void set_moments(const std::vector<float>& m, const std::vector<float>& v) = 0;
 };
 
-// counts[l] (N) += the slots block l's memory read in the model's last forward
+// counts[l] (N) += the slots block l's memory read in the model's last forward (quiet positions read nothing)
 inline void count_slot_accesses(GPT2<float>& m, std::vector<std::vector<int>>& counts) {
+    const int per_token = m.cfg.mem.heads * m.cfg.mem.topk;
     for (int l = 0; l < m.cfg.L; l++)
-        if (m.cfg.has_mem(l)) memory_count_accesses(counts[l].data(), m.mcache[l].idx.data(), m.mcache[l].idx.size());
+        if (m.cfg.has_mem(l))
+            memory_count_accesses(counts[l].data(), m.mcache[l].idx.data(), m.mcache[l].BT, per_token,
+                                  m.mem_quiet.empty() ? nullptr : m.mem_quiet.data());
 }
 
 struct CpuBackend : Backend {

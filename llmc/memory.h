@@ -297,10 +297,12 @@ inline void memory_select(const T* s1, const T* s2, int nk, int k, int* out_slot
 // forward
 
 // out is (BT,C) (overwritten, not accumulated), inp is (BT,C) (the LN2 output), BT = B*T.
+// quiet (BT) or NULL: tokens whose read weights are set to 0, so the memory adds nothing there and
+// nothing at them reaches its parameters (the backward follows from the weights).
 // Fills cache (resized here) for memory_backward.
 template <class T>
 void memory_forward(const MemoryConfig& cfg, T* out, MemoryCache<T>& cache, const MemoryParams<T>& p,
-                    const T* inp, int BT) {
+                    const T* inp, int BT, const uint8_t* quiet = nullptr) {
     cache.resize(cfg, BT);
     const int C = cfg.C, H = cfg.heads, dk = cfg.dk, dkh = cfg.dkh(), nk = cfg.n_keys, K = cfg.topk;
     const int QD = cfg.qdim();
@@ -337,7 +339,7 @@ void memory_forward(const MemoryConfig& cfg, T* out, MemoryCache<T>& cache, cons
                               gmax, cand);
                 T mx = sc[0], sum = 0;  // sc is sorted: sc[0] is the max
                 for (int r = 0; r < K; r++) { w[r] = std::exp(sc[r] - mx); sum += w[r]; }
-                for (int r = 0; r < K; r++) w[r] /= sum;
+                for (int r = 0; r < K; r++) w[r] = quiet && quiet[t] ? T(0) : w[r] / sum;
             }
         }
     }
@@ -546,6 +548,12 @@ void memory_backward(const MemoryConfig& cfg, const MemoryParams<T>& grads, Memo
 // all heads and tokens). Accumulates: zero counts at the start of each batch.
 inline void memory_count_accesses(int* counts, const int* idx, size_t n) {
     for (size_t e = 0; e < n; e++) counts[idx[e]]++;
+}
+
+// the same over BT tokens of `per_token` entries each, leaving out the quiet ones (quiet (BT) or NULL)
+inline void memory_count_accesses(int* counts, const int* idx, int BT, int per_token, const uint8_t* quiet) {
+    for (int t = 0; t < BT; t++)
+        if (!quiet || !quiet[t]) memory_count_accesses(counts, idx + (size_t)t * per_token, per_token);
 }
 
 // df (N) += 1 for every slot accessed in this background batch (counts (N) = the batch's counts);

@@ -205,6 +205,10 @@ template <class T> struct GPT2 {
     bool recompute = false;            // keep one block's activations; backward recomputes each block
     bool acts_recompute = false;       // what the activations were sized for
     std::vector<int> inputs, targets;  // (B,T) of the last forward
+    // (V) or empty: a forward with targets keeps the memory quiet (memory_forward's quiet) at every
+    // position whose target token is flagged here; inject --mem-quiet-digits flags the tokens with a digit
+    std::vector<uint8_t> mem_quiet_targets;
+    std::vector<uint8_t> mem_quiet;    // (B,T) of the last forward, or empty
     T mean_loss = -1;
 
     size_t num_params() const { return params.size(); }
@@ -380,7 +384,7 @@ template <class T> struct GPT2 {
         linear_forward(l, 3, a.scratch, k.fchg, p.fcprojw, p.fcprojb, c.ffn(), C);
         residual_forward(res3, k.res2, a.scratch, BT * C);
         if (c.has_mem(l)) {  // the memory reads the MLP's input and adds to the residual beside it
-            memory_forward(c.mem, a.scratch, mcache[l], p.mem[l], k.ln2, (int)BT);
+            memory_forward(c.mem, a.scratch, mcache[l], p.mem[l], k.ln2, (int)BT, mem_quiet.empty() ? nullptr : mem_quiet.data());
             residual_forward(res3, res3, a.scratch, BT * C);
         }
     }
@@ -398,6 +402,12 @@ template <class T> struct GPT2 {
         for (size_t i = 0; i < BT; i++)
             if (inp[i] < 0 || inp[i] >= c.V) fatal(EXIT_RUNTIME, "token id %d is outside the vocabulary (size %d)", inp[i], c.V);
         inputs.assign(inp, inp + BT);
+        if (tgt)
+            for (size_t i = 0; i < BT; i++)
+                if (tgt[i] < 0 || tgt[i] >= c.V) fatal(EXIT_RUNTIME, "target id %d is outside the vocabulary (size %d)", tgt[i], c.V);
+        mem_quiet.clear();
+        if (tgt && !mem_quiet_targets.empty())
+            for (size_t i = 0; i < BT; i++) mem_quiet.push_back(mem_quiet_targets[tgt[i]]);
         Activations<T>& a = acts;
         encoder_forward(a.encoded, inp, p.wte, p.wpe ? p.wpe + (size_t)(kv ? kv->pos : 0) * C : nullptr, b, t, C);
         for (int l = 0; l < L; l++) block_forward(l, kv);
@@ -406,8 +416,6 @@ template <class T> struct GPT2 {
         norm_forward(a.lnf, a.lnf_mean, a.lnf_rstd, last, p.lnfw, p.lnfb, (int)BT);
         matmul_forward(a.logits, a.lnf, p.wte, (const T*)nullptr, (int)BT, C, c.Vp);
         if (!tgt) { mean_loss = -1; return mean_loss; }
-        for (size_t i = 0; i < BT; i++)
-            if (tgt[i] < 0 || tgt[i] >= c.V) fatal(EXIT_RUNTIME, "target id %d is outside the vocabulary (size %d)", tgt[i], c.V);
         targets.assign(tgt, tgt + BT);
         crossentropy_forward_backward(a.logits, a.losses, tgt, (int)BT, c.V, c.Vp, grad_scale / T(BT));
         double s = 0;

@@ -1136,6 +1136,14 @@ struct Tokenizer {
         return tok_bytes.substr(tok_off[id], tok_off[id + 1] - tok_off[id]);
     }
 
+    // (vocab_size) 1 for each token whose bytes hold a digit: what inject --mem-quiet-digits keeps the memory quiet before
+    std::vector<uint8_t> digit_tokens() const {
+        std::vector<uint8_t> d(vocab_size);
+        for (int id = 0; id < vocab_size; id++)
+            for (size_t i = tok_off[id]; i < tok_off[id + 1]; i++) d[id] |= tok_bytes[i] >= '0' && tok_bytes[i] <= '9';
+        return d;
+    }
+
     // ---- internals ----
     void check_id(int id) const {
         if (id < 0 || id >= vocab_size) fatal(EXIT_RUNTIME, "token id %d is outside the vocabulary of %s (size %d)", id, source.c_str(), vocab_size);

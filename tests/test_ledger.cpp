@@ -2,15 +2,18 @@
 // model: two documents written in sequence with --doc-name, listed by `memory --docs`; erasing the
 // only document gives the base's outputs bit for bit; erasing the first of two restores the rows it
 // alone wrote, leaves the second's rows as they were and keeps the second's delta on shared rows;
-// with --mem-exclusive the second writes none of the first's rows. The slot map's PNG.
+// with --mem-exclusive the second writes none of the first's rows. The slot map's PNG. inject
+// --mem-quiet-digits reaches the model, and dev/digit_loss counts and scores as the model does.
 // Run: make test (or tests/run_tests -tc="ledger*").
 #include <doctest/doctest.h>
 #include <cmath>
 #include <cstring>
 #include <set>
 #include <sstream>
+#include "llmc/dataloader.h"
 #include "llmc/memory_ledger.h"
 #include "llmc/model.h"
+#include "llmc/tokenizer.h"
 #include "test_util.h"
 
 // logits of a fixed token sequence (B=1)
@@ -186,5 +189,43 @@ TEST_CASE("ledger: write two documents, list them, erase the only one exactly an
     }
     CHECK(sh_out("./train inject --init-ckpt " + dir + "/A/model.bin --data " + dir + "/d --out " + dir + "/Bm --steps 1 --train memory --mem-exclusive" + mem + tiny, &out) == 2);
     CHECK(out.find("--mem-exclusive needs --train memory-sparse") != std::string::npos);
+    // --mem-quiet-digits on text full of numbers writes other values than the same run without it;
+    // a mode that trains more than a memory refuses it
+    std::string nums;
+    for (int i = 0; i < 400; i++) nums += "In " + std::to_string(1990 + i % 33) + " net sales were " + std::to_string(1000 + 37 * i) + " million.\n";
+    REQUIRE(sh_out("mkdir -p " + dir + "/nums") == 0);
+    write_file_atomic(dir + "/nums/n.txt", nums);
+    REQUIRE(sh_out("./train prepare --corpus " + dir + "/nums --data " + dir + "/dn --tokenizer " + dir + "/d/tokenizer.bin --threads 1") == 0);
+    for (const char* run : {"N", "Nq"})
+        REQUIRE_MESSAGE(sh_out("./train inject --init-ckpt " + dir + "/base/model.bin --data " + dir + "/dn --out " + dir + "/" + run + " --steps 2" +
+                               (run[1] ? " --mem-quiet-digits" : "") + mem + tiny, &out) == 0, out);
+    GPT2<float> num, numq;
+    num.load(dir + "/N/model.bin");
+    numq.load(dir + "/Nq/model.bin");
+    CHECK(std::memcmp(num.p.mem[1].values, numq.p.mem[1].values, 4 * num.cfg.mem.N() * C) != 0);
+    // dev/digit_loss on that run: the text's positions and those before a digit as counted here, and
+    // with the values zeroed the base's loss (a zero memory adds nothing)
+    REQUIRE_MESSAGE(file_exists("build/digit_loss"), "build/digit_loss is missing: make test builds it");
+    REQUIRE_MESSAGE(sh_out("OMP_NUM_THREADS=1 build/digit_loss " + dir + "/Nq/model.bin " + dir + "/dn/train.bin 32", &out) == 0, out);
+    std::vector<int> text = read_shard(dir + "/dn/train.bin", num.cfg.V);
+    std::vector<uint8_t> digit = Tokenizer::load(dir + "/Nq/tokenizer.bin").digit_tokens();
+    double sum = 0;
+    long positions = 0, before_digit = 0;
+    for (size_t w = 0; w + 33 <= text.size(); w += 32, positions += 32) {
+        base.forward(text.data() + w, text.data() + w + 1, 1, 32);
+        for (int t = 0; t < 32; t++) { sum += base.acts.losses[t]; before_digit += digit[text[w + t + 1]]; }
+    }
+    REQUIRE(before_digit > 0);
+    REQUIRE(before_digit < positions);
+    CHECK(out.find(std::to_string(positions) + " positions, " + std::to_string(before_digit) + " of them before a token with a digit") != std::string::npos);
+    size_t row = out.find("base (values zeroed)");
+    REQUIRE(row != std::string::npos);
+    std::istringstream cols(out.substr(row + 20));
+    double digits_loss, rest_loss, all_loss;
+    cols >> digits_loss >> rest_loss >> all_loss;
+    CHECK(std::fabs(all_loss - sum / positions) < 1e-4);  // printed to 4 decimals
+    CHECK(std::fabs(all_loss - (digits_loss * before_digit + rest_loss * (positions - before_digit)) / positions) < 1e-4);
+    CHECK(sh_out("./train inject --init-ckpt " + dir + "/base/model.bin --data " + dir + "/d --out " + dir + "/Af --steps 1 --train full --mem-quiet-digits" + tiny, &out) == 2);
+    CHECK(out.find("--mem-quiet-digits: only --train memory or memory-sparse") != std::string::npos);
     sh_out("rm -rf " + dir);
 }

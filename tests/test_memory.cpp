@@ -197,6 +197,47 @@ TEST_CASE("memory: zero values give exactly zero output, values still get gradie
     }
 }
 
+TEST_CASE("memory: quiet tokens read nothing: zero output there, the rest unchanged, their gradient as if dout were 0") {
+    for (bool gated : {false, true}) {
+        MemoryConfig cfg{16, 8, 4, 2, 8, gated};
+        const int BT = 6, C = cfg.C;
+        const uint8_t quiet[BT] = {0, 1, 0, 0, 1, 1};
+        MemFixture<float> f(cfg, BT, 51);
+        f.loss();
+        std::vector<float> plain = f.out;
+        memory_forward(cfg, f.out.data(), f.cache, f.p, f.x.data(), BT, quiet);
+        for (int t = 0; t < BT; t++)
+            for (int c = 0; c < C; c++) REQUIRE(f.out[t * C + c] == (quiet[t] ? 0.0f : plain[t * C + c]));
+        // backward of the quiet forward == backward of the plain forward with dout zero at the quiet tokens
+        auto grads_of = [&](const std::vector<float>& G, std::vector<float>& grads, std::vector<float>& dx) {
+            grads.assign(cfg.num_params(), 0.0f);
+            dx.assign(f.x.size(), 0.0f);
+            MemoryParams<float> g = memory_params_point(cfg, grads.data());
+            memory_backward(cfg, g, (MemorySparseGrad<float>*)nullptr, dx.data(), G.data(), f.x.data(), f.p, f.cache, BT);
+        };
+        std::vector<float> gq, dxq, gz, dxz, Gz = f.G;
+        grads_of(f.G, gq, dxq);
+        for (int t = 0; t < BT; t++)
+            if (quiet[t]) std::fill_n(Gz.begin() + t * C, C, 0.0f);
+        f.loss();
+        grads_of(Gz, gz, dxz);
+        double s = 0;
+        for (size_t i = 0; i < gq.size(); i++) { REQUIRE(gq[i] == doctest::Approx(gz[i]).epsilon(1e-5)); s += std::fabs(gq[i]); }
+        for (size_t i = 0; i < dxq.size(); i++) REQUIRE(dxq[i] == doctest::Approx(dxz[i]).epsilon(1e-5));
+        CHECK(s > 0);
+        // slot counts leave the quiet tokens out
+        std::vector<int> all(cfg.N(), 0), some(cfg.N(), 0), want(cfg.N(), 0);
+        const int per = cfg.heads * cfg.topk;
+        memory_count_accesses(all.data(), f.cache.idx.data(), BT, per, nullptr);
+        memory_count_accesses(some.data(), f.cache.idx.data(), BT, per, quiet);
+        for (int t = 0; t < BT; t++)
+            if (!quiet[t]) memory_count_accesses(want.data(), f.cache.idx.data() + t * per, per);
+        CHECK(some == want);
+        CHECK(std::accumulate(all.begin(), all.end(), 0) == BT * per);
+        CHECK(std::accumulate(some.begin(), some.end(), 0) == 3 * per);
+    }
+}
+
 TEST_CASE("memory: sparse value gradient accumulates and matches the dense one") {
     MemoryConfig cfg{16, 8, 4, 2, 8, true};
     const int BT = 6;

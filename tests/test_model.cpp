@@ -250,6 +250,49 @@ TEST_CASE("finite differences: every parameter of a tiny model with LoRA and a g
     }
 }
 
+TEST_CASE("a memory kept quiet at flagged targets: finite differences hold; all flagged = zero values, none = plain") {
+    GPT2<double> m;
+    m.init_random(tiny_ext_config(true), 41);
+    Rng rng(42);
+    for (auto& x : m.params) x += rng.normal() * 0.05;
+    int B = 2, T = 6;
+    std::vector<int> x, y;
+    random_batch(rng, B * T, 37, x, y);
+    auto loss = [&] { return (double)m.forward(x.data(), y.data(), B, T, 0.0); };
+    const double plain = loss();
+    m.mem_quiet_targets.assign(m.cfg.V, 0);
+    const double none = loss();
+    CHECK(none == plain);
+    for (int id = 0; id < m.cfg.V; id += 3) m.mem_quiet_targets[id] = 1;
+    int n_quiet = 0;
+    for (int t : y) n_quiet += t % 3 == 0;
+    REQUIRE(n_quiet > 0);
+    REQUIRE(n_quiet < B * T);
+    CHECK(loss() != plain);
+    // the memory's gradients under the mask match central differences of the masked loss
+    m.zero_grad();
+    m.forward(x.data(), y.data(), B, T, 1.0);
+    m.backward();
+    std::vector<double> grad = m.grads;
+    for (size_t i = 16; i < m.specs.size(); i++) {
+        if (m.specs[i].group != G_MEM_VALUES && m.specs[i].group != G_MEM) continue;
+        size_t off = m.offset[i], n = m.specs[i].size;
+        std::vector<double> sub(m.params.begin() + off, m.params.begin() + off + n), gsub(grad.begin() + off, grad.begin() + off + n);
+        auto fs = [&] { std::copy(sub.begin(), sub.end(), m.params.begin() + off); return loss(); };
+        double err = fd_check(sub, gsub, fs);
+        std::copy(sub.begin(), sub.end(), m.params.begin() + off);
+        INFO("tensor " << m.specs[i].name);
+        CHECK(err < 1e-5);
+    }
+    // every target flagged: the memory adds nothing anywhere, as if its values were zero
+    std::fill(m.mem_quiet_targets.begin(), m.mem_quiet_targets.end(), 1);
+    const double all_quiet = loss();
+    m.mem_quiet_targets.clear();
+    for (size_t i = 0; i < m.specs.size(); i++)
+        if (m.specs[i].group == G_MEM_VALUES) std::fill_n(m.params.begin() + m.offset[i], m.specs[i].size, 0.0);
+    CHECK(all_quiet == loss());
+}
+
 TEST_CASE("attached LoRA and zero-valued memory leave the logits unchanged, yet receive gradient") {
     GPT2<float> base;
     base.init_random(tiny_config(), 31);
