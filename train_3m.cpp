@@ -407,7 +407,6 @@ static void three_m_pipeline(Experiment& E) {
 
     auto memory_shape = [&](TrainConfig& t) {
         t.mem_layers = c.mem_layer;
-        t.mem_quiet_digits = c.mem_quiet_digits;
         if (tiny) { t.mem_keys = c.mem_keys ? c.mem_keys : 8; t.mem_topk = 4; t.mem_heads = 2; t.mem_dk = 8; t.df_batches = 4; }
         // a Llama base: 512^2 slots spread the sparse updates over smaller rows (SmolLM2, pages 25-48:
         // general loss +0.018 against +0.047 at 256^2, general QA +7.6 against +2.1; README's sweep)
@@ -450,6 +449,7 @@ static void three_m_pipeline(Experiment& E) {
         if (mode_row(arm.mode).needs_memory) {
             memory_shape(t);
             t.init_ckpt = mem_init;
+            t.mem_quiet_digits = c.mem_quiet_digits;  // not the warm-up's: it fits keys to the background
         }
         if (mode_row(arm.mode).sparse) { t.opt.sparse_lr = c.sparse_lr; t.topt = c.topt; t.df_data = background; }
         double t0 = now_s();

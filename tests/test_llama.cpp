@@ -392,6 +392,11 @@ TEST_CASE("llama: 3m on a chat base: self-replay, memory-sparse's background win
     CHECK(memcmp(arm.tensor("block1.mem_keys"), attach.tensor("block1.mem_keys"), 4 * nk) == 0);  // and stay frozen in the arm
     CHECK(std::any_of(arm.p.mem[1].values, arm.p.mem[1].values + nv, [](float v) { return v != 0.f; }));
     CHECK(read_file(o + "/report.md").find("keys and query first trained 3 steps") != std::string::npos);
+    // --mem-quiet-digits reaches the memory arms, not the warm-up (which stays current)
+    REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6 --epochs 2 --mem-warmup 3 --mem-quiet-digits", &out) == 0, out);
+    CHECK(out.find("3m: " + o + "/mem-warmup is current") != std::string::npos);
+    CHECK(read_file(o + "/synth-memory-sparse/done.txt").find("--mem-quiet-digits") != std::string::npos);
+    CHECK(read_file(o + "/report.md").find("memory quiet where the next token holds a digit") != std::string::npos);
     // --synth-raw 2: the synthetic arms read the restatements and then the pages twice, as one corpus
     REQUIRE_MESSAGE(sh_out(cmd + " --mem-keys 6 --epochs 2 --synth-raw 2", &out) == 0, out);
     CHECK(read_file(o + "/synth-memory-sparse/done.txt").find("--data " + o + "/synth-raw2 ") != std::string::npos);
