@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Validate the 3M FY2022 10-K multiple-choice QA files; also the build helper the qa*_build.py scripts share.
 
-Checks, for data/3m/qa.jsonl, data/3m/qa_heldout.jsonl and data/3m/qa_heldout_b.jsonl:
+Checks, for data/3m/qa.jsonl, data/3m/qa_heldout.jsonl, data/3m/qa_heldout_b.jsonl and
+data/3m/qa_heldout_c.jsonl:
   * every line is a JSON object with exactly the expected keys and types;
   * 4 distinct, non-empty choices; `answer` an int in 0..3;
   * `type` in {number, percent, entity, date, fact}; `section` non-empty;
@@ -33,7 +34,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOC = os.path.join(HERE, "3M_2022_10K.txt")
-FILES = [os.path.join(HERE, "qa.jsonl"), os.path.join(HERE, "qa_heldout.jsonl"), os.path.join(HERE, "qa_heldout_b.jsonl")]
+FILES = [os.path.join(HERE, "qa.jsonl"), os.path.join(HERE, "qa_heldout.jsonl"), os.path.join(HERE, "qa_heldout_b.jsonl"),
+         os.path.join(HERE, "qa_heldout_c.jsonl")]
 KEYS = {"question", "choices", "answer", "evidence", "section", "type"}
 TYPES = {"number", "percent", "entity", "date", "fact"}
 WINDOW = 4000  # chars after the row label within which a table row's cells must occur
