@@ -29,20 +29,10 @@ segment, region or line item, or another amount from the same passage), then the
 verbatim passage of the page region after whitespace normalisation, or a table row written
 "label | cell | cell".
 
-Running this script (python3 data/3m/qa_heldout_c_build.py) calls check_qa.build_set, which:
-  * checks every evidence string against the PAGE REGION only (pages 25-48), by the rule of
-    check_qa.py (imported, not copied): whitespace-normalised substring, or a table row
-    "label | cell | ..." whose cells all occur within check_qa.WINDOW characters after (or PRE
-    before) an occurrence of the label;
-  * checks 4 distinct non-empty choices, valid type and section, no duplicate questions (within
-    this file or against qa.jsonl, qa_heldout.jsonl, qa_heldout_b.jsonl and qa_2018.jsonl), and
-    that neither the question nor the answer copies >= 12 consecutive words of the report;
-  * places the correct answer at an exactly balanced, seeded-random position 0..3 (seed SEED),
-    the distractors shuffled around it;
-  * writes data/3m/qa_heldout_c.jsonl (keys question, choices, answer, evidence, section, type;
-    via a temp file and a rename) and prints a summary. Exits non-zero if any check fails
-    (nothing is written then).
-  * `--overlaps` also lists questions sharing 8-11 consecutive words with the report (for review).
+Running this script (python3 data/3m/qa_heldout_c_build.py [--overlaps]) calls check_qa.build_set
+with the checks of split B's script (qa_heldout_b_build.py's docstring lists them; here duplicates
+are also refused against qa_heldout_b.jsonl) and writes data/3m/qa_heldout_c.jsonl, or nothing and
+a non-zero exit if any check fails.
 
 THIS FILE CONTAINS THE ANSWERS. Like qa*.jsonl it must never be read by any training-data
 generator, tokenizer-corpus builder or data-prep step (see README.md); and like qa_heldout.jsonl
