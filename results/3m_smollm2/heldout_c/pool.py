@@ -1,6 +1,7 @@
 # pool.py: held-out splits A, B and C (250 questions on pages 25-48) pooled per model from the per-question
 # answer files that dev/heldout_b.sh (SPLIT=b and SPLIT=c) wrote; the paths are those of the session-16 machine
-# (/work/runs). Run: python3 pool.py [mix]
+# (/work/runs). Run: python3 pool.py [mix] [same]   (mix: the context/token query run; same: synth-full and
+# synth-lora trained on the two-block run's corpus, session 17, ../same_data/report.md)
 import json, math, sys
 R = "/work/runs"
 src = {  # model: (A+B closed/no-question prefix, A+C prefix)
@@ -11,8 +12,11 @@ src = {  # model: (A+B closed/no-question prefix, A+C prefix)
     "two blocks, quiet before digits": (R + "/q/e/heldout_b/synth-memory-sparse", R + "/cC/heldout_c/quiet"),
     "two blocks, window query": (R + "/win/e/heldout_b/synth-memory-sparse", R + "/win/e/heldout_c/synth-memory-sparse"),
 }
-if len(sys.argv) > 1 and sys.argv[1] == "mix":
+if "mix" in sys.argv[1:]:
     src["two blocks, context/token query"] = (R + "/mix/e/heldout_b/synth-memory-sparse", R + "/mix/e/heldout_c/synth-memory-sparse")
+if "same" in sys.argv[1:]:
+    src["synth-full, pages x4"] = (R + "/sf/e/heldout_b/synth-full", R + "/sf/e/heldout_c/synth-full")
+    src["synth-lora, pages x4"] = (R + "/sl/e/heldout_b/synth-lora", R + "/sl/e/heldout_c/synth-lora")
 load = lambda p: [json.loads(l) for l in open(p)]
 data = {}
 for m, (ab, ac) in src.items():
