@@ -1,7 +1,8 @@
 # pool.py: held-out splits A, B and C (250 questions on pages 25-48) pooled per model from the per-question
 # answer files that dev/heldout_b.sh (SPLIT=b and SPLIT=c) wrote; the paths are those of the session-16 machine
-# (/work/runs). Run: python3 pool.py [mix] [same]   (mix: the context/token query run; same: synth-full and
-# synth-lora trained on the two-block run's corpus, session 17, ../same_data/report.md)
+# (/work/runs). Run: python3 pool.py [mix] [same] [steps600]   (mix: the context/token query run; same: synth-full
+# and synth-lora trained on the two-block run's corpus; steps600: the two-block memory on 600 steps of new
+# synthetic data; both session 17, ../same_data/report.md)
 import json, math, sys
 R = "/work/runs"
 src = {  # model: (A+B closed/no-question prefix, A+C prefix)
@@ -17,6 +18,8 @@ if "mix" in sys.argv[1:]:
 if "same" in sys.argv[1:]:
     src["synth-full, pages x4"] = (R + "/sf/e/heldout_b/synth-full", R + "/sf/e/heldout_c/synth-full")
     src["synth-lora, pages x4"] = (R + "/sl/e/heldout_b/synth-lora", R + "/sl/e/heldout_c/synth-lora")
+if "steps600" in sys.argv[1:]:
+    src["two blocks, pages x4, 600 steps of new data"] = (R + "/m6/e/heldout_b/synth-memory-sparse", R + "/m6/e/heldout_c/synth-memory-sparse")
 load = lambda p: [json.loads(l) for l in open(p)]
 data = {}
 for m, (ab, ac) in src.items():
