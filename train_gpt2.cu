@@ -1031,11 +1031,34 @@ static double cpu_peak_flops(std::string* how) {
     return peak;
 }
 
-struct BenchResult { double ms, tokens_per_s, mfu, rss_mib, flops_per_token; };
+// Memory bandwidth, STREAM's way: triad a = b + s c over three 128 MiB arrays on all threads, 12
+// bytes per element (write-allocate traffic not counted), best of 5. AdamW (adamw.h) over 16M
+// parameters, 28 bytes per parameter counted the same way, alternating with the triad: medians.
+struct Bandwidth { double triad_gbs, adamw_gbs; };
+static Bandwidth measure_bandwidth() {
+    const size_t n = (size_t)32 << 20;
+    std::vector<float> a(n, 0.0f), b(n, 1.0f), c(n, 2.0f), d(n / 2, 0.0f);
+    std::vector<double> triad, adam;
+    for (int rep = 0; rep < 5; rep++) {
+        double t0 = now_s();
+        #pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < n; i++) a[i] = b[i] + 3.0f * c[i];
+        triad.push_back(12.0 * n / (now_s() - t0) / 1e9);
+        const size_t N = n / 2;  // p, g, m, v: the halves of a and b, c's first half, d
+        t0 = now_s();
+        adamw_update(a.data(), b.data() + N, c.data(), d.data(), N, 1e-9f, 0.9f, 0.95f, 1e-8f, 0.1f, 1.0f, rep + 1);
+        adam.push_back(28.0 * N / (now_s() - t0) / 1e9);
+    }
+    std::sort(triad.begin(), triad.end());
+    std::sort(adam.begin(), adam.end());
+    return {triad.back(), adam[adam.size() / 2]};
+}
+
+struct BenchResult { double ms, tokens_per_s, mfu, rss_mib, flops_per_token, memory_ms; };
 
 // median time of a full training step (everything trains; memory values, if any, sparsely by SGD
 // on the top-t slots, as memory-sparse does); MFU counts the dense model's FLOPs only
-static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, bool recompute = false, int topt = 10000) {
+static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, double bw_gbs, bool recompute = false, int topt = 10000) {
     peak_rss_reset();  // the previous config's buffers are freed: measure this one's peak alone
     GPT2<float> m;
     m.init_random(c, 1);
@@ -1070,13 +1093,19 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, boo
            c.L, c.C, c.NH, T, c.V, B, mem.c_str(), m.num_params() / 1e6, med * 1000, B * T / med, flops / med / 1e9, 100 * flops / med / peak, rss);
     double total = 0;
     for (double t : times) total += t;
-    prof_report(total, steps);
+    prof_report(total, steps, bw_gbs);
     fflush(stdout);
-    return {med * 1000, B * T / med, flops / med / peak, rss, flops / (B * T)};
+    return {med * 1000, B * T / med, flops / med / peak, rss, flops / (B * T), 1000 * prof_totals().seconds[PROF_MEMORY] / steps};
+}
+
+// the memory bench measures: n_keys^2 slots beside block L/2's MLP, 4 heads of top-32, dk 128
+static void with_bench_memory(GPT2Config& c, int n_keys) {
+    c.mem_layers = 1u << (c.L / 2);
+    c.mem.n_keys = n_keys; c.mem.topk = 32; c.mem.heads = 4; c.mem.dk = 128;
 }
 
 static int cmd_bench(Flags& f) {
-    int L = 0, C = 0, NH = 0, T = 0, V = 0, B = 0, steps = 5, threads = 0;
+    int L = 0, C = 0, NH = 0, T = 0, V = 0, B = 0, steps = 5, threads = 0, mem_keys = 0;
     bool recompute = false;
     MatmulDtype dt = MM_FP32;
     f.integer("depth", L, 0, 128, "L", "one config of this shape (each 0: the suite's d6 config: depth 6, width 384, heads C/64, context 256, vocab 8192, batch 8); all 0: the suite (the tokenizer, d6 in fp32 and bf16, memory layers, --recompute, GPT-2 124M's shape)");
@@ -1087,10 +1116,11 @@ static int cmd_bench(Flags& f) {
     f.integer("batch", B, 0, 65536, "B", "");
     f.integer("steps", steps, 1, 100000, "N", "timed steps (the median is reported)");
     f.flag("recompute", recompute, "activation recomputation (one config)");
+    f.integer("mem-keys", mem_keys, 0, 46340, "N", "one config with a memory of N^2 slots beside the middle block's MLP, as the suite's (0: none)");
     f.choice("dtype", dt, {"fp32", "bf16", "bf16-emulated"}, "CPU matmul operands, as pretrain's");
     f.integer("threads", threads, 0, 1024, "N", "OpenMP threads (0: all cores)");
     if (!f.finish("bench")) return 0;
-    bool one = L || C || NH || T || V || B;
+    bool one = L || C || NH || T || V || B || mem_keys;
     GPT2Config c;
     c.L = L ? L : 6;
     c.C = C ? C : 384;
@@ -1105,10 +1135,16 @@ static int cmd_bench(Flags& f) {
     std::string how;
     double peak = cpu_peak_flops(&how);
     printf("peak: %s\nprecision: %s\n", how.c_str(), dtype.c_str());
+    Bandwidth bw = measure_bandwidth();
+    printf("bandwidth: triad %.1f GB/s (best of 5); AdamW %.1f GB/s (median of 5), %.0f%% of the triad\n", bw.triad_gbs, bw.adamw_gbs, 100 * bw.adamw_gbs / bw.triad_gbs);
+    Json js;
+    js.set("triad_gb_per_s", bw.triad_gbs).set("adamw_gb_per_s", bw.adamw_gbs).set("adamw_bandwidth_fraction", bw.adamw_gbs / bw.triad_gbs);
     if (one) {
-        BenchResult r = bench_config(c, B, steps, peak, recompute);
-        printf("{\"tokens_per_s\": %.6g, \"mfu\": %.6g, \"ms_per_step\": %.6g, \"peak_rss_mib\": %.1f, \"flops_per_token\": %.0f, \"peak_flops\": %.6g}\n",
-               r.tokens_per_s, r.mfu, r.ms, r.rss_mib, r.flops_per_token, peak);
+        if (mem_keys) with_bench_memory(c, mem_keys);
+        BenchResult r = bench_config(c, B, steps, peak, bw.triad_gbs, recompute);
+        js.set("tokens_per_s", r.tokens_per_s).set("mfu", r.mfu).set("ms_per_step", r.ms).set("peak_rss_mib", r.rss_mib)
+          .set("flops_per_token", r.flops_per_token).set("peak_flops", peak).set("memory_layer_ms_per_step", r.memory_ms);
+        printf("%s\n", json_dump(js).c_str());
         return 0;
     }
     // the suite: tokenizer speed, the d6 config, and GPT-2 124M's shape for a couple of steps
@@ -1119,14 +1155,13 @@ static int cmd_bench(Flags& f) {
     size_t ntok = gpt2.encode(text, false).size();
     double mbs = text.size() / 1e6 / (now_s() - t0);
     printf("bench: GPT-2 tokenizer encodes %.1f MB/s (%.1f MB -> %zu tokens, one thread)\n", mbs, text.size() / 1e6, ntok);
-    BenchResult d6 = bench_config(c, B, steps, peak);
+    BenchResult d6 = bench_config(c, B, steps, peak, bw.triad_gbs);
     // mixed precision: the same config with bf16 matmul operands, where the CPU has the kernels
     std::string why;
-    Json js;
     if (matmul_dtype() == MM_FP32 && bf16_probe(&why)) {
         matmul_dtype() = MM_BF16;
         printf("bench: --dtype bf16 (%s):\n", why.c_str());
-        BenchResult bf = bench_config(c, B, steps, peak);
+        BenchResult bf = bench_config(c, B, steps, peak, bw.triad_gbs);
         matmul_dtype() = MM_FP32;
         printf("bench: bf16 / fp32 tokens/s on the d6 config: %.2fx\n", bf.tokens_per_s / d6.tokens_per_s);
         js.set("bf16_tokens_per_s", bf.tokens_per_s).set("bf16_speedup", bf.tokens_per_s / d6.tokens_per_s);
@@ -1134,26 +1169,27 @@ static int cmd_bench(Flags& f) {
         printf("bench: no bf16 run: %s\n", why.c_str());
     }
     // the memory layer's cost: the same step with a memory beside block 3's MLP, 256^2 and 1024^2 slots
-    double mem_ms[2], mem_rss[2];
+    double mem_ms[2], mem_rss[2], mem_layer_ms[2];
     for (int i = 0; i < 2; i++) {
         GPT2Config mc = c;
-        mc.mem_layers = 1u << (c.L / 2);
-        mc.mem.n_keys = i ? 1024 : 256; mc.mem.topk = 32; mc.mem.heads = 4; mc.mem.dk = 128;
-        BenchResult r = bench_config(mc, B, steps, peak);
-        mem_ms[i] = r.ms; mem_rss[i] = r.rss_mib;
+        with_bench_memory(mc, i ? 1024 : 256);
+        BenchResult r = bench_config(mc, B, steps, peak, bw.triad_gbs);
+        mem_ms[i] = r.ms; mem_rss[i] = r.rss_mib; mem_layer_ms[i] = r.memory_ms;
     }
-    printf("bench: memory overhead on the step: %.2fx (256^2 slots), %.2fx (1024^2 slots)\n", mem_ms[0] / d6.ms, mem_ms[1] / d6.ms);
+    printf("bench: memory overhead on the step: %.2fx (256^2 slots), %.2fx (1024^2 slots); the memory layer's own time: %.0f%%, %.0f%% of the plain step\n",
+           mem_ms[0] / d6.ms, mem_ms[1] / d6.ms, 100 * mem_layer_ms[0] / d6.ms, 100 * mem_layer_ms[1] / d6.ms);
     // activation recomputation at a long context: memory saved, time paid
     GPT2Config lc = c;
     lc.maxT = 1024;
-    BenchResult keep = bench_config(lc, 1, 2, peak), recomp = bench_config(lc, 1, 2, peak, true);
+    BenchResult keep = bench_config(lc, 1, 2, peak, bw.triad_gbs), recomp = bench_config(lc, 1, 2, peak, bw.triad_gbs, true);
     printf("bench: --recompute at context 1024, batch 1: peak RSS %.0f -> %.0f MiB (%.2fx), step time %.2fx\n",
            keep.rss_mib, recomp.rss_mib, recomp.rss_mib / keep.rss_mib, recomp.ms / keep.ms);
     GPT2Config g = c;
     g.L = 12; g.C = 768; g.NH = 12; g.maxT = 64; g.V = 50257; g.Vp = pad_vocab(g.V);
-    BenchResult big = bench_config(g, 4, 2, peak);
+    BenchResult big = bench_config(g, 4, 2, peak, bw.triad_gbs);
     js.set("tokens_per_s", d6.tokens_per_s).set("mfu", d6.mfu).set("ms_per_step", d6.ms).set("peak_rss_mib", d6.rss_mib).set("config", "d6 C384 T256 V8192 B8")
       .set("memory_256sq_ms_per_step", mem_ms[0]).set("memory_1024sq_ms_per_step", mem_ms[1]).set("memory_1024sq_overhead", mem_ms[1] / d6.ms)
+      .set("memory_1024sq_layer_ms_per_step", mem_layer_ms[1])
       .set("memory_256sq_peak_rss_mib", mem_rss[0]).set("memory_1024sq_peak_rss_mib", mem_rss[1])
       .set("gpt2_124M_tokens_per_s", big.tokens_per_s).set("gpt2_124M_mfu", big.mfu).set("gpt2_124M_peak_rss_mib", big.rss_mib).set("tokenizer_mb_per_s", mbs)
       .set("t1024_peak_rss_mib", keep.rss_mib).set("t1024_recompute_peak_rss_mib", recomp.rss_mib).set("t1024_recompute_time_ratio", recomp.ms / keep.ms);

@@ -59,7 +59,7 @@ struct CpuBackend : Backend {
         for (auto& d : m.dvalues) {
             if (!m.sparse_values) break;
             std::vector<int> rows = comm.allgather(d.rows);
-            std::vector<float> grads = comm.allgather(d.grad);
+            std::vector<float> grads = comm.allgather(std::vector<float>(d.grad.begin(), d.grad.end()));
             std::vector<int> uniq = rows;
             std::sort(uniq.begin(), uniq.end());
             uniq.erase(std::unique(uniq.begin(), uniq.end()), uniq.end());

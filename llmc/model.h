@@ -425,6 +425,7 @@ template <class T> struct GPT2 {
     }
 
     void zero_grad() {
+        ProfScope prof_(PROF_GRADS, 0, sizeof(T) * (double)grads.size());
         std::fill(grads.begin(), grads.end(), T(0));
         for (auto& d : dvalues) d.clear();
     }

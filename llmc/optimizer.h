@@ -21,6 +21,7 @@ template <class T> struct Optimizer {
 
     // the global L2 norm of every gradient that will be applied (dense and sparse)
     static double grad_norm(const GPT2<T>& model) {
+        ProfScope prof_(PROF_GRADS, 2.0 * model.grads.size(), sizeof(T) * (double)model.grads.size());
         double s = sum_squares(model.grads.data(), model.grads.size());
         for (auto& d : model.dvalues) s += memory_sparse_grad_norm2(d);
         return std::sqrt(s);

@@ -26,4 +26,24 @@ TEST_CASE("bench: one config prints the op breakdown and JSON with tokens/s, MFU
     // the process holds at least its model and at most a small multiple of what this config needs
     CHECK(j.get("peak_rss_mib")->num > 1);
     CHECK(j.get("peak_rss_mib")->num < 2000);
+    // the bandwidth figures: AdamW's fraction is its GB/s over the triad's; no memory layer here
+    CHECK(j.get("triad_gb_per_s")->num > 0);
+    CHECK(j.get("adamw_bandwidth_fraction")->num == doctest::Approx(j.get("adamw_gb_per_s")->num / j.get("triad_gb_per_s")->num).epsilon(1e-9));
+    CHECK(out.find("of triad") != std::string::npos);
+    CHECK(j.get("memory_layer_ms_per_step")->num == 0);
+}
+
+TEST_CASE("bench: --mem-keys adds a memory layer whose time the breakdown and the JSON report") {
+    REQUIRE(system("./train bench --depth 2 --width 32 --heads 2 --context 16 --vocab 256 --batch 2 --steps 2 --threads 1 --mem-keys 32 >/tmp/test_bench_mem.txt 2>&1") == 0);
+    std::string out = read_file_if("/tmp/test_bench_mem.txt");
+    CHECK(out.find("memory 1024 slots") != std::string::npos);
+    CHECK(out.find("memory layer") != std::string::npos);
+    size_t end = out.find_last_not_of('\n'), start = out.rfind('\n', end);
+    Json j; std::string err;
+    REQUIRE(json_parse(out.substr(start + 1, end - start), j, err));
+    CHECK(j.get("memory_layer_ms_per_step")->num > 0);
+    CHECK(j.get("memory_layer_ms_per_step")->num < j.get("ms_per_step")->num);
+    // the memory's parameters count as no FLOPs of the dense model: the same hand count as without it
+    // (depth 2: N = 256*32 + 16*32 + 2*(12*32^2 + 13*32) + 2*32 = 34,176; 6LCT = 6,144)
+    CHECK(j.get("flops_per_token")->num == 6.0 * 34176 + 6.0 * 2 * 32 * 16);
 }

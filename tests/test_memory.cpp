@@ -176,6 +176,25 @@ TEST_CASE("memory: selection with heavy ties is deterministic and exact") {
         memory_select(s1.data(), s2.data(), nk, k, got.data(), sc.data(), ia, ib, gmax, cand);
         REQUIRE(got == brute_topk(s1, s2, k));
     }
+    // NaN scores (a model gone non-finite) rank below every number, ties by slot; the selected
+    // scores are the raw sums, NaN included, so the forward turns NaN instead of hiding it
+    for (int trial = 0; trial < 200; trial++) {
+        int nk = 2 + (int)(rng.next() % 15), k = 1 + (int)(rng.next() % nk);
+        std::vector<double> s1(nk), s2(nk);
+        for (auto& v : s1) v = rng.next() % 4 ? (double)(rng.next() % 3) : NAN;
+        for (auto& v : s2) v = rng.next() % 4 ? (double)(rng.next() % 3) : NAN;
+        std::vector<double> f1(s1), f2(s2);  // NaN as -inf: the order the selection must give
+        for (auto& v : f1) if (v != v) v = -INFINITY;
+        for (auto& v : f2) if (v != v) v = -INFINITY;
+        std::vector<int> got(k);
+        std::vector<double> sc(k);
+        memory_select(s1.data(), s2.data(), nk, k, got.data(), sc.data(), ia, ib, gmax, cand);
+        REQUIRE(got == brute_topk(f1, f2, k));
+        for (int r = 0; r < k; r++) {
+            double raw = s1[got[r] / nk] + s2[got[r] % nk];
+            CHECK((raw != raw ? sc[r] != sc[r] : sc[r] == raw));
+        }
+    }
 }
 
 TEST_CASE("memory: zero values give exactly zero output, values still get gradient") {
@@ -321,6 +340,53 @@ TEST_CASE("memory: TF-IDF ranking on hand-built counts") {
     CHECK(std::vector<int>(out.begin(), out.begin() + 3) == std::vector<int>{1, 5, 4});
     CHECK(memory_topt_tfidf(out.data(), counts.data(), df.data(), 8, 4, 4) == 4);
     CHECK(out[3] == 6);
+}
+
+TEST_CASE("memory: top-t over the accessed slots alone ranks as memory_tfidf over all N does") {
+    // random counts and df with many ties; the reference sorts every slot by memory_tfidf's scores
+    const size_t N = 4096;
+    Rng rng(7);
+    std::vector<int> counts(N), df(N);
+    for (size_t i = 0; i < N; i++) {
+        counts[i] = rng.below(3) ? 0 : (int)rng.below(4) + 1;
+        df[i] = (int)rng.below(6);
+    }
+    std::vector<double> tf(N);
+    memory_tfidf(tf.data(), counts.data(), df.data(), N, 20);
+    std::vector<int> ref;
+    for (size_t i = 0; i < N; i++)
+        if (counts[i] > 0) ref.push_back((int)i);
+    std::sort(ref.begin(), ref.end(), [&](int a, int b) {
+        if (tf[a] != tf[b]) return tf[a] > tf[b];
+        if (counts[a] != counts[b]) return counts[a] > counts[b];
+        return a < b;
+    });
+    REQUIRE(ref.size() > 500);
+    for (int t : {1, 37, 500, (int)ref.size(), (int)ref.size() + 10}) {
+        std::vector<int> out(t, -1);
+        int m = memory_topt_tfidf(out.data(), counts.data(), df.data(), N, 20, t);
+        REQUIRE(m == std::min<int>(t, (int)ref.size()));
+        CHECK(std::equal(out.begin(), out.begin() + m, ref.begin()));
+    }
+}
+
+TEST_CASE("memory: the sparse gradient's squared norm: the serial double sum, the same bits on 1 and 2 threads") {
+    MemorySparseGrad<float> g;
+    g.C = 48;
+    Rng rng(3);
+    for (int r = 0; r < 1000; r++) g.rows.push_back(3 * r);
+    g.grad.resize(g.rows.size() * g.C);
+    for (auto& x : g.grad) x = (float)rng.normal() * 1e-3f;
+    long double serial = 0;
+    for (float x : g.grad) serial += (long double)x * x;
+    int nt = omp_get_max_threads();
+    omp_set_num_threads(1);
+    double one = memory_sparse_grad_norm2(g);
+    omp_set_num_threads(2);
+    double two = memory_sparse_grad_norm2(g);
+    omp_set_num_threads(nt);
+    CHECK(one == two);
+    CHECK(std::fabs(one - (double)serial) <= 1e-13 * (double)serial);  // double rounding over 48k terms
 }
 
 TEST_CASE("memory: sparse SGD changes only the top-t rows") {
