@@ -2,8 +2,9 @@
 // bf16, the products are accumulated and written in fp32; weights, gradients and optimizer state
 // stay fp32 (the master copies), so only the matmul inputs lose precision.
 //   bf16           oneDNN's matmul primitive on bf16 inputs (AMX or AVX512-BF16 kernels). On a CPU
-//                  without them oneDNN has no implementation and bf16_probe() says so: the trainer
-//                  then runs fp32 and prints why.
+//                  without them bf16_probe() says so and the trainer runs fp32, printing why (oneDNN
+//                  has no kernel there, or, on other AVX-512 CPUs, one that converts in software:
+//                  0.33x of fp32 on an Intel Xeon).
 //   bf16-emulated  the CPU twin: the same round-to-nearest-even to bf16, then an fp32 sgemm. A bf16
 //                  product is exact in fp32, so it matches the real path up to summation order; it
 //                  is slower than fp32 and exists to measure bf16's numerics on any CPU.
@@ -11,6 +12,9 @@
 #pragma once
 #include <dnnl.h>
 #include <cstdint>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <cstring>
 #include <map>
 #include <string>
@@ -122,16 +126,37 @@ struct OnednnMatmul {
 };
 inline OnednnMatmul& onednn_matmul() { static OnednnMatmul m; return m; }
 
-// can this CPU run bf16 matmuls? why tells the kernel oneDNN picked, or why not
-inline bool bf16_probe(std::string* why) {
+// does the CPU multiply bf16 in hardware: AVX512-BF16 (cpuid 7.1 eax bit 5) or AMX-BF16 (7.0 edx bit 22)?
+inline bool bf16_hardware() {
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    bool avx512_bf16 = __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a >> 5 & 1);
+    bool amx_bf16 = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (d >> 22 & 1);
+    return avx512_bf16 || amx_bf16;
+#else
+    return true;  // elsewhere oneDNN's own answer decides
+#endif
+}
+
+// has oneDNN a bf16 matmul kernel here (in hardware or converting in software)? impl gets its name
+inline bool bf16_kernel(std::string* impl) {
     dnnl_primitive_desc_t pd;
+    if (onednn_matmul().describe(&pd, 64, 64, 64, 64, false, dnnl_bf16, impl) != dnnl_success) return false;
+    dnnl_primitive_desc_destroy(pd);
+    return true;
+}
+
+// can this CPU run bf16 matmuls faster than fp32? why tells the kernel oneDNN picked, or why not
+inline bool bf16_probe(std::string* why) {
     std::string impl;
-    dnnl_status_t s = onednn_matmul().describe(&pd, 64, 64, 64, 64, false, dnnl_bf16, &impl);
-    if (s != dnnl_success) {
+    if (!bf16_hardware()) {
+        *why = "this CPU has neither AVX512-BF16 nor AMX (oneDNN would convert to bf16 in software, slower than fp32)";
+        return false;
+    }
+    if (!bf16_kernel(&impl)) {
         *why = "oneDNN has no bf16 matmul kernel for this CPU (it needs AVX512-BF16 or AMX)";
         return false;
     }
-    dnnl_primitive_desc_destroy(pd);
     *why = "oneDNN " + impl;
     return true;
 }
