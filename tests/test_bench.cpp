@@ -4,7 +4,9 @@
 // Run: ./tests/run_tests -tc="*bench*"
 #include <doctest/doctest.h>
 #include <string>
+#include <chrono>
 #include "llmc/json.h"
+#include "llmc/profile.h"
 #include "llmc/utils.h"
 
 TEST_CASE("bench: one config prints the op breakdown and JSON with tokens/s, MFU and peak RSS") {
@@ -46,4 +48,20 @@ TEST_CASE("bench: --mem-keys adds a memory layer whose time the breakdown and th
     // the memory's parameters count as no FLOPs of the dense model: the same hand count as without it
     // (depth 2: N = 256*32 + 16*32 + 2*(12*32^2 + 13*32) + 2*32 = 34,176; 6LCT = 6,144)
     CHECK(j.get("flops_per_token")->num == 6.0 * 34176 + 6.0 * 2 * 32 * 16);
+}
+
+TEST_CASE("profile: a scope's time leaves out the scopes opened inside it") {
+    // the outer scope does nothing itself; the inner one spins ~20 ms. Without the nesting rule the
+    // outer family would be charged the inner's time too (outer >= inner)
+    prof_reset();
+    {
+        ProfScope outer(PROF_MEMORY, 0, 0);
+        ProfScope inner(PROF_MATMUL, 0, 0);
+        auto t0 = std::chrono::steady_clock::now();
+        while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(20)) {}
+    }
+    CHECK(prof_totals().seconds[PROF_MATMUL] >= 0.02);
+    CHECK(prof_totals().seconds[PROF_MEMORY] >= 0);
+    CHECK(prof_totals().seconds[PROF_MEMORY] < 0.1 * prof_totals().seconds[PROF_MATMUL]);
+    prof_reset();
 }
