@@ -309,35 +309,46 @@ struct Stepper {
         : be(b), comm(cm), c(cfg), B(B_), T(T_), accum(accum_), topt(topt_), sparse(sparse_), df(df_),
           x((size_t)B_ * T_), y((size_t)B_ * T_), counts(cfg.L), slots(cfg.L) {}
 
-    // next(x, y) fills the next micro-batch; t is the 1-based step
+    // next(x, y) fills the next micro-batch; t is the 1-based step. Sparse memory training picks the
+    // top-t slots from the step's access counts; with one micro-batch on one rank they are known
+    // before the backward, which then keeps the value-gradient rows of those slots only
     template <class Next> StepResult run(Next next, const OptConfig& o, double lr, int t) {
         be.zero_grad();
         if (sparse) for (int l = 0; l < c.L; l++) counts[l].assign(c.has_mem(l) ? c.mem.N() : 0, 0);
+        const bool early = sparse && accum == 1 && comm.size == 1;
         double loss = 0;
         for (int k = 0; k < accum; k++) {
             next(x.data(), y.data());
-            loss += be.forward_backward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
+            loss += be.forward(x.data(), y.data(), B, T, 1.0f / accum) / accum;
             if (sparse) be.count_slots(counts);
+            if (early) choose_slots();
+            be.backward(early ? &slots : nullptr);
         }
         be.allreduce_grads();
         comm.allreduce_sum(&loss, 1);
         loss /= comm.size;
-        if (sparse) {
-            ProfScope ps(PROF_MEMORY, 0, 0);
-            for (int l = 0; l < c.L; l++) {
-                if (!c.has_mem(l)) continue;
-                comm.allreduce_sum(counts[l].data(), counts[l].size());
-                if (l < (int)taken.size() && !taken[l].empty())
-                    for (size_t s = 0; s < counts[l].size(); s++) if (taken[l][s]) counts[l][s] = 0;  // not a candidate
-                slots[l].resize(topt);
-                slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df->df[l].data(), c.mem.N(), df->batches, topt));
-            }
+        if (sparse && !early) {
+            for (int l = 0; l < c.L; l++)
+                if (c.has_mem(l)) comm.allreduce_sum(counts[l].data(), counts[l].size());
+            choose_slots();
         }
         double norm = be.grad_norm();
         inject_fault(t, loss, norm);
         bool ok = std::isfinite(loss) && std::isfinite(norm);
         if (ok) be.update(o, lr, o.clip > 0 && norm > o.clip ? (float)(o.clip / norm) : 1.0f, t, slots);
         return {loss, norm, ok};
+    }
+
+    // slots[l]: block l's top-t slots by TF-IDF of counts[l] against the background df
+    void choose_slots() {
+        ProfScope ps(PROF_MEMORY, 0, 0);
+        for (int l = 0; l < c.L; l++) {
+            if (!c.has_mem(l)) continue;
+            if (l < (int)taken.size() && !taken[l].empty())
+                for (size_t s = 0; s < counts[l].size(); s++) if (taken[l][s]) counts[l][s] = 0;  // not a candidate
+            slots[l].resize(topt);
+            slots[l].resize(memory_topt_tfidf(slots[l].data(), counts[l].data(), df->df[l].data(), c.mem.N(), df->batches, topt));
+        }
     }
 };
 

@@ -12,9 +12,17 @@
 struct Backend {
     virtual ~Backend() {}
     virtual void zero_grad() = 0;
-    // x, y are (B,T) on the host; returns the mean loss. With grad_scale != 0 the backward follows
-    // and adds grad_scale * d(mean loss) to the gradients; with y NULL only logits are computed
-    virtual double forward_backward(const int* x, const int* y, int B, int T, float grad_scale) = 0;
+    // x, y are (B,T) on the host; returns the mean loss. With y NULL only logits are computed; with
+    // grad_scale != 0 a backward may follow, which adds grad_scale * d(mean loss) to the gradients
+    virtual double forward(const int* x, const int* y, int B, int T, float grad_scale) = 0;
+    // keep_rows (per block, or NULL: all): the sparsely trained memory values need gradient rows for
+    // these slots only, the ones the update will apply (the gradient norm still counts every row)
+    virtual void backward(const std::vector<std::vector<int>>* keep_rows) = 0;
+    double forward_backward(const int* x, const int* y, int B, int T, float grad_scale) {
+        double loss = forward(x, y, B, T, grad_scale);
+        if (y && grad_scale != 0.0f) backward(nullptr);
+        return loss;
+    }
     virtual void allreduce_grads() = 0;  // the gradients' mean over ranks, the same bits on each
     virtual double grad_norm() = 0;      // of every gradient the update will apply
     // counts[l] (N) += block l's memory slot accesses in the last forward
@@ -44,11 +52,10 @@ struct CpuBackend : Backend {
     CpuBackend(GPT2<float>& model, Comm& c) : m(model), comm(c) { opt.init(m); }
 
     void zero_grad() override { m.zero_grad(); }
-    double forward_backward(const int* x, const int* y, int B, int T, float grad_scale) override {
-        double loss = m.forward(x, y, B, T, y ? grad_scale : 0.0f);
-        if (y && grad_scale != 0.0f) m.backward();
-        return loss;
+    double forward(const int* x, const int* y, int B, int T, float grad_scale) override {
+        return m.forward(x, y, B, T, y ? grad_scale : 0.0f);
     }
+    void backward(const std::vector<std::vector<int>>* keep_rows) override { m.backward(keep_rows); }
     // dense grads are all-reduced; sparse memory-value grads (touched rows) are gathered in rank
     // order and summed row by row
     void allreduce_grads() override {
@@ -58,12 +65,14 @@ struct CpuBackend : Backend {
         for (float& g : m.grads) g *= inv;
         for (auto& d : m.dvalues) {
             if (!m.sparse_values) break;
+            if (d.partial) fatal(EXIT_RUNTIME, "memory: gradients kept for some rows only cannot be summed over ranks");
             std::vector<int> rows = comm.allgather(d.rows);
             std::vector<float> grads = comm.allgather(std::vector<float>(d.grad.begin(), d.grad.end()));
             std::vector<int> uniq = rows;
             std::sort(uniq.begin(), uniq.end());
             uniq.erase(std::unique(uniq.begin(), uniq.end()), uniq.end());
             d.rows = uniq;
+            d.norm2.clear();  // the summed rows' norms are not known
             d.grad.assign(uniq.size() * (size_t)d.C, 0.0f);
             for (size_t i = 0; i < rows.size(); i++) {
                 float* dst = d.grad.data() + (size_t)(std::lower_bound(uniq.begin(), uniq.end(), rows[i]) - uniq.begin()) * d.C;

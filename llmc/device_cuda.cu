@@ -30,11 +30,11 @@ struct CudaTrainer : Backend {
 
     void zero_grad() override { model.zero_grad(); }
 
-    double forward_backward(const int* x, const int* y, int B, int T, float grad_scale) override {
-        double loss = model.forward(x, y, B, T, y ? grad_scale : 0.0f);
-        if (y && grad_scale != 0.0f) model.backward();
-        return loss;
+    double forward(const int* x, const int* y, int B, int T, float grad_scale) override {
+        return model.forward(x, y, B, T, y ? grad_scale : 0.0f);
     }
+    // the value gradients are dense here (atomicAdd into (N,C)): every row is kept
+    void backward(const std::vector<std::vector<int>>*) override { model.backward(); }
 
     // what trains (the rest is frozen): every weight (full), the adapters (lora), or the memory
     // values, by AdamW (memory) or by SGD on the chosen slots (memory-sparse)

@@ -22,6 +22,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
 #include <limits>
 #include <memory>
 #include <new>
@@ -172,12 +175,16 @@ struct MemoryCache {
     std::vector<T> scores;  // (BT, 2, n_keys) one head's sub-key scores (forward)
     std::vector<T> dq;      // (BT, H*dk) gradient of the raw query (backward)
     std::vector<T> ds;      // (BT, H, k) gradient of the selected scores (backward)
+    std::vector<T> dw;      // (BT, H, k) <dmem, value row> of each selected slot (backward)
     std::vector<T> dmem;    // (BT, C) gated only
     std::vector<T> dgm;     // (BT, C) gated only: dL/dgm, then dL/dh1 in place
     std::vector<int> bucket;  // (N+1) counting-sort offsets of the (slot, entry) list
     std::vector<int> order;   // (BT*H*k) entries e = (t*H+h)*k+r grouped by slot, stable
-    std::vector<int> rows;    // (U) distinct touched slots, ascending
-    RowGrads<T> agg;          // (U, C) summed value-row gradients
+    std::vector<int> rows;    // (U) distinct touched slots, ascending (only the kept ones, with a keep list)
+    RowGrads<T> agg;          // (U, C) their summed value-row gradients
+    std::vector<double> norm2;  // (all touched) squared L2 norms of every touched row's gradient, kept or not
+    std::vector<int> pos;       // (all touched) each touched row's place in agg, or -1: not kept
+    std::vector<uint8_t> keep;  // (N) the keep list as a mask
 
     void resize(const MemoryConfig& cfg, int bt) {
         BT = bt;
@@ -200,9 +207,13 @@ struct MemoryCache {
 template <class T>
 struct MemorySparseGrad {
     int C = 0;
-    std::vector<int> rows;  // (U)
-    RowGrads<T> grad;       // (U, C)
-    void clear() { rows.clear(); grad.clear(); }
+    std::vector<int> rows;      // (U)
+    RowGrads<T> grad;           // (U, C)
+    // squared norms (memory_row_norm2) of the gradient rows, or empty: not known. With partial, of
+    // every row the backward touched, where rows holds only those it was asked to keep
+    std::vector<double> norm2;
+    bool partial = false;
+    void clear() { rows.clear(); grad.clear(); norm2.clear(); partial = false; }
     size_t size() const { return rows.size(); }
     // row of the gradient for `slot`, or NULL when the slot got no gradient
     const T* find(int slot) const {
@@ -230,6 +241,15 @@ inline void memory_axpy(T* y, T a, const T* x, int n) {
     for (int i = 0; i < n; i++) y[i] += a * x[i];
 }
 
+// squared L2 norm of a gradient row, in double (the clipping norm's terms)
+template <class T>
+inline double memory_row_norm2(const T* x, int n) {
+    double s = 0;
+    #pragma omp simd reduction(+ : s)
+    for (int i = 0; i < n; i++) s += (double)x[i] * x[i];
+    return s;
+}
+
 // value rows are read at random: ask for a row two lookups ahead (the hardware prefetcher only
 // follows a row once its first line has missed)
 template <class T>
@@ -252,12 +272,44 @@ inline bool memory_better(const std::pair<T, int>& a, const std::pair<T, int>& b
 template <class T>
 inline T memory_no_nan(T x) { return x == x ? x : -std::numeric_limits<T>::infinity(); }
 
+// the filter of memory_topk_ids: the (score, id) pairs of score[0..n) with !(score < th) (NaNs
+// kept, stored as -inf) into surv, in id order, ids counted from id0; returns how many.
+template <class T>
+inline int memory_filter(const T* score, int n, T th, std::pair<T, int>* surv, int id0 = 0) {
+    int m = 0;
+    for (int i = 0; i < n; i++) {  // branch-free compaction
+        surv[m] = {memory_no_nan(score[i]), id0 + i};
+        m += !(score[i] < th);
+    }
+    return m;
+}
+#ifdef __AVX512F__
+// the same, 16 scores at a time: the scalar loop above was 70% of the top-k's time (n = 1024)
+inline int memory_filter(const float* score, int n, float th, std::pair<float, int>* surv) {
+    const __m512 vth = _mm512_set1_ps(th), ninf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    int m = 0, i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 s = _mm512_loadu_ps(score + i);
+        __mmask16 keep = _mm512_cmp_ps_mask(s, vth, _CMP_NLT_UQ);
+        if (!keep) continue;
+        s = _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(s, s, _CMP_UNORD_Q), ninf);
+        alignas(64) float cs[16];
+        alignas(64) int ci[16];
+        _mm512_store_ps(cs, _mm512_maskz_compress_ps(keep, s));
+        _mm512_store_si512(ci, _mm512_maskz_compress_epi32(keep, _mm512_add_epi32(_mm512_set1_epi32(i), iota)));
+        for (int j = 0, c = __builtin_popcount(keep); j < c; j++) surv[m++] = {cs[j], ci[j]};
+    }
+    return m + memory_filter(score + i, n - i, th, surv + m, i);
+}
+#endif
+
 // top-k ids of score[0..n) (score desc, id asc on ties: deterministic), best first, into ids[0..k).
 // Filter, then select exactly: spread the scores over k groups (id % k); the smallest group max th
 // has >= k scores at or above it (the k group maxima), so the k-th largest score is >= th and every
-// top-k id survives the filter score >= th (about a third of them for n = 256, k = 32). The
-// survivors, as (score, id) pairs, go through nth_element + sort: ~2.3 us for n = 256, k = 32,
-// half of a heap selection or nth_element over all n.
+// top-k id survives the filter score >= th (about 7% of them for n = 1024, k = 32). The survivors,
+// as (score, id) pairs, go through nth_element + sort: ~2 us for n = 1024, k = 32, a fifth of a
+// heap selection over all n.
 template <class T>
 inline void memory_topk_ids(const T* score, int n, int k, int* ids, std::vector<T>& gmax,
                             std::vector<std::pair<T, int>>& surv) {
@@ -269,13 +321,10 @@ inline void memory_topk_ids(const T* score, int n, int k, int* ids, std::vector<
     T th = gmax[0];
     for (int g = 1; g < k; g++) th = std::min(th, gmax[g]);
     surv.resize(n);
-    int m = 0;
-    for (int i = 0; i < n; i++) {  // branch-free compaction; NaNs survive, so m >= k holds with them too
-        surv[m] = {memory_no_nan(score[i]), i};
-        m += !(score[i] < th);
-    }
-    if (m > k) std::nth_element(surv.begin(), surv.begin() + (k - 1), surv.begin() + m, memory_better<T>);
-    std::sort(surv.begin(), surv.begin() + k, memory_better<T>);
+    const int m = memory_filter(score, n, th, surv.data());  // NaNs survive, so m >= k holds with them too
+    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) { return memory_better(a, b); };
+    if (m > k) std::nth_element(surv.begin(), surv.begin() + (k - 1), surv.begin() + m, better);
+    std::sort(surv.begin(), surv.begin() + k, better);
     for (int i = 0; i < k; i++) ids[i] = surv[i].second;
 }
 
@@ -297,8 +346,9 @@ inline void memory_select(const T* s1, const T* s2, int nk, int k, int* out_slot
     for (int a = 0; a < k; a++)
         for (int b = 0; (a + 1) * (b + 1) <= k; b++)
             cand.push_back({memory_no_nan(s1[ia[a]] + s2[ib[b]]), ia[a] * nk + ib[b]});
-    if ((int)cand.size() > k) std::nth_element(cand.begin(), cand.begin() + (k - 1), cand.end(), memory_better<T>);
-    std::sort(cand.begin(), cand.begin() + k, memory_better<T>);
+    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) { return memory_better(a, b); };
+    if ((int)cand.size() > k) std::nth_element(cand.begin(), cand.begin() + (k - 1), cand.end(), better);
+    std::sort(cand.begin(), cand.begin() + k, better);
     for (int r = 0; r < k; r++) {
         out_slot[r] = cand[r].second;
         out_score[r] = s1[out_slot[r] / nk] + s2[out_slot[r] % nk];
@@ -385,11 +435,17 @@ void memory_forward(const MemoryConfig& cfg, T* out, MemoryCache<T>& cache, cons
 // ----------------------------------------------------------------------------------------------
 // backward
 
-// Groups the (slot, entry) pairs of cache.idx by slot (stable counting sort: deterministic sums)
-// and sums each touched row's gradient w_e * dmem[token_e] into cache.rows / cache.agg. agg keeps
-// room for the most rows a batch can touch, so a step never reallocates it.
+// One pass over the value rows the batch touched, in ascending slot order: a stable counting sort
+// groups the (slot, entry) pairs of cache.idx by slot (deterministic sums). For each touched slot s:
+// with want_grad, its gradient sum_e w_e dmem[token_e] and the row's squared norm (cache.norm2: the
+// clipping norm then needs no second pass); the row itself goes to cache.rows / cache.agg unless
+// keep (N, or NULL: all) leaves it out: sparse finetuning applies a few thousand of the ~200K rows
+// a batch touches, and writing them all (~300 MB) was half this pass's time. With values (the query
+// path trains): each entry's dw_e = <dmem[token_e], V[s]> into cache.dw. V[s] is read once and in
+// address order, where a gather per entry would read it at random, once per entry.
 template <class T>
-void memory_value_grad_rows(const MemoryConfig& cfg, MemoryCache<T>& cache, const T* dmem, int BT) {
+void memory_value_rows_backward(const MemoryConfig& cfg, MemoryCache<T>& cache, const T* dmem, int BT, bool want_grad,
+                                const T* values, const uint8_t* keep) {
     const int C = cfg.C, HK = cfg.heads * cfg.topk;
     const size_t N = cfg.N();
     const int n = BT * HK;
@@ -405,17 +461,44 @@ void memory_value_grad_rows(const MemoryConfig& cfg, MemoryCache<T>& cache, cons
     // is where slot s+1's start: afterwards slot s's entries are [bucket[s-1], bucket[s])
     for (int e = 0; e < n; e++) cache.order[cache.bucket[cache.idx[e]]++] = e;
     const int U = (int)cache.rows.size();
-    cache.agg.reserve(std::min<size_t>(N, n) * C);
-    cache.agg.resize((size_t)U * C);
-    #pragma omp parallel for schedule(dynamic, 16)
-    for (int u = 0; u < U; u++) {
-        int s = cache.rows[u];
-        T* g = cache.agg.data() + (size_t)u * C;
-        for (int c = 0; c < C; c++) g[c] = 0;
-        for (int i = s ? cache.bucket[s - 1] : 0; i < cache.bucket[s]; i++) {
-            int e = cache.order[i];
-            memory_axpy(g, cache.w[e], dmem + (size_t)(e / HK) * C, C);
+    int kept = U;
+    if (want_grad) {
+        cache.norm2.resize(U);
+        cache.pos.resize(U);
+        kept = 0;
+        for (int u = 0; u < U; u++) cache.pos[u] = !keep || keep[cache.rows[u]] ? kept++ : -1;
+        cache.agg.reserve(keep ? kept * (size_t)C : std::min<size_t>(N, n) * C);
+        cache.agg.resize((size_t)kept * C);
+    }
+    if (values) cache.dw.resize(n);
+    #pragma omp parallel
+    {
+        RowGrads<T> scratch(want_grad ? C : 0);  // the gradient of a row not kept: summed for its norm only
+        #pragma omp for schedule(dynamic, 16)
+        for (int u = 0; u < U; u++) {
+            const int s = cache.rows[u];
+            T* g = !want_grad ? nullptr : cache.pos[u] < 0 ? scratch.data() : cache.agg.data() + (size_t)cache.pos[u] * C;
+            const T* v = values ? values + (size_t)s * C : nullptr;
+            if (v && u + 2 < U) memory_prefetch_row(values + (size_t)cache.rows[u + 2] * C, C);
+            if (g) for (int c = 0; c < C; c++) g[c] = 0;
+            for (int i = s ? cache.bucket[s - 1] : 0; i < cache.bucket[s]; i++) {
+                const int e = cache.order[i];
+                const T* d = dmem + (size_t)(e / HK) * C;
+                if (!v) { memory_axpy(g, cache.w[e], d, C); continue; }
+                if (!g) { cache.dw[e] = memory_dot(d, v, C); continue; }
+                const T we = cache.w[e];
+                T acc = 0;
+                #pragma omp simd reduction(+ : acc)
+                for (int c = 0; c < C; c++) { g[c] += we * d[c]; acc += d[c] * v[c]; }
+                cache.dw[e] = acc;
+            }
+            if (g) cache.norm2[u] = memory_row_norm2(g, C);
         }
+    }
+    if (want_grad && keep) {  // rows: the kept ones
+        int k = 0;
+        for (int u = 0; u < U; u++) if (cache.pos[u] >= 0) cache.rows[k++] = cache.rows[u];
+        cache.rows.resize(k);
     }
 }
 
@@ -424,6 +507,8 @@ template <class T>
 void memory_sparse_grad_add(MemorySparseGrad<T>& sg, const std::vector<int>& rows, const T* g, int C) {
     if (sg.C == 0) sg.C = C;
     if (sg.C != C) fatal(EXIT_RUNTIME, "memory: sparse gradient width %d != %d", sg.C, C);
+    if (sg.partial) fatal(EXIT_RUNTIME, "memory: a gradient kept for some rows only cannot be accumulated");
+    sg.norm2.clear();  // the merged rows' norms are not known
     if (sg.rows.empty()) {
         sg.rows = rows;
         sg.grad.assign(g, g + rows.size() * (size_t)C);
@@ -452,13 +537,14 @@ void memory_sparse_grad_add(MemorySparseGrad<T>& sg, const std::vector<int>& row
 // Accumulates (+=) the gradients of L given dout (BT,C) = dL/dout:
 //   grads.wq (H*dk,C), grads.bq (H*dk), grads.keys (H,2,n_keys,dk/2) (only the rows of selected
 //   slots are touched), grads.w1, grads.w2 (C,C) (gated), grads.values (N,C) dense;
-//   dvalues_sparse: the value gradient as touched rows only (no N x C buffer);
+//   dvalues_sparse: the value gradient as touched rows only (no N x C buffer); with keep (slot ids,
+//   or NULL: all), only the rows of those slots, but the norms of all (dvalues_sparse->partial);
 //   dinp (BT,C). Any of them may be NULL. inp and p are the forward's; cache is the forward's.
 // Values-only training (NULL dinp, wq, bq, keys, w1) skips the query path altogether.
 template <class T>
 void memory_backward(const MemoryConfig& cfg, const MemoryParams<T>& grads, MemorySparseGrad<T>* dvalues_sparse,
                      T* dinp, const T* dout, const T* inp, const MemoryParams<T>& p, MemoryCache<T>& cache,
-                     int BT) {
+                     int BT, const std::vector<int>* keep = nullptr) {
     // bytes: the value rows read for the query path, and their gradients written
     ProfScope prof_(PROF_MEMORY, 0, (double)sizeof(T) * BT * cfg.heads * cfg.topk * cfg.C * 2);
     const int C = cfg.C, H = cfg.heads, dk = cfg.dk, dkh = cfg.dkh(), nk = cfg.n_keys, K = cfg.topk;
@@ -483,9 +569,17 @@ void memory_backward(const MemoryConfig& cfg, const MemoryParams<T>& grads, Memo
             matmul_backward(dinp, grads.w1, (T*)nullptr, cache.dgm.data(), inp, p.w1, BT, C, C);
         dmem = cache.dmem.data();
     }
-    // value rows: grad V[idx] += w * dmem
+    // value rows: grad V[idx] += w * dmem; and dw for the query path
+    const bool query = dinp || grads.wq || grads.bq || grads.keys;
+    if (keep && (grads.values || !dvalues_sparse)) fatal(EXIT_RUNTIME, "memory_backward: a keep list needs the sparse value gradient");
+    if (keep) {
+        cache.keep.assign(cfg.N(), 0);
+        for (int s : *keep) cache.keep[s] = 1;
+    }
+    if (grads.values || dvalues_sparse || query)
+        memory_value_rows_backward(cfg, cache, dmem, BT, grads.values || dvalues_sparse, query ? p.values : nullptr,
+                                   keep ? cache.keep.data() : nullptr);
     if (grads.values || dvalues_sparse) {
-        memory_value_grad_rows(cfg, cache, dmem, BT);
         if (grads.values) {
             const int U = (int)cache.rows.size();
             #pragma omp parallel for
@@ -498,32 +592,32 @@ void memory_backward(const MemoryConfig& cfg, const MemoryParams<T>& grads, Memo
             dvalues_sparse->C = C;
             dvalues_sparse->rows.swap(cache.rows);
             dvalues_sparse->grad.swap(cache.agg);
+            dvalues_sparse->norm2.swap(cache.norm2);
+            dvalues_sparse->partial = keep != nullptr;
         } else if (dvalues_sparse) {
+            if (keep) fatal(EXIT_RUNTIME, "memory: a gradient kept for some rows only cannot be accumulated");
             memory_sparse_grad_add(*dvalues_sparse, cache.rows, cache.agg.data(), C);
         }
     }
-    if (!(dinp || grads.wq || grads.bq || grads.keys)) return;
-    // selected scores: dw_r = <dmem, V[idx_r]>; softmax backward ds_r = w_r (dw_r - sum w dw);
-    // score_r = K1[i_r].q1n + K2[j_r].q2n -> dq1n, dq2n; then RMS-norm backward to dq
+    if (!query) return;
+    // selected scores (dw_r = <dmem, V[idx_r]> came with the value rows): softmax backward
+    // ds_r = w_r (dw_r - sum w dw); score_r = K1[i_r].q1n + K2[j_r].q2n -> dq1n, dq2n; then RMS-norm
+    // backward to dq
     cache.ds.resize((size_t)BT * H * K);
     cache.dq.resize((size_t)BT * QD);
     #pragma omp parallel
     {
-        std::vector<T> dw(K), dqn(dk);
+        std::vector<T> dqn(dk);
         #pragma omp for
         for (int t = 0; t < BT; t++) {
-            const T* dm = dmem + (size_t)t * C;
             for (int h = 0; h < H; h++) {
                 size_t o = ((size_t)t * H + h) * K;
                 const int* slot = cache.idx.data() + o;
                 const T* w = cache.w.data() + o;
+                const T* dw = cache.dw.data() + o;
                 T* ds = cache.ds.data() + o;
                 T sum = 0;
-                for (int r = 0; r < K; r++) {
-                    if (r + 2 < K) memory_prefetch_row(p.values + (size_t)slot[r + 2] * C, C);
-                    dw[r] = memory_dot(dm, p.values + (size_t)slot[r] * C, C);
-                    sum += w[r] * dw[r];
-                }
+                for (int r = 0; r < K; r++) sum += w[r] * dw[r];
                 for (int r = 0; r < K; r++) ds[r] = w[r] * (dw[r] - sum);
                 const T* K1 = p.keys + (size_t)(h * 2 + 0) * nk * dkh;
                 const T* K2 = p.keys + (size_t)(h * 2 + 1) * nk * dkh;
@@ -598,24 +692,25 @@ inline void memory_tfidf(double* tfidf, const int* counts, const int* df, size_t
 // Writes the top-t accessed slots of the batch by tfidf into out_slots (t), best first; ties by
 // higher count, then lower slot id (deterministic). Only slots with c(i) > 0 qualify (the others get
 // no gradient); returns how many were written: min(t, number of accessed slots). Scores only the
-// accessed slots (the same values memory_tfidf gives them): one pass over counts, no N-sized buffer.
+// accessed slots (the same values memory_tfidf gives them): one pass over counts, no N-sized buffer;
+// then nth_element and a sort of the t best only.
 inline int memory_topt_tfidf(int* out_slots, const int* counts, const int* df, size_t N, int n_background, int t) {
-    std::vector<int> cand;
+    std::vector<double> idf(n_background + 1);  // log((|B|+1)/(df+1)) by df <= |B|: a log per value, not per slot
+    for (int d = 0; d <= n_background; d++) idf[d] = std::log((n_background + 1.0) / (d + 1.0));
+    std::vector<std::pair<double, int>> sc;  // (tfidf, slot)
     double sum = 0;
     for (size_t i = 0; i < N; i++)
-        if (counts[i] > 0) { cand.push_back((int)i); sum += counts[i]; }
-    std::vector<std::pair<double, int>> sc(cand.size());  // (tfidf, slot)
-    for (size_t j = 0; j < cand.size(); j++) {
-        int i = cand[j];
-        sc[j] = {counts[i] / sum * std::log((n_background + 1.0) / (df[i] + 1.0)), i};
-    }
+        if (counts[i] > 0) { sc.push_back({0.0, (int)i}); sum += counts[i]; }
+    for (auto& [score, i] : sc)
+        score = counts[i] / sum * (df[i] <= n_background ? idf[df[i]] : std::log((n_background + 1.0) / (df[i] + 1.0)));
     int m = std::min<int>(t, (int)sc.size());
     auto better = [&](const std::pair<double, int>& a, const std::pair<double, int>& b) {
         if (a.first != b.first) return a.first > b.first;
         if (counts[a.second] != counts[b.second]) return counts[a.second] > counts[b.second];
         return a.second < b.second;
     };
-    std::partial_sort(sc.begin(), sc.begin() + m, sc.end(), better);
+    if (m < (int)sc.size()) std::nth_element(sc.begin(), sc.begin() + m, sc.end(), better);
+    std::sort(sc.begin(), sc.begin() + m, better);
     for (int j = 0; j < m; j++) out_slots[j] = sc[j].second;
     return m;
 }
@@ -658,22 +753,20 @@ void memory_sgd_update_masked(T* param, const T* grad, const uint8_t* row_mask, 
     }
 }
 
-// squared L2 norm of a sparse gradient (Berges clip value gradients separately from the rest)
-// (rows in parallel, each row's partial in double, the partials added in row order: the same bits
-// on any number of threads)
+// squared L2 norm of a sparse gradient (Berges clip value gradients separately from the rest):
+// the rows' norms, from the backward where it kept them, else computed here (rows in parallel);
+// added in row order: the same bits on any number of threads
 template <class T>
 double memory_sparse_grad_norm2(const MemorySparseGrad<T>& g) {
     const long U = (long)g.rows.size();
-    std::vector<double> part(U);
-    #pragma omp parallel for schedule(static)
-    for (long u = 0; u < U; u++) {
-        const T* x = g.grad.data() + (size_t)u * g.C;
-        double s = 0;
-        #pragma omp simd reduction(+ : s)
-        for (int c = 0; c < g.C; c++) s += (double)x[c] * x[c];
-        part[u] = s;
+    std::vector<double> part;
+    if (g.norm2.empty()) {
+        part.resize(U);
+        #pragma omp parallel for schedule(static)
+        for (long u = 0; u < U; u++) part[u] = memory_row_norm2(g.grad.data() + (size_t)u * g.C, g.C);
     }
+    const std::vector<double>& rn = part.empty() ? g.norm2 : part;
     double s = 0;
-    for (double x : part) s += x;
+    for (double x : rn) s += x;
     return s;
 }

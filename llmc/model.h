@@ -223,7 +223,7 @@ template <class T> struct GPT2 {
         offset.clear();
         size_t n = 0;
         for (auto& s : specs) { offset.push_back(n); n += s.size; }
-        params.assign(n, T(0));
+        assign_huge(params, n, T(0));
         std::vector<T*> ptrs;
         for (size_t i = 0; i < specs.size(); i++) ptrs.push_back(params.data() + offset[i]);
         p.point(ptrs, specs, cfg);
@@ -432,7 +432,8 @@ template <class T> struct GPT2 {
 
     // accumulates the trainable tensors' gradients; needs a forward with targets and grad_scale != 0
     // just before. Frozen weights get no weight gradient; blocks below stop_layer() are skipped.
-    void backward() {
+    // keep_rows (per block, or NULL): sparse value gradients only for these slots (memory_backward)
+    void backward(const std::vector<std::vector<int>>* keep_rows = nullptr) {
         const GPT2Config& c = cfg;
         const int C = c.C, NH = c.NH, L = c.L, b = B, t = T_, QKV = c.qkv_width(), F = c.ffn(), FC = c.fc_width();
         const size_t BT = (size_t)b * t;
@@ -458,7 +459,8 @@ template <class T> struct GPT2 {
             linear_backward(l, 2, a.dln, g.fcw, g.fcb, a.scratch, ln2, p.fcw, C, FC);
             if (c.has_mem(l))
                 memory_backward(c.mem, g.mem[l], sparse_values ? &dvalues[l] : nullptr, l == stop ? nullptr : a.dln,
-                                a.dresidual, ln2, p.mem[l], mcache[l], (int)BT);  // at the stop, nothing needs d(ln2)
+                                a.dresidual, ln2, p.mem[l], mcache[l], (int)BT,  // at the stop, nothing needs d(ln2)
+                                keep_rows ? &(*keep_rows)[l] : nullptr);
             if (l == stop) break;  // nothing below this memory trains
             norm_backward(a.dresidual, at(g.ln2w, l * C), at(g.ln2b, l * C), a.dln, res2, p.ln2w + l * C, k.ln2_mean, k.ln2_rstd, (int)BT);
             // dresidual now holds d(res2); the attention branch and the skip both receive it

@@ -13,6 +13,7 @@
 #include <vector>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,4 +172,17 @@ inline std::string fmt_duration(double s) {
     if (s >= 3600) snprintf(b, sizeof b, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
     else snprintf(b, sizeof b, "%dm%02ds", (int)(s / 60), (int)s % 60);
     return b;
+}
+
+// v = n copies of x, asking the kernel for transparent huge pages first when v is large (Linux's
+// "madvise" THP mode): the memory layer reads its value table (GBs) a row at a time at random, and
+// with 4 KB pages nearly every row read also misses the TLB. Where THP is off this is a plain assign.
+template <class T> void assign_huge(std::vector<T>& v, size_t n, T x) {
+    if (n * sizeof(T) >= ((size_t)64 << 20) && v.capacity() < n) {
+        std::vector<T>().swap(v);
+        v.reserve(n);  // allocated, not yet touched: the advice applies to the first faults
+        uintptr_t a = ((uintptr_t)v.data() + 4095) & ~(uintptr_t)4095, e = (uintptr_t)(v.data() + n) & ~(uintptr_t)4095;
+        if (e > a) madvise((void*)a, e - a, MADV_HUGEPAGE);  // refused: 4 KB pages, same results
+    }
+    v.assign(n, x);
 }

@@ -291,6 +291,45 @@ TEST_CASE("memory: sparse value gradient accumulates and matches the dense one")
     }
 }
 
+TEST_CASE("memory: a backward that keeps some value rows stores exactly those, with every touched row's norm") {
+    MemoryConfig cfg{16, 8, 4, 2, 8, false};
+    const int BT = 6;
+    MemFixture<float> f(cfg, BT, 53);
+    f.loss();
+    const size_t nq = cfg.num_params() - cfg.N() * cfg.C;  // everything but the values: the query path
+    std::vector<float> ga(nq, 0.0f), gb(nq, 0.0f), dxa(f.x.size(), 0.0f), dxb(f.x.size(), 0.0f);
+    MemoryParams<float> pa = memory_params_point(cfg, ga.data()), pb = memory_params_point(cfg, gb.data());
+    pa.values = pb.values = nullptr;
+    MemorySparseGrad<float> all, some;
+    memory_backward(cfg, pa, &all, dxa.data(), f.G.data(), f.x.data(), f.p, f.cache, BT);
+    REQUIRE(all.size() > 4);
+    std::vector<int> keep;  // every other touched slot, best first as top-t lists are, and one never touched
+    for (size_t u = 0; u < all.size(); u += 2) keep.insert(keep.begin(), all.rows[u]);
+    int untouched = 0;
+    while (all.find(untouched)) untouched++;
+    keep.push_back(untouched);
+    memory_backward(cfg, pb, &some, dxb.data(), f.G.data(), f.x.data(), f.p, f.cache, BT, &keep);
+    CHECK(!all.partial);
+    CHECK(some.partial);
+    REQUIRE(some.size() == (all.size() + 1) / 2);
+    CHECK(std::is_sorted(some.rows.begin(), some.rows.end()));
+    for (size_t u = 0; u < some.size(); u++) {
+        CHECK(some.rows[u] == all.rows[2 * u]);
+        CHECK(memcmp(some.grad.data() + u * cfg.C, all.find(some.rows[u]), cfg.C * sizeof(float)) == 0);
+    }
+    // the clipping norm counts every touched row: the same bits as the full gradient's, kept norms or recomputed
+    const double n_all = memory_sparse_grad_norm2(all);
+    CHECK(memory_sparse_grad_norm2(some) == n_all);
+    all.norm2.clear();
+    CHECK(memory_sparse_grad_norm2(all) == n_all);
+    double serial = 0;
+    for (size_t u = 0; u < all.size(); u++) serial += memory_row_norm2(all.grad.data() + u * cfg.C, cfg.C);
+    CHECK(serial == n_all);
+    // the query path does not depend on which rows are kept
+    CHECK(memcmp(ga.data(), gb.data(), nq * sizeof(float)) == 0);
+    CHECK(memcmp(dxa.data(), dxb.data(), dxa.size() * sizeof(float)) == 0);
+}
+
 TEST_CASE("memory: parameter layout") {
     MemoryConfig cfg{16, 8, 4, 2, 8, true};
     auto ts = cfg.param_tensors();
