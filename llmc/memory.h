@@ -272,60 +272,114 @@ inline bool memory_better(const std::pair<T, int>& a, const std::pair<T, int>& b
 template <class T>
 inline T memory_no_nan(T x) { return x == x ? x : -std::numeric_limits<T>::infinity(); }
 
-// the filter of memory_topk_ids: the (score, id) pairs of score[0..n) with !(score < th) (NaNs
-// kept, stored as -inf) into surv, in id order, ids counted from id0; returns how many.
+// scratch of memory_select, one per thread
 template <class T>
-inline int memory_filter(const T* score, int n, T th, std::pair<T, int>* surv, int id0 = 0) {
+struct MemorySelectScratch {
+    std::vector<int> ia, ib;  // (k) the sub-key top-k of each half
+    std::vector<T> gmax, sc;  // (k) group maxima; (n + 16) filtered or candidate scores
+    std::vector<int> id;      // (n + 16) their ids
+    std::vector<std::pair<T, int>> pairs;
+    int k = 0, ncand = 0;     // the candidate pairs (a+1)(b+1) <= k: sum over a of k / a
+};
+
+// the k best of m (score, id) pairs sc[i], id[i] (no NaN, ids distinct), best first: score
+// descending, then id ascending. nth_element, then a sort of the k best.
+template <class T>
+inline void memory_best_k(const T* sc, const int* id, int m, int k, int* out, std::vector<std::pair<T, int>>& pairs) {
+    pairs.resize(m);
+    for (int i = 0; i < m; i++) pairs[i] = {sc[i], id[i]};
+    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) { return memory_better(a, b); };
+    if (m > k) std::nth_element(pairs.begin(), pairs.begin() + (k - 1), pairs.end(), better);
+    std::sort(pairs.begin(), pairs.begin() + k, better);
+    for (int i = 0; i < k; i++) out[i] = pairs[i].second;
+}
+#ifdef __AVX512F__
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12's own _mm512_reduce_* (its bug 105593)
+// the same by k rounds of a vector argmax over the pairs not yet taken (the CUDA kernel's way): the
+// largest score, and of the pairs holding it the lowest id. For m ~ 130 and k = 32 a fraction of
+// the time of nth_element + sort, whose comparisons of random pairs mispredict about every other branch
+inline void memory_best_k(const float* sc, const int* id, int m, int k, int* out, std::vector<std::pair<float, int>>& pairs) {
+    constexpr int MAXV = 16;  // up to 256 pairs in registers (or L1); more go the scalar way
+    if (m > MAXV * 16) return memory_best_k<float>(sc, id, m, k, out, pairs);
+    const int nv = (m + 15) / 16;
+    __m512 x[MAXV];
+    __m512i xi[MAXV];
+    __mmask16 alive[MAXV];
+    for (int v = 0; v < nv; v++) {
+        const int lanes = std::min(16, m - 16 * v);
+        alive[v] = (__mmask16)(lanes == 16 ? 0xFFFF : (1u << lanes) - 1);
+        x[v] = _mm512_maskz_loadu_ps(alive[v], sc + 16 * v);
+        xi[v] = _mm512_maskz_loadu_epi32(alive[v], id + 16 * v);
+    }
+    const __m512 ninf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+    const __m512i imax = _mm512_set1_epi32(std::numeric_limits<int>::max());
+    for (int r = 0; r < k; r++) {
+        __m512 mx = ninf;
+        for (int v = 0; v < nv; v++) mx = _mm512_mask_max_ps(mx, alive[v], mx, x[v]);
+        const __m512 best = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
+        __m512i lo = imax;  // the lowest id among the live pairs at the best score (-inf included)
+        for (int v = 0; v < nv; v++)
+            lo = _mm512_mask_min_epi32(lo, _mm512_mask_cmp_ps_mask(alive[v], x[v], best, _CMP_EQ_OQ), lo, xi[v]);
+        const int win = _mm512_reduce_min_epi32(lo);
+        out[r] = win;
+        const __m512i w = _mm512_set1_epi32(win);
+        for (int v = 0; v < nv; v++) alive[v] &= (__mmask16)~_mm512_mask_cmpeq_epi32_mask(alive[v], xi[v], w);
+    }
+}
+#pragma GCC diagnostic pop
+#endif
+
+// the filter of memory_topk_ids: the scores of score[0..n) with !(score < th) (NaNs kept, stored
+// as -inf) into sv and their ids, counted from id0, into si, in id order; returns how many
+template <class T>
+inline int memory_filter(const T* score, int n, T th, T* sv, int* si, int id0 = 0) {
     int m = 0;
     for (int i = 0; i < n; i++) {  // branch-free compaction
-        surv[m] = {memory_no_nan(score[i]), id0 + i};
+        sv[m] = memory_no_nan(score[i]);
+        si[m] = id0 + i;
         m += !(score[i] < th);
     }
     return m;
 }
 #ifdef __AVX512F__
-// the same, 16 scores at a time: the scalar loop above was 70% of the top-k's time (n = 1024)
-inline int memory_filter(const float* score, int n, float th, std::pair<float, int>* surv) {
+// the same, 16 scores at a time (sv, si need 16 entries of room past the survivors): the scalar
+// loop above was 70% of the top-k's time (n = 1024)
+inline int memory_filter(const float* score, int n, float th, float* sv, int* si) {
     const __m512 vth = _mm512_set1_ps(th), ninf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     int m = 0, i = 0;
     for (; i + 16 <= n; i += 16) {
         __m512 s = _mm512_loadu_ps(score + i);
-        __mmask16 keep = _mm512_cmp_ps_mask(s, vth, _CMP_NLT_UQ);
+        const __mmask16 keep = _mm512_cmp_ps_mask(s, vth, _CMP_NLT_UQ);
         if (!keep) continue;
         s = _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(s, s, _CMP_UNORD_Q), ninf);
-        alignas(64) float cs[16];
-        alignas(64) int ci[16];
-        _mm512_store_ps(cs, _mm512_maskz_compress_ps(keep, s));
-        _mm512_store_si512(ci, _mm512_maskz_compress_epi32(keep, _mm512_add_epi32(_mm512_set1_epi32(i), iota)));
-        for (int j = 0, c = __builtin_popcount(keep); j < c; j++) surv[m++] = {cs[j], ci[j]};
+        _mm512_storeu_ps(sv + m, _mm512_maskz_compress_ps(keep, s));
+        _mm512_storeu_si512(si + m, _mm512_maskz_compress_epi32(keep, _mm512_add_epi32(_mm512_set1_epi32(i), iota)));
+        m += __builtin_popcount(keep);
     }
-    return m + memory_filter(score + i, n - i, th, surv + m, i);
+    return m + memory_filter(score + i, n - i, th, sv + m, si + m, i);
 }
 #endif
 
 // top-k ids of score[0..n) (score desc, id asc on ties: deterministic), best first, into ids[0..k).
 // Filter, then select exactly: spread the scores over k groups (id % k); the smallest group max th
 // has >= k scores at or above it (the k group maxima), so the k-th largest score is >= th and every
-// top-k id survives the filter score >= th (about 7% of them for n = 1024, k = 32). The survivors,
-// as (score, id) pairs, go through nth_element + sort: ~2 us for n = 1024, k = 32, a fifth of a
-// heap selection over all n.
+// top-k id survives the filter score >= th (about 12% of them for n = 1024, k = 32); memory_best_k
+// orders the survivors.
 template <class T>
-inline void memory_topk_ids(const T* score, int n, int k, int* ids, std::vector<T>& gmax,
-                            std::vector<std::pair<T, int>>& surv) {
-    gmax.assign(score, score + k);
+inline void memory_topk_ids(const T* score, int n, int k, int* ids, MemorySelectScratch<T>& w) {
+    w.gmax.assign(score, score + k);
     const int full = n / k * k;
     for (int j = k; j < full; j += k)
-        for (int g = 0; g < k; g++) gmax[g] = std::max(gmax[g], score[j + g]);
-    for (int j = full; j < n; j++) gmax[j - full] = std::max(gmax[j - full], score[j]);
-    T th = gmax[0];
-    for (int g = 1; g < k; g++) th = std::min(th, gmax[g]);
-    surv.resize(n);
-    const int m = memory_filter(score, n, th, surv.data());  // NaNs survive, so m >= k holds with them too
-    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) { return memory_better(a, b); };
-    if (m > k) std::nth_element(surv.begin(), surv.begin() + (k - 1), surv.begin() + m, better);
-    std::sort(surv.begin(), surv.begin() + k, better);
-    for (int i = 0; i < k; i++) ids[i] = surv[i].second;
+        for (int g = 0; g < k; g++) w.gmax[g] = std::max(w.gmax[g], score[j + g]);
+    for (int j = full; j < n; j++) w.gmax[j - full] = std::max(w.gmax[j - full], score[j]);
+    T th = w.gmax[0];
+    for (int g = 1; g < k; g++) th = std::min(th, w.gmax[g]);
+    w.sc.resize(n + 16);
+    w.id.resize(n + 16);
+    const int m = memory_filter(score, n, th, w.sc.data(), w.id.data());  // NaNs survive, so m >= k holds with them too
+    memory_best_k(w.sc.data(), w.id.data(), m, k, ids, w.pairs);
 }
 
 // One token-head lookup: s1, s2 (n_keys) sub-key scores -> the k best slots and their scores.
@@ -335,24 +389,28 @@ inline void memory_topk_ids(const T* score, int n, int k, int* ids, std::vector<
 // only (a+1)(b+1) <= k can make the top-k: ~k(ln k + 1) candidates instead of k^2. Ties order by
 // slot id ascending, the same order a brute-force sort over all N uses.
 template <class T>
-inline void memory_select(const T* s1, const T* s2, int nk, int k, int* out_slot, T* out_score,
-                          std::vector<int>& ia, std::vector<int>& ib, std::vector<T>& gmax,
-                          std::vector<std::pair<T, int>>& cand) {
-    ia.resize(k);
-    ib.resize(k);
-    memory_topk_ids(s1, nk, k, ia.data(), gmax, cand);
-    memory_topk_ids(s2, nk, k, ib.data(), gmax, cand);
-    cand.clear();
-    for (int a = 0; a < k; a++)
-        for (int b = 0; (a + 1) * (b + 1) <= k; b++)
-            cand.push_back({memory_no_nan(s1[ia[a]] + s2[ib[b]]), ia[a] * nk + ib[b]});
-    auto better = [](const std::pair<T, int>& a, const std::pair<T, int>& b) { return memory_better(a, b); };
-    if ((int)cand.size() > k) std::nth_element(cand.begin(), cand.begin() + (k - 1), cand.end(), better);
-    std::sort(cand.begin(), cand.begin() + k, better);
-    for (int r = 0; r < k; r++) {
-        out_slot[r] = cand[r].second;
-        out_score[r] = s1[out_slot[r] / nk] + s2[out_slot[r] % nk];
+inline void memory_select(const T* s1, const T* s2, int nk, int k, int* out_slot, T* out_score, MemorySelectScratch<T>& w) {
+    w.ia.resize(k);
+    w.ib.resize(k);
+    memory_topk_ids(s1, nk, k, w.ia.data(), w);
+    memory_topk_ids(s2, nk, k, w.ib.data(), w);
+    if (w.k != k) {
+        w.k = k;
+        w.ncand = 0;
+        for (int a = 1; a <= k; a++) w.ncand += k / a;
     }
+    if ((int)w.sc.size() < w.ncand) {
+        w.sc.resize(w.ncand);
+        w.id.resize(w.ncand);
+    }
+    int m = 0;
+    for (int a = 0; a < k; a++)
+        for (int b = 0; (a + 1) * (b + 1) <= k; b++, m++) {
+            w.sc[m] = memory_no_nan(s1[w.ia[a]] + s2[w.ib[b]]);
+            w.id[m] = w.ia[a] * nk + w.ib[b];
+        }
+    memory_best_k(w.sc.data(), w.id.data(), m, k, out_slot, w.pairs);
+    for (int r = 0; r < k; r++) out_score[r] = s1[out_slot[r] / nk] + s2[out_slot[r] % nk];
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -390,17 +448,14 @@ void memory_forward(const MemoryConfig& cfg, T* out, MemoryCache<T>& cache, cons
         gemm('N', 'T', BT, nk, dkh, T(1), q + (size_t)h * dk + dkh, QD, K2, dkh, T(0), S + nk, 2 * nk);
         #pragma omp parallel
         {
-            std::vector<int> ia, ib;
-            std::vector<T> gmax;
-            std::vector<std::pair<T, int>> cand;
+            MemorySelectScratch<T> scratch;
             std::vector<T> sc(K);
             #pragma omp for
             for (int t = 0; t < BT; t++) {
                 size_t o = ((size_t)t * H + h) * K;
                 int* slot = cache.idx.data() + o;
                 T* w = cache.w.data() + o;
-                memory_select(S + (size_t)t * 2 * nk, S + (size_t)t * 2 * nk + nk, nk, K, slot, sc.data(), ia, ib,
-                              gmax, cand);
+                memory_select(S + (size_t)t * 2 * nk, S + (size_t)t * 2 * nk + nk, nk, K, slot, sc.data(), scratch);
                 T mx = sc[0], sum = 0;  // sc is sorted: sc[0] is the max
                 for (int r = 0; r < K; r++) { w[r] = std::exp(sc[r] - mx); sum += w[r]; }
                 for (int r = 0; r < K; r++) w[r] = quiet && quiet[t] ? T(0) : w[r] / sum;

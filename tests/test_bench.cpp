@@ -48,6 +48,14 @@ TEST_CASE("bench: --mem-keys adds a memory layer whose time the breakdown and th
     // the memory's parameters count as no FLOPs of the dense model: the same hand count as without it
     // (depth 2: N = 256*32 + 16*32 + 2*(12*32^2 + 13*32) + 2*32 = 34,176; 6LCT = 6,144)
     CHECK(j.get("flops_per_token")->num == 6.0 * 34176 + 6.0 * 2 * 32 * 16);
+    // the cost on the step, the plain config's steps alternating with the memory's: a step ratio,
+    // printed as the JSON has it
+    REQUIRE(j.get("memory_overhead_alternating"));
+    double ratio = j.get("memory_overhead_alternating")->num;
+    CHECK(ratio > 0);
+    char line[64];
+    snprintf(line, sizeof line, "plain config: %.3fx", ratio);
+    CHECK(out.find(line) != std::string::npos);
 }
 
 TEST_CASE("profile: a scope's time leaves out the scopes opened inside it") {

@@ -163,9 +163,7 @@ TEST_CASE("memory: product-key top-k equals brute force over all N slots") {
 TEST_CASE("memory: selection with heavy ties is deterministic and exact") {
     // integer scores in a tiny range: many exact ties; expected order is score desc, slot asc
     SplitMix rng(5);
-    std::vector<int> ia, ib;
-    std::vector<double> gmax;
-    std::vector<std::pair<double, int>> cand;
+    MemorySelectScratch<double> w;
     for (int trial = 0; trial < 200; trial++) {
         int nk = 2 + (int)(rng.next() % 15), k = 1 + (int)(rng.next() % nk);
         std::vector<double> s1(nk), s2(nk);
@@ -173,7 +171,7 @@ TEST_CASE("memory: selection with heavy ties is deterministic and exact") {
         for (auto& v : s2) v = (double)(rng.next() % 3);
         std::vector<int> got(k);
         std::vector<double> sc(k);
-        memory_select(s1.data(), s2.data(), nk, k, got.data(), sc.data(), ia, ib, gmax, cand);
+        memory_select(s1.data(), s2.data(), nk, k, got.data(), sc.data(), w);
         REQUIRE(got == brute_topk(s1, s2, k));
     }
     // NaN scores (a model gone non-finite) rank below every number, ties by slot; the selected
@@ -188,12 +186,41 @@ TEST_CASE("memory: selection with heavy ties is deterministic and exact") {
         for (auto& v : f2) if (v != v) v = -INFINITY;
         std::vector<int> got(k);
         std::vector<double> sc(k);
-        memory_select(s1.data(), s2.data(), nk, k, got.data(), sc.data(), ia, ib, gmax, cand);
+        memory_select(s1.data(), s2.data(), nk, k, got.data(), sc.data(), w);
         REQUIRE(got == brute_topk(f1, f2, k));
         for (int r = 0; r < k; r++) {
             double raw = s1[got[r] / nk] + s2[got[r] % nk];
             CHECK((raw != raw ? sc[r] != sc[r] : sc[r] == raw));
         }
+    }
+}
+
+TEST_CASE("memory: float selection equals brute force at the bench's size: ties, NaNs, more than 256 survivors") {
+    // float is what trains, and on AVX-512 builds its own code path (vector argmax rounds, compress
+    // filter, the scalar path past 256 pairs); the order is over float sums, NaN as -inf
+    auto brute = [](const std::vector<float>& s1, const std::vector<float>& s2, int k) {
+        const int nk = (int)s1.size();
+        std::vector<std::pair<float, int>> all((size_t)nk * nk);
+        for (int i = 0; i < nk * nk; i++) all[i] = {memory_no_nan(memory_no_nan(s1[i / nk]) + memory_no_nan(s2[i % nk])), i};
+        std::partial_sort(all.begin(), all.begin() + k, all.end(), [](auto& a, auto& b) { return memory_better(a, b); });
+        std::vector<int> ids(k);
+        for (int r = 0; r < k; r++) ids[r] = all[r].second;
+        return ids;
+    };
+    SplitMix rng(9);
+    MemorySelectScratch<float> w;
+    for (int trial = 0; trial < 16; trial++) {
+        const int nk = trial < 12 ? 1024 : 64, k = trial < 12 ? 32 : 64;  // k = n_keys: 280 candidates
+        std::vector<float> s1(nk), s2(nk);
+        for (int i = 0; i < nk; i++) s1[i] = (float)rng.normal(), s2[i] = (float)rng.normal();
+        if (trial % 4 == 1) for (int i = 0; i < nk; i++) s1[i] = std::round(s1[i] * 2), s2[i] = std::round(s2[i] * 2);  // ties
+        if (trial % 4 == 2) for (int i = 0; i < nk; i += 7) s1[i] = s2[(i * 3) % nk] = NAN;
+        if (trial % 4 == 3) std::fill(s1.begin(), s1.end(), 0.5f);  // every score survives the filter
+        std::vector<int> got(k);
+        std::vector<float> sc(k);
+        memory_select(s1.data(), s2.data(), nk, k, got.data(), sc.data(), w);
+        INFO("trial " << trial);
+        REQUIRE(got == brute(s1, s2, k));
     }
 }
 

@@ -714,10 +714,12 @@ TEST_CASE("reliability: a NaN reaching a memory layer gives a NaN loss (for the 
     CHECK(std::isnan(fast_exp(NAN)));
     CHECK(fast_exp(0.0f) == doctest::Approx(1.0f));
     std::vector<float> s1 = {NAN, 1.f, NAN, 0.5f, NAN, NAN}, s2 = {NAN, NAN, NAN, NAN, NAN, NAN};
-    std::vector<int> slot(4), ia, ib;
-    std::vector<float> score(4), gmax;
-    std::vector<std::pair<float, int>> cand(64, {0.f, 1 << 20});  // stale entries with ids out of range
-    memory_select(s1.data(), s2.data(), 6, 4, slot.data(), score.data(), ia, ib, gmax, cand);
+    std::vector<int> slot(4);
+    std::vector<float> score(4);
+    MemorySelectScratch<float> w;
+    w.pairs.assign(64, {0.f, 1 << 20});  // stale entries with ids out of range
+    w.id.assign(64, 1 << 20);
+    memory_select(s1.data(), s2.data(), 6, 4, slot.data(), score.data(), w);
     for (int x : slot) CHECK((x >= 0 && x < 36));
     GPT2Config c;
     c.maxT = 8; c.V = 50; c.Vp = 128; c.L = 2; c.NH = 2; c.C = 16;
