@@ -24,7 +24,7 @@ struct Backend {
         return loss;
     }
     virtual void allreduce_grads() = 0;  // the gradients' mean over ranks, the same bits on each
-    virtual double grad_norm() = 0;      // of every gradient the update will apply
+    virtual double grad_norm() = 0;      // for clipping: what Optimizer::grad_norm sums
     // counts[l] (N) += block l's memory slot accesses in the last forward
     virtual void count_slots(std::vector<std::vector<int>>& counts) = 0;
     // gradients scaled by clip_scale first; t is 1-based. AdamW on the dense tensors that train

@@ -19,7 +19,8 @@ template <class T> struct Optimizer {
     std::vector<T> m, v;  // (grads.size())
     void init(const GPT2<T>& model) { m.assign(model.grads.size(), T(0)); v.assign(model.grads.size(), T(0)); }
 
-    // the global L2 norm of every gradient that will be applied (dense and sparse)
+    // the global L2 norm of the gradients: every dense one that trains, and every memory-value row
+    // the batch touched (the sparse update applies only the top-t of them; the norm is over all)
     static double grad_norm(const GPT2<T>& model) {
         ProfScope prof_(PROF_GRADS, 2.0 * model.grads.size(), sizeof(T) * (double)model.grads.size());
         double s = sum_squares(model.grads.data(), model.grads.size());
