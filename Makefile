@@ -1,5 +1,5 @@
 # Makefile: make train | make test | make bench | make clean
-#   make train        builds ./train from train_gpt2.cu and train_3m.cpp (C++ with the CPU backend)
+#   make train        builds ./train from train_gpt2.cu, train_3m.cpp and train_bench.cpp (C++ with the CPU backend)
 #   make test         builds ./train and the doctest suites, runs them all (prints "N passed, M failed")
 #   make test SAN=1   the same suites built with AddressSanitizer + UBSan (./train, which the CLI
 #                     suites run, stays the normal build)
@@ -74,9 +74,9 @@ build/tests$(SAN)/cxxflags: FORCE
 	@echo '$(CXX) $(CXXFLAGS) $(SANFLAGS)' | cmp -s - $@ || echo '$(CXX) $(CXXFLAGS) $(SANFLAGS)' > $@
 .PHONY: FORCE
 
-# ./train: two translation units, train_gpt2.cu (CLI, training loop, model commands) and train_3m.cpp
-# (the 3M experiment, chat, capacity); train.h is what they share
-TRAIN_SRCS = train_gpt2.cu train_3m.cpp
+# ./train: three translation units, train_gpt2.cu (CLI, training loop, model commands), train_3m.cpp
+# (the 3M experiment, chat, capacity) and train_bench.cpp (bench); train.h is what they share
+TRAIN_SRCS = train_gpt2.cu train_3m.cpp train_bench.cpp
 build/train/%.o: % train.h $(HEADERS) build/cxxflags
 	@mkdir -p build/train
 	$(CXX) $(CXXFLAGS) $(MPI_FLAGS) -x c++ -c $< -o $@

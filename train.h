@@ -1,6 +1,7 @@
-// train.h: what the trainer's two translation units share. train_gpt2.cu holds the CLI, the
+// train.h: what the trainer's three translation units share. train_gpt2.cu holds the CLI, the
 // training loop and the model commands; train_3m.cpp the 3M experiment, chat and capacity, which run
-// the trainer's stages through the typed configs below (no argv re-parsing, no state carried over).
+// the trainer's stages through the typed configs below (no argv re-parsing, no state carried over);
+// train_bench.cpp the benchmark.
 #pragma once
 #include <csignal>
 #include <string>
@@ -68,9 +69,12 @@ extern volatile sig_atomic_t g_stop_signal;
 void set_threads(int n);  // OpenMP threads; 0 leaves the default (all cores)
 Tokenizer tokenizer_for_checkpoint(const std::string& ckpt, int V);
 std::vector<char> trainable_for(const GPT2<float>& m, TrainMode mode);
+std::string set_dtype(MatmulDtype d);  // the CPU matmuls' operand precision; returns what runs and why
+double dense_flops_per_token(const GPT2<float>& m, int T);  // llm.c's 6N + 6LCT over the dense weights
 
 // the commands train_3m.cpp defines
 int cmd_3m(Flags& f);
 int cmd_chat(Flags& f);
 int cmd_capacity(Flags& f);
 int cmd_replay(Flags& f);
+int cmd_bench(Flags& f);  // train_bench.cpp
