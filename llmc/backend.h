@@ -50,9 +50,11 @@ struct CpuBackend : Backend {
     Optimizer<float> opt;
     Comm& comm;
     CpuBackend(GPT2<float>& model, Comm& c) : m(model), comm(c) { opt.init(m); }
+    ~CpuBackend() { m.bf16_current = false; }  // nobody keeps the copies current after this
 
     void zero_grad() override { m.zero_grad(); }
     double forward(const int* x, const int* y, int B, int T, float grad_scale) override {
+        if (matmul_dtype() == MM_BF16 && !m.bf16_current) m.refresh_bf16(false);
         return m.forward(x, y, B, T, y ? grad_scale : 0.0f);
     }
     void backward(const std::vector<std::vector<int>>* keep_rows) override { m.backward(keep_rows); }
@@ -85,6 +87,8 @@ struct CpuBackend : Backend {
     void count_slots(std::vector<std::vector<int>>& counts) override { count_slot_accesses(m, counts); }
     void update(const OptConfig& o, double lr, float clip_scale, int t, const std::vector<std::vector<int>>& slots) override {
         opt.step_scaled(m, o, lr, clip_scale, t, slots);
+        if (m.bf16_current && matmul_dtype() == MM_BF16) m.refresh_bf16(true);  // once per step, not per matmul
+        else m.bf16_current = false;
     }
     void download(GPT2<float>&) override {}  // the CPU model is the model
     void get_moments(std::vector<float>& mo, std::vector<float>& vo) override { mo = opt.m; vo = opt.v; }

@@ -9,6 +9,9 @@
 //                  product is exact in fp32, so it matches the real path up to summation order; it
 //                  is slower than fp32 and exists to measure bf16's numerics on any CPU.
 // matmul.h routes matmul_forward/backward here; attention's tile products and LoRA stay fp32.
+// On the real path each operand is rounded in the layout it is stored in (a contiguous, vectorisable
+// pass) and oneDNN reads the transposes through strides; a weight whose bf16 copy the model already
+// holds (GPT2::params_bf16, made once per step by CpuBackend) is not rounded at all.
 #pragma once
 #include <dnnl.h>
 #include <cstdint>
@@ -20,6 +23,7 @@
 #include <string>
 #include <tuple>
 #include <vector>
+#include "profile.h"
 #include "utils.h"
 
 enum MatmulDtype { MM_FP32, MM_BF16, MM_BF16_EMULATED };
@@ -47,18 +51,28 @@ void bf16_pack(D* out, char trans, int R, int S, const float* X, int ld) {
         }
 }
 
+// out (R,S) = X (R,S) rounded to bf16 bits, contiguous; X has leading dimension ld
+inline void bf16_convert(uint16_t* out, int R, int S, const float* X, int ld) {
+    #pragma omp parallel for
+    for (int r = 0; r < R; r++)
+        for (int s = 0; s < S; s++) out[(size_t)r * S + s] = bf16_bits(X[(size_t)r * ld + s]);
+}
+
 #ifdef LLMC_DNNL_STUB  // CUDA builds on a machine without oneDNN (dev/cuda/stub/dnnl.h): no bf16 kernels
 inline bool bf16_probe(std::string* why) { *why = "this build has no oneDNN"; return false; }
-inline void onednn_matmul_run(int, int, int, const void*, const void*, float*, int, bool, int = 0) {
+inline void onednn_matmul_run(int, int, int, const void*, char, int, const void*, char, int, float*, int, bool, int = 0) {
     fatal(EXIT_RUNTIME, "bf16 matmul: this build has no oneDNN");
 }
 #else
-// oneDNN's matmul primitive: one engine and stream, and a primitive per (M, N, K, ldc, beta, input type).
-// The input type is bf16 in training; f32 lets tests check this code on CPUs without bf16 kernels
+// oneDNN's matmul primitive: one engine and stream, and a primitive per shape, operand layout, beta
+// and input type. The input type is bf16 in training; f32 lets tests check this code on CPUs without
+// bf16 kernels
 struct OnednnMatmul {
+    // (M, N, K, ta, lda, tb, ldb, ldc, accumulate, input type)
+    using Key = std::tuple<int, int, int, char, int, char, int, int, bool, int>;
     dnnl_engine_t engine = nullptr;
     dnnl_stream_t stream = nullptr;
-    std::map<std::tuple<int, int, int, int, bool, int>, dnnl_primitive_t> prims;
+    std::map<Key, dnnl_primitive_t> prims;
     OnednnMatmul() {
         if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success || dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success)
             fatal(EXIT_RUNTIME, "oneDNN: cannot create a CPU engine");
@@ -68,13 +82,16 @@ struct OnednnMatmul {
         dnnl_stream_destroy(stream);
         dnnl_engine_destroy(engine);
     }
-    // C (M,N) (ldc) = A (M,K) B (K,N) [+ C], A and B contiguous of type dt. Returns the primitive descriptor's
-    // status (dnnl_unimplemented where the CPU has no bf16 kernels); impl gets the kernel's name
-    dnnl_status_t describe(dnnl_primitive_desc_t* pd, int M, int N, int K, int ldc, bool accumulate, dnnl_data_type_t dt, std::string* impl = nullptr) {
+    // C (M,N) (ldc) = op(A) (M,K) op(B) (K,N) [+ C], A and B of type dt stored as gemm's (op(X) = X^T
+    // when its t is 'T', read through strides). Returns the primitive descriptor's status
+    // (dnnl_unimplemented where the CPU has no bf16 kernels); impl gets the kernel's name
+    dnnl_status_t describe(dnnl_primitive_desc_t* pd, const Key& k, dnnl_data_type_t dt, std::string* impl = nullptr) {
+        auto [M, N, K, ta, lda, tb, ldb, ldc, accumulate, dti] = k;
         dnnl_memory_desc_t ma, mb, mc;
         dnnl_dims_t da = {M, K}, db = {K, N}, dc = {M, N}, sc = {ldc, 1};
-        dnnl_memory_desc_init_by_tag(&ma, 2, da, dt, dnnl_ab);
-        dnnl_memory_desc_init_by_tag(&mb, 2, db, dt, dnnl_ab);
+        dnnl_dims_t sa = {ta == 'T' ? 1 : lda, ta == 'T' ? lda : 1}, sb = {tb == 'T' ? 1 : ldb, tb == 'T' ? ldb : 1};
+        dnnl_memory_desc_init_by_strides(&ma, 2, da, dt, sa);
+        dnnl_memory_desc_init_by_strides(&mb, 2, db, dt, sb);
         dnnl_memory_desc_init_by_strides(&mc, 2, dc, dnnl_f32, sc);
         dnnl_matmul_desc_t md;
         dnnl_matmul_desc_init(&md, &ma, &mb, nullptr, &mc);
@@ -94,12 +111,12 @@ struct OnednnMatmul {
         }
         return s;
     }
-    void run(int M, int N, int K, const void* A, const void* B, float* C, int ldc, bool accumulate, dnnl_data_type_t dt) {
-        auto key = std::make_tuple(M, N, K, ldc, accumulate, (int)dt);
+    void run(int M, int N, int K, const void* A, char ta, int lda, const void* B, char tb, int ldb, float* C, int ldc, bool accumulate, dnnl_data_type_t dt) {
+        Key key(M, N, K, ta, lda, tb, ldb, ldc, accumulate, (int)dt);
         auto it = prims.find(key);
         if (it == prims.end()) {
             dnnl_primitive_desc_t pd;
-            if (describe(&pd, M, N, K, ldc, accumulate, dt) != dnnl_success) fatal(EXIT_RUNTIME, "oneDNN: no bf16 matmul for M=%d N=%d K=%d", M, N, K);
+            if (describe(&pd, key, dt) != dnnl_success) fatal(EXIT_RUNTIME, "oneDNN: no bf16 matmul for M=%d N=%d K=%d", M, N, K);
             dnnl_primitive_t p;
             if (dnnl_primitive_create(&p, pd) != dnnl_success) fatal(EXIT_RUNTIME, "oneDNN: cannot create the bf16 matmul M=%d N=%d K=%d", M, N, K);
             dnnl_primitive_desc_destroy(pd);
@@ -141,7 +158,7 @@ inline bool bf16_hardware() {
 // has oneDNN a bf16 matmul kernel here (in hardware or converting in software)? impl gets its name
 inline bool bf16_kernel(std::string* impl) {
     dnnl_primitive_desc_t pd;
-    if (onednn_matmul().describe(&pd, 64, 64, 64, 64, false, dnnl_bf16, impl) != dnnl_success) return false;
+    if (onednn_matmul().describe(&pd, OnednnMatmul::Key(64, 64, 64, 'N', 64, 'N', 64, 64, false, dnnl_bf16), dnnl_bf16, impl) != dnnl_success) return false;
     dnnl_primitive_desc_destroy(pd);
     return true;
 }
@@ -161,30 +178,44 @@ inline bool bf16_probe(std::string* why) {
     return true;
 }
 
-inline void onednn_matmul_run(int M, int N, int K, const void* A, const void* B, float* C, int ldc, bool accumulate, int dt = dnnl_bf16) {
-    onednn_matmul().run(M, N, K, A, B, C, ldc, accumulate, (dnnl_data_type_t)dt);
+inline void onednn_matmul_run(int M, int N, int K, const void* A, char ta, int lda, const void* B, char tb, int ldb, float* C, int ldc,
+                              bool accumulate, int dt = dnnl_bf16) {
+    onednn_matmul().run(M, N, K, A, ta, lda, B, tb, ldb, C, ldc, accumulate, (dnnl_data_type_t)dt);
 }
 #endif
 
-// C(M,N) = op(A) op(B) + beta C (beta 0 or 1) with bf16-rounded operands, fp32 accumulation:
-// op(A), op(B) are packed contiguous (bf16 bits for oneDNN, or widened floats for the twin's sgemm)
+// C(M,N) = op(A) op(B) + beta C (beta 0 or 1) with bf16-rounded operands, fp32 accumulation.
+// B16, when given, is B already rounded (bf16 bits, stored as B is, leading dimension ldb): the
+// model's copy of a weight. The twin packs op(A), op(B) contiguous as widened floats for an sgemm
+// and ignores B16 (the same values); the real path rounds each operand as it is stored (bf16_convert)
+// and hands oneDNN the transposes as strides
 inline void gemm_bf16(char ta, char tb, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
-                      float beta, float* C, int ldc) {
+                      float beta, float* C, int ldc, const uint16_t* B16 = nullptr) {
     if (M == 0 || N == 0) return;
-    auto pack = [&](auto& a, auto& b) {
+    if (matmul_dtype() == MM_BF16_EMULATED) {
+        static std::vector<float> a, b;
         a.resize((size_t)M * K);
         b.resize((size_t)K * N);
         bf16_pack(a.data(), ta, M, K, A, lda);
         bf16_pack(b.data(), tb, K, N, B, ldb);
-    };
-    if (matmul_dtype() == MM_BF16_EMULATED) {
-        static std::vector<float> a, b;
-        pack(a, b);
         if (dnnl_sgemm('N', 'N', M, N, K, 1.f, a.data(), K, b.data(), N, beta, C, ldc) != dnnl_success)
             fatal(EXIT_RUNTIME, "dnnl_sgemm failed (M=%d N=%d K=%d)", M, N, K);
-    } else {
-        static std::vector<uint16_t> a, b;
-        pack(a, b);
-        onednn_matmul_run(M, N, K, a.data(), b.data(), C, ldc, beta != 0);
+        return;
     }
+    static std::vector<uint16_t> a, b;
+    const int ar = ta == 'T' ? K : M, ac = ta == 'T' ? M : K;  // A as stored: (ar, ac)
+    {
+        ProfScope prof_(PROF_BF16, 0, 6.0 * ar * ac);
+        a.resize((size_t)ar * ac);
+        bf16_convert(a.data(), ar, ac, A, lda);
+    }
+    if (!B16) {
+        const int br = tb == 'T' ? N : K, bc = tb == 'T' ? K : N;
+        ProfScope prof_(PROF_BF16, 0, 6.0 * br * bc);
+        b.resize((size_t)br * bc);
+        bf16_convert(b.data(), br, bc, B, ldb);
+        B16 = b.data();
+        ldb = bc;
+    }
+    onednn_matmul_run(M, N, K, a.data(), ta, ac, B16, tb, ldb, C, ldc, beta != 0);
 }

@@ -13,6 +13,7 @@
 // weight gradients are never computed.
 #pragma once
 #include <cmath>
+#include <type_traits>
 #include <string>
 #include <vector>
 #include "adamw.h"
@@ -210,6 +211,13 @@ template <class T> struct GPT2 {
     std::vector<uint8_t> mem_quiet_targets;
     std::vector<uint8_t> mem_quiet;    // (B,T) of the last forward, or empty
     T mean_loss = -1;
+    // --dtype bf16: bf16 copies of the matrices the matmuls take as weights (wte, qkvw, attprojw, fcw,
+    // fcprojw), so no matmul rounds a weight on each call. CpuBackend makes them before its first
+    // forward and remakes the trainable ones after each update; while bf16_current is false (a new or
+    // loaded model; whoever else writes params must clear it) each matmul rounds its own
+    std::vector<uint16_t> params_bf16;  // the copied matrices, in spec order
+    std::vector<size_t> bf16_offset;    // per tensor: its copy's offset in params_bf16, or -1 (not copied)
+    bool bf16_current = false;
 
     size_t num_params() const { return params.size(); }
     size_t num_trainable() const { size_t n = 0; for (size_t i = 0; i < specs.size(); i++) if (trainable[i]) n += specs[i].size; return n; }
@@ -230,6 +238,38 @@ template <class T> struct GPT2 {
         mcache.assign(c.L, MemoryCache<T>());
         set_trainable(std::vector<char>(specs.size(), 1), false);
         B = T_ = 0;
+        params_bf16.clear();
+        bf16_offset.clear();
+        bf16_current = false;
+    }
+
+    static bool bf16_copied(const TensorSpec& s) { return s.group == G_BASE && s.decay; }  // the base's matrices
+    // the bf16 copies of every base matrix, or (trainable_only) of those that train: the only ones an update changes
+    void refresh_bf16(bool trainable_only) {
+        if constexpr (std::is_same<T, float>::value) {
+            ProfScope prof_(PROF_BF16, 0, 0);
+            if (bf16_offset.empty()) {
+                size_t n = 0;
+                for (auto& sp : specs) { bf16_offset.push_back(bf16_copied(sp) ? n : (size_t)-1); n += bf16_copied(sp) ? sp.size : 0; }
+                params_bf16.resize(n);
+            }
+            for (size_t i = 0; i < specs.size(); i++) {
+                if (bf16_offset[i] == (size_t)-1 || (trainable_only && !trainable[i])) continue;
+                prof_totals().bytes[PROF_BF16] += 6.0 * specs[i].size;
+                bf16_convert(params_bf16.data() + bf16_offset[i], (int)(specs[i].size / cfg.C), cfg.C, params.data() + offset[i], cfg.C);  // C divides every matrix
+            }
+            bf16_current = true;
+        }
+    }
+    // w's bf16 copy where it is current and bf16 matmuls run, else NULL; w lies inside a copied matrix
+    const uint16_t* bf16_of(const T* w) const {
+        if constexpr (std::is_same<T, float>::value)
+            if (bf16_current && matmul_dtype() == MM_BF16) {
+                size_t at = (size_t)(w - params.data()), i = 0;
+                while (i + 1 < specs.size() && offset[i + 1] <= at) i++;
+                return params_bf16.data() + bf16_offset[i] + (at - offset[i]);
+            }
+        return nullptr;
     }
 
     // chooses what trains: grads (and the caller's optimizer state) cover exactly these tensors
@@ -308,14 +348,15 @@ template <class T> struct GPT2 {
     // a linear layer of block l with its adapter: out (BT,OC) = inp (BT,IC) W^T + bias [+ LoRA m]
     void linear_forward(int l, int m, T* out, const T* inp, const T* W, const T* bias, int IC, int OC) {
         size_t BT = (size_t)B * T_;
-        matmul_forward(out, inp, W + (size_t)l * OC * IC, at(bias, (size_t)l * OC), (int)BT, IC, OC);
+        matmul_forward(out, inp, W + (size_t)l * OC * IC, at(bias, (size_t)l * OC), (int)BT, IC, OC, bf16_of(W + (size_t)l * OC * IC));
         int r = cfg.lora_rank;
         if (r) lora_forward(out, lora_u.data() + ((size_t)l * 4 + m) * BT * r, inp, p.loraA[m] + (size_t)l * r * IC,
                             p.loraB[m] + (size_t)l * OC * r, (int)BT, IC, OC, r, T(cfg.lora_alpha) / r);
     }
     void linear_backward(int l, int m, T* dinp, T* dW, T* dbias, const T* dout, const T* inp, const T* W, int IC, int OC) {
         size_t BT = (size_t)B * T_;
-        matmul_backward(dinp, at(dW, (size_t)l * OC * IC), at(dbias, (size_t)l * OC), dout, inp, W + (size_t)l * OC * IC, (int)BT, IC, OC);
+        matmul_backward(dinp, at(dW, (size_t)l * OC * IC), at(dbias, (size_t)l * OC), dout, inp, W + (size_t)l * OC * IC, (int)BT, IC, OC,
+                        bf16_of(W + (size_t)l * OC * IC));
         int r = cfg.lora_rank;
         if (r && g.loraA[m])
             lora_backward(dinp, g.loraA[m] + (size_t)l * r * IC, g.loraB[m] + (size_t)l * OC * r, dout, inp,
@@ -414,7 +455,7 @@ template <class T> struct GPT2 {
         if (kv) kv->pos += t;
         const T* last = a.residual3 + (L - 1) * BT * C;
         norm_forward(a.lnf, a.lnf_mean, a.lnf_rstd, last, p.lnfw, p.lnfb, (int)BT);
-        matmul_forward(a.logits, a.lnf, p.wte, (const T*)nullptr, (int)BT, C, c.Vp);
+        matmul_forward(a.logits, a.lnf, p.wte, (const T*)nullptr, (int)BT, C, c.Vp, bf16_of(p.wte));
         if (!tgt) { mean_loss = -1; return mean_loss; }
         targets.assign(tgt, tgt + BT);
         crossentropy_forward_backward(a.logits, a.losses, tgt, (int)BT, c.V, c.Vp, grad_scale / T(BT));
@@ -442,7 +483,7 @@ template <class T> struct GPT2 {
         std::fill(a.dresidual, a.dresidual + BT * C, T(0));
         std::fill(a.dln, a.dln + BT * C, T(0));
         // the LM head is tied to wte: its gradient lands in dwte
-        matmul_backward(a.dln, g.wte, (T*)nullptr, a.logits, a.lnf, p.wte, (int)BT, C, c.Vp);
+        matmul_backward(a.dln, g.wte, (T*)nullptr, a.logits, a.lnf, p.wte, (int)BT, C, c.Vp, bf16_of(p.wte));
         const T* last = a.residual3 + (L - 1) * BT * C;
         norm_backward(a.dresidual, g.lnfw, g.lnfb, a.dln, last, p.lnfw, a.lnf_mean, a.lnf_rstd, (int)BT);
         for (int l = L - 1; l >= std::max(stop, 0); l--) {

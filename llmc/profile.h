@@ -7,9 +7,9 @@
 #include <chrono>
 #include <cstdio>
 
-enum ProfFamily { PROF_MATMUL, PROF_ATTENTION, PROF_LAYERNORM, PROF_GELU, PROF_CLASSIFIER, PROF_ENCODER, PROF_OPTIMIZER, PROF_GRADS, PROF_MEMORY, PROF_NFAMILIES };
+enum ProfFamily { PROF_MATMUL, PROF_ATTENTION, PROF_LAYERNORM, PROF_GELU, PROF_CLASSIFIER, PROF_ENCODER, PROF_OPTIMIZER, PROF_GRADS, PROF_MEMORY, PROF_BF16, PROF_NFAMILIES };
 inline const char* prof_name(int f) {
-    static const char* n[] = {"matmul", "attention", "layernorm/residual", "gelu", "softmax+loss", "embedding", "optimizer (AdamW)", "grad zero+norm", "memory layer"};
+    static const char* n[] = {"matmul", "attention", "layernorm/residual", "gelu", "softmax+loss", "embedding", "optimizer (AdamW)", "grad zero+norm", "memory layer", "fp32 -> bf16"};
     return n[f];
 }
 

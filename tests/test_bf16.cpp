@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 #include <vector>
+#include "llmc/backend.h"
 #include "llmc/matmul.h"
 #include "llmc/rand.h"
 #include "tests/test_util.h"
@@ -71,27 +72,45 @@ TEST_CASE("bf16: the emulated twin is an fp32 gemm on bf16-rounded operands, for
     matmul_dtype() = MM_FP32;
 }
 
-TEST_CASE("bf16: oneDNN's matmul primitive path (run on f32 operands) equals sgemm, with and without accumulation") {
+TEST_CASE("bf16: oneDNN's matmul primitive path (run on f32 operands) equals sgemm, for every transpose, with and without accumulation") {
 #ifdef LLMC_DNNL_STUB
     skip_test("built against the oneDNN stub: no matmul primitive");
 #else
     Rng rng(3);
-    const int M = 70, N = 45, K = 66, ldc = N + 5;
-    std::vector<float> A((size_t)M * K), B((size_t)K * N);
-    for (auto& v : A) v = rng.normal();
-    for (auto& v : B) v = rng.normal();
-    for (bool acc : {false, true}) {
-        std::vector<float> C((size_t)M * ldc), R;
-        for (auto& v : C) v = rng.normal();
-        R = C;
-        onednn_matmul_run(M, N, K, A.data(), B.data(), C.data(), ldc, acc, dnnl_f32);
-        gemm('N', 'N', M, N, K, 1.f, A.data(), K, B.data(), N, acc ? 1.f : 0.f, R.data(), ldc);
-        double err = 0;
-        for (size_t i = 0; i < C.size(); i++) err = std::max(err, (double)std::fabs(C[i] - R[i]));
-        INFO("accumulate " << acc);
-        CHECK(err < 1e-4);
-    }
+    const int M = 70, N = 45, K = 66, pad = 3, ldc = N + 5;
+    for (char ta : {'N', 'T'})
+        for (char tb : {'N', 'T'})
+            for (bool acc : {false, true}) {
+                // operands stored as gemm's, padded rows: the strides the primitive is given must be right
+                int lda = (ta == 'T' ? M : K) + pad, ldb = (tb == 'T' ? K : N) + pad;
+                std::vector<float> A((size_t)(ta == 'T' ? K : M) * lda), B((size_t)(tb == 'T' ? N : K) * ldb);
+                for (auto& v : A) v = rng.normal();
+                for (auto& v : B) v = rng.normal();
+                std::vector<float> C((size_t)M * ldc), R;
+                for (auto& v : C) v = rng.normal();
+                R = C;
+                onednn_matmul_run(M, N, K, A.data(), ta, lda, B.data(), tb, ldb, C.data(), ldc, acc, dnnl_f32);
+                gemm(ta, tb, M, N, K, 1.f, A.data(), lda, B.data(), ldb, acc ? 1.f : 0.f, R.data(), ldc);
+                double err = 0;
+                for (size_t i = 0; i < C.size(); i++) err = std::max(err, (double)std::fabs(C[i] - R[i]));
+                INFO("ta " << ta << " tb " << tb << " accumulate " << acc);
+                CHECK(err < 1e-4);
+            }
 #endif
+}
+
+TEST_CASE("bf16: bf16_convert rounds each element of a strided block as bf16_bits does") {
+    Rng rng(9);
+    const int R = 7, S = 45, ld = 50;
+    std::vector<float> X((size_t)R * ld);
+    for (auto& v : X) v = rng.normal() * 100;
+    X[3] = NAN; X[ld + 4] = INFINITY;
+    std::vector<uint16_t> out((size_t)R * S, 0xFFFF);
+    bf16_convert(out.data(), R, S, X.data(), ld);
+    int bad = 0;
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < S; c++) bad += out[(size_t)r * S + c] != bf16_bits(X[(size_t)r * ld + c]);
+    CHECK(bad == 0);
 }
 
 TEST_CASE("bf16: the hardware check agrees with /proc/cpuinfo's flags") {
@@ -133,6 +152,58 @@ TEST_CASE("bf16: the CPU's bf16 kernels match the emulated twin") {
     CHECK(maxdiff(out[0], out[1]) < 1e-3);   // the same exact products, summed in another order
     CHECK(maxdiff(dinp[0], dinp[1]) < 1e-3);
     CHECK(maxdiff(dw[0], dw[1]) < 1e-3);
+}
+
+TEST_CASE("bf16: the model's bf16 weight copies give the per-call result and stay current through updates") {
+    // wherever oneDNN has a bf16 kernel (the trainer asks for bf16 hardware too, bf16_probe); d2, GPT-2 and Llama
+    std::string why;
+    if (!bf16_kernel(&why)) { skip_test("oneDNN has no bf16 kernel on this CPU", true); return; }
+    for (bool llama : {false, true}) {
+        GPT2Config c;
+        c.L = 2; c.C = 64; c.NH = 4; c.maxT = 16; c.V = 96; c.Vp = 128;
+        if (llama) { c.family = FAMILY_LLAMA; c.NKV = 2; c.F = 96; c.rope_theta = 10000; c.norm_eps = 1e-5f; }
+        GPT2<float> m, ref;  // ref: the same weights, rounded per call
+        m.init_random(c, 11);
+        ref.init_random(c, 11);
+        const int B = 2, T = 16;
+        std::vector<int> x(B * T), y(B * T);
+        Rng rng(4);
+        for (auto& v : x) v = (int)rng.below(c.V);
+        for (auto& v : y) v = (int)rng.below(c.V);
+        matmul_dtype() = MM_BF16;
+        Comm one;
+        double l0, l0_ref, l1, l1_ref;
+        {
+            CpuBackend be(m, one);
+            l0 = be.forward(x.data(), y.data(), B, T, 1.0f);  // makes the copies
+            REQUIRE(m.bf16_current);
+            be.backward(nullptr);
+            std::vector<float> dwte(m.g.wte, m.g.wte + (size_t)c.Vp * c.C);
+            ref.zero_grad();
+            l0_ref = ref.forward(x.data(), y.data(), B, T, 1.0f);
+            ref.backward();
+            double dmax = 0, gmax = 0;
+            for (size_t i = 0; i < dwte.size(); i++) {
+                dmax = std::max(dmax, (double)std::fabs(dwte[i] - ref.g.wte[i]));
+                gmax = std::max(gmax, (double)std::fabs(dwte[i]));
+            }
+            CHECK(gmax > 1e-3);
+            CHECK(dmax < 1e-6 * gmax);  // the backward's dinp products read the copies too
+            OptConfig o;
+            o.lr = 1e-2;
+            be.update(o, o.lr, 1.0f, 1, {});
+            CHECK(m.bf16_current);  // remade after the update
+            l1 = m.forward(x.data(), y.data(), B, T, 0.0f);
+            for (size_t i = 0; i < m.params.size(); i++) ref.params[i] = m.params[i];
+            l1_ref = ref.forward(x.data(), y.data(), B, T, 0.0f);
+        }
+        CHECK(!m.bf16_current);  // the backend is gone: nobody keeps them current
+        matmul_dtype() = MM_FP32;
+        INFO("llama " << llama);
+        CHECK(std::fabs(l0 - l0_ref) < 1e-6);
+        CHECK(std::fabs(l1 - l1_ref) < 1e-6);
+        CHECK(std::fabs(l1 - l0) > 1e-3);  // the update moved the loss: copies left stale would show it
+    }
 }
 
 TEST_CASE("bf16: training with bf16 matmul operands tracks fp32; --dtype bf16 says what it runs") {
