@@ -103,7 +103,7 @@ $(TEST_BIN): $(TEST_OBJS)
 # without a GPU it skips every test and says why. Where the CUDA headers are, the same suite also
 # runs on the CPU emulator (dev/cuda/emu), so the kernels are checked against their CPU twins on
 # every machine. The CPU suite's summary stays the last line
-test: train smollm2 $(TEST_BIN) build/compare_logs build/slot_reads build/memory_paths build/digit_loss $(TOOLCHAIN_ASM) $(if $(SAN),,$(CUDA_TEST_BIN) $(CUDA_DEV_CHECK) $(EMU_BACKEND) $(EMU_SUITE))
+test: train smollm2 $(TEST_BIN) build/compare_logs build/slot_reads build/memory_paths build/digit_loss build/para_reads $(TOOLCHAIN_ASM) $(if $(SAN),,$(CUDA_TEST_BIN) $(CUDA_DEV_CHECK) $(EMU_BACKEND) $(EMU_SUITE))
 	$(if $(SAN),,$(if $(CUDA_TEST_BIN),./$(CUDA_TEST_BIN)))
 	$(if $(SAN),,$(if $(EMU_SUITE),./$(EMU_SUITE)))
 	$(SANENV) ./$(TEST_BIN) $(SANCHECK)
@@ -119,11 +119,12 @@ build/toolchain/gcc_wide_const_v4_bare.s: tests/gcc_wide_const.cpp Makefile
 
 # dev/compare_logs (dev/bf16_check.sh's comparison of two runs), dev/slot_reads (where a memory reads
 # for a question and for its evidence), dev/memory_paths (through which positions it changes an
-# answer) and dev/digit_loss (where and through which path it lowers a text's loss): built by make test so they keep compiling
+# answer), dev/digit_loss (where and through which path it lowers a text's loss) and dev/para_reads (whether
+# a question and its paraphrase read the same slots): built by make test so they keep compiling
 build/compare_logs: dev/compare_logs.cpp $(HEADERS)
 	@mkdir -p build
 	$(CXX) $(CXXFLAGS) $< -o $@
-build/slot_reads build/memory_paths build/digit_loss: build/%: dev/%.cpp $(HEADERS)
+build/slot_reads build/memory_paths build/digit_loss build/para_reads: build/%: dev/%.cpp $(HEADERS)
 	@mkdir -p build
 	$(CXX) $(CXXFLAGS) $< -o $@ $(LDLIBS)
 

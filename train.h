@@ -25,7 +25,7 @@ struct TrainConfig {
     MatmulDtype dtype = MM_FP32;
     int L = 0, C = 0, NH = 0, T = 0;  // 0: the checkpoint's, or for a new model 4, 256, C/64, 128
     int mem_keys = 128, mem_topk = 32, mem_heads = 4, mem_dk = 64;
-    bool mem_gated = false, mem_exclusive = false, mem_quiet_digits = false, resume = false, recompute = false;
+    bool mem_gated = false, mem_exclusive = false, mem_quiet_digits = false, mem_whiten = false, resume = false, recompute = false;
     int lora_rank = -1;               // -1: 8 with --train lora, else none
     int B = 16, steps = 600, warmup = 50, topt = 10000, df_batches = 200;
     long total_batch = 0;             // 0: B*T*ranks (no accumulation)

@@ -216,7 +216,7 @@ struct ThreeMConfig {
     // GPT-2, and on SmolLM2 1e6 with 10,000 slots a step (mean loss of steps 21-40: 2.54, against 2.98
     // at 1,000 slots and 3.29 at 1e5; full finetuning 2.52)
     double sparse_lr = 0;  // 0: by base
-    bool mem_quiet_digits = false;
+    bool mem_quiet_digits = false, mem_whiten = false;
 };
 
 static void three_m_flags(Flags& f, ThreeMConfig& c) {
@@ -244,6 +244,8 @@ static void three_m_flags(Flags& f, ThreeMConfig& c) {
     f.integer("mem-warmup", c.mem_warmup, 0, 1000000, "N", "the memory arms start from keys and a query trained N steps on memory-sparse's background "
               "(--train memory-keys, AdamW 1e-3; then every value zeroed, so the model is the base again): an address space fitted to "
               "text, as a memory pretrained with its model has (0: the random keys of attach)");
+    f.flag("mem-whiten", c.mem_whiten, "the memory arms' query whitened at attach over memory-sparse's background (inject --mem-whiten), "
+           "so the slots a position reads depend on its whole hidden state, not on the few directions that dominate it");
     f.flag("mem-quiet-digits", c.mem_quiet_digits, "the memory arms train with the memory quiet where the next token holds a digit (inject --mem-quiet-digits): "
            "the report's numbers must reach their predictions through attention from the tokens before them, as an answer must from its question");
     f.integer("topt", c.topt, 0, 1 << 30, "N", "memory-sparse: slots per step (0: 1000; a Llama base 10000; tiny 8)");
@@ -421,6 +423,7 @@ static void three_m_pipeline(Experiment& E) {
         w.init_ckpt = E.base; w.data = background; w.out = c.out + "/mem-warmup"; w.mode = TRAIN_MEMORY_KEYS;
         w.steps = c.mem_warmup; w.B = c.batch; w.threads = c.threads; w.dtype = c.dtype; w.val_every = 0; w.sample_tokens = 0;
         w.opt.lr = 1e-3; w.warmup = std::min(w.warmup, std::max(1, c.mem_warmup / 5));
+        w.mem_whiten = c.mem_whiten;  // the warm-up attaches the memory
         if (llama) w.T = E.T;
         memory_shape(w);
         TrainConfig key = w;
@@ -450,6 +453,8 @@ static void three_m_pipeline(Experiment& E) {
             memory_shape(t);
             t.init_ckpt = mem_init;
             t.mem_quiet_digits = c.mem_quiet_digits;  // not the warm-up's: it fits keys to the background
+            t.mem_whiten = c.mem_whiten && mem_init == E.base;  // whitened where attached
+            if (t.mem_whiten && !mode_row(arm.mode).sparse) t.df_data = background;  // the whitening's text
         }
         if (mode_row(arm.mode).sparse) { t.opt.sparse_lr = c.sparse_lr; t.topt = c.topt; t.df_data = background; }
         double t0 = now_s();
@@ -635,7 +640,8 @@ static void three_m_report(const Experiment& E, double t_all) {
     auto total = [](const ArmResult& r, double q) { return r.train_flops + q * r.flops_per_q; };
     Json js, arms_js;
     js.set("pages", c.pages.empty() ? std::string("all") : c.pages).set("budget_tokens", (double)E.trained).set("epochs", (double)c.epochs).set("doc_tokens", (double)E.doc_ids.size())
-      .set("mem_layers", c.mem_layer).set("mem_warmup_steps", c.mem_warmup).set("synth_raw", c.synth_raw).set("mem_quiet_digits", Json::boolean(c.mem_quiet_digits));
+      .set("mem_layers", c.mem_layer).set("mem_warmup_steps", c.mem_warmup).set("synth_raw", c.synth_raw).set("mem_quiet_digits", Json::boolean(c.mem_quiet_digits))
+      .set("mem_whiten", Json::boolean(c.mem_whiten));
     std::string md = "# The 3M 10-K experiment\n\nBase model: `" + E.base + "` (depth " + std::to_string(E.base_cfg.L) + ", width " + std::to_string(E.base_cfg.C) +
                      ", context " + std::to_string(T) + ", " + std::to_string(E.base_params) + " parameters). Document: `" + c.doc + "` (" +
                      std::to_string(E.doc_ids.size()) + (c.pages.empty() ? std::string(" tokens of its body, up to Part IV's exhibit index)") :
@@ -650,7 +656,8 @@ static void three_m_report(const Experiment& E, double t_all) {
                      (c.synth_raw ? " The synthetic arms' corpus also holds the pages themselves " + std::to_string(c.synth_raw) + " times (`--synth-raw`)." : std::string()) +
                      " Memory arms: beside the MLP of block(s) " + c.mem_layer +
                      (c.mem_warmup ? ", keys and query first trained " + std::to_string(c.mem_warmup) + " steps on the slot background (`--mem-warmup`), values then zeroed." : std::string(", keys random as attached.")) +
-                     (c.mem_quiet_digits ? " Trained with the memory quiet where the next token holds a digit (`--mem-quiet-digits`)." : "") + "\n\n"
+                     (c.mem_quiet_digits ? " Trained with the memory quiet where the next token holds a digit (`--mem-quiet-digits`)." : "") +
+                     (c.mem_whiten ? " Queries whitened at attach over the slot background (`--mem-whiten`)." : "") + "\n\n"
                      "| arm | trains | data | trainable params | 10-K loss | general loss | forgetting (Δ general) | QA | held-out QA | held-out, no question | above control | general QA | outside the pages | wall |\n"
                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::vector<double> fx, fy;

@@ -341,6 +341,7 @@ void train_flags(Flags& f, TrainConfig& c) {
     f.integer("mem-heads", c.mem_heads, 1, 64, "H", "memory heads");
     f.integer("mem-dk", c.mem_dk, 2, 4096, "D", "query width per head (even)");
     f.flag("mem-gated", c.mem_gated, "Memory+ gating (silu gate on the memory's output)");
+    f.flag("mem-whiten", c.mem_whiten, "when this run attaches the memory: fold a whitening of its input (mean and covariance over --df-batches batches of --df-data) into its query, so the slots a token reads depend on every direction of its hidden state, not on the few that dominate it (llmc/memory.h)");
     f.integer("lora-rank", c.lora_rank, -1, 4096, "R", "LoRA adapters (alpha = 2R) on every block's matrices (-1: 8 with --train lora, else none)");
     f.integer("topt", c.topt, 1, 1 << 30, "N", "memory-sparse: slots updated per step");
     f.flag("mem-exclusive", c.mem_exclusive, "memory-sparse: never write a slot a document of the --init-ckpt's ledger wrote, so each document's rows are its own");
@@ -375,7 +376,8 @@ static Tokenizer train_tokenizer(const TrainConfig& c, const DataPaths& dp) {
 
 // the model a run starts from: the resumed checkpoint, the base with what the flags attach, or a
 // new one. Shape flags that were given must agree with a checkpoint; those not given follow it.
-static void train_model(GPT2<float>& m, const TrainConfig& tc, int V) {
+// the model a run starts from; returns whether this run attached the memory layers
+static bool train_model(GPT2<float>& m, const TrainConfig& tc, int V) {
     const ModeRow& row = mode_row(tc.mode);
     int lora_rank = tc.lora_rank >= 0 ? tc.lora_rank : row.needs_lora ? 8 : 0;
     auto check_shape = [&](const GPT2Config& k, const std::string& from) {
@@ -391,6 +393,7 @@ static void train_model(GPT2<float>& m, const TrainConfig& tc, int V) {
         k.mem_layers = parse_layers(tc.mem_layers, k.L);
         k.mem.n_keys = tc.mem_keys; k.mem.topk = tc.mem_topk; k.mem.heads = tc.mem_heads; k.mem.dk = tc.mem_dk; k.mem.gated = tc.mem_gated;
     };
+    bool attach_mem = false;
     if (tc.resume) {
         std::string ckpt = tc.out + "/model.bin", state_path = tc.out + "/state.bin";
         m.load(ckpt);
@@ -415,7 +418,8 @@ static void train_model(GPT2<float>& m, const TrainConfig& tc, int V) {
         GPT2Config k = base.cfg;
         check_shape(k, tc.init_ckpt);
         // attach what the flags ask for and the checkpoint lacks: adapters, memories
-        bool attach_lora = lora_rank && !k.lora_rank, attach_mem = !tc.mem_layers.empty() && !k.mem_layers;
+        bool attach_lora = lora_rank && !k.lora_rank;
+        attach_mem = !tc.mem_layers.empty() && !k.mem_layers;
         if (attach_lora) { k.lora_rank = lora_rank; k.lora_alpha = 2 * lora_rank; }
         if (attach_mem) add_memory(k);
         m.build(k);
@@ -438,6 +442,7 @@ static void train_model(GPT2<float>& m, const TrainConfig& tc, int V) {
         c.NH = tc.NH ? tc.NH : std::max(1, c.C / 64);  // run_train checked C % NH
         c.maxT = tc.T ? tc.T : 128;
         if (!tc.mem_layers.empty()) add_memory(c);
+        attach_mem = c.mem_layers != 0;
         if (lora_rank) { c.lora_rank = lora_rank; c.lora_alpha = 2 * lora_rank; }
         c.V = V;
         c.Vp = pad_vocab(c.V);
@@ -449,6 +454,36 @@ static void train_model(GPT2<float>& m, const TrainConfig& tc, int V) {
     m.set_trainable(trainable_for(m, tc.mode), row.sparse);
     m.recompute = tc.recompute;
     if (m.num_trainable() == 0) fatal(EXIT_USAGE, "--train %s leaves nothing to train in this model", row.name);
+    return attach_mem;
+}
+
+// --mem-whiten: each memory's input (its block's LN2 output) over `batches` batches of the background,
+// the same windows on every rank, folded into its query (memory_whiten_query)
+static void whiten_memory_queries(GPT2<float>& m, const TrainConfig& tc, const Tokenizer& tok, int T) {
+    DataPaths g(tc.df_data);
+    if (!file_exists(g.train)) fatal(EXIT_RUNTIME, "--mem-whiten needs background text: no %s (set --df-data)", g.train.c_str());
+    check_data_tokenizer(tok, tc.df_data);
+    const GPT2Config& c = m.cfg;
+    const int B = tc.B, C = c.C;
+    DataLoader dl;
+    dl.init(TokenStream(g.train, tok.vocab_size), B, T, tc.seed + 98, 0, 1);
+    std::vector<int> x((size_t)B * T), y(x.size());
+    std::vector<int> blocks;
+    for (int l = 0; l < c.L; l++) if (c.has_mem(l)) blocks.push_back(l);
+    std::vector<MemoryInputStats> st(blocks.size(), MemoryInputStats(C));
+    bool recompute = m.recompute;
+    m.recompute = false;  // every block's LN2 output kept
+    for (int b = 0; b < tc.df_batches; b++) {
+        dl.next(x.data(), y.data());
+        m.forward(x.data(), nullptr, B, T);
+        for (size_t i = 0; i < blocks.size(); i++) st[i].add(m.acts.ln2 + (size_t)blocks[i] * B * T * C, B * T);
+    }
+    m.recompute = recompute;
+    for (size_t i = 0; i < blocks.size(); i++) {
+        double ridge = memory_whiten_query(c.mem, m.p.mem[blocks[i]], st[i]);
+        printf("memory: block %d's query whitened over %ld tokens of %s (ridge %.3g)\n", blocks[i], st[i].n, g.train.c_str(), ridge);
+    }
+    fflush(stdout);
 }
 
 // the backend: a GPU when one is visible (auto) and it has the mode, else the CPU; *desc says which
@@ -616,7 +651,9 @@ int run_train(const TrainConfig& tc) {
     remove_stale_tmp(tc.out);
     std::string ckpt = tc.out + "/model.bin", state_path = tc.out + "/state.bin";
     GPT2<float> m;
-    train_model(m, tc, tok.vocab_size);
+    bool attached = train_model(m, tc, tok.vocab_size);
+    if (tc.mem_whiten && !attached && !tc.resume) fatal(EXIT_USAGE, "--mem-whiten: the memory is whitened when a run attaches it; %s already has one", tc.init_ckpt.c_str());
+    if (tc.mem_whiten && attached) whiten_memory_queries(m, tc, tok, train_context(m.cfg, tc.T));
     const GPT2Config c = m.cfg;
     std::vector<float> frozen_before = frozen_values(m);
     if (!tc.doc_name.empty()) {  // the ledger needs the values before the write: the --init-ckpt's

@@ -144,6 +144,69 @@ void memory_init(const MemoryConfig& cfg, const MemoryParams<T>& p, uint64_t see
     for (size_t i = 0; i < nv; i++) p.values[i] = zero_values ? T(0) : T(rng.normal() * sd);
 }
 
+// A whitened query (--mem-whiten). A frozen model's hidden states vary along a few directions far
+// more than along the rest, so a random query projection picks slots by those few: the ":" that
+// precedes an answer reads the same slots after any question. Folding a whitening of the memory's
+// input into the query, q = Wq L^-1 (x - mu) + bq with L L^T = Sigma + ridge I (mu, Sigma: the
+// input's mean and covariance over background text), makes every direction count alike. The layer
+// itself is unchanged: only Wq and bq are rewritten, once, when the memory is attached.
+struct MemoryInputStats {
+    int C = 0;
+    long n = 0;
+    std::vector<double> sum, cross;  // (C), (C,C): sum of x, sum of x x^T
+    explicit MemoryInputStats(int C_) : C(C_), sum(C_, 0.0), cross((size_t)C_ * C_, 0.0) {}
+    // x is (rows,C)
+    void add(const float* x, int rows) {
+        std::vector<float> xx((size_t)C * C);
+        gemm('T', 'N', C, C, rows, 1.0f, x, C, x, C, 0.0f, xx.data(), C);  // fp32 within a batch, double across
+        for (size_t i = 0; i < xx.size(); i++) cross[i] += xx[i];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < C; i++) sum[i] += x[(size_t)r * C + i];
+        n += rows;
+    }
+};
+
+// Wq <- Wq L^-1, bq <- bq - Wq L^-1 mu; ridge = ridge_frac * trace(Sigma) / C keeps directions of
+// (almost) no variance from being blown up. Returns the ridge
+template <class T>
+double memory_whiten_query(const MemoryConfig& cfg, const MemoryParams<T>& p, const MemoryInputStats& st, double ridge_frac = 1e-3) {
+    const int C = cfg.C, QD = cfg.qdim();
+    if (st.C != C || st.n < 2) fatal(EXIT_RUNTIME, "memory whitening: %ld samples of width %d for a memory of width %d", st.n, st.C, C);
+    std::vector<double> mu(C), L((size_t)C * C);
+    for (int i = 0; i < C; i++) mu[i] = st.sum[i] / st.n;
+    double trace = 0;
+    for (int i = 0; i < C; i++) trace += st.cross[(size_t)i * C + i] / st.n - mu[i] * mu[i];
+    const double ridge = ridge_frac * trace / C;
+    for (int i = 0; i < C; i++)
+        for (int j = 0; j <= i; j++) L[(size_t)i * C + j] = st.cross[(size_t)i * C + j] / st.n - mu[i] * mu[j] + (i == j ? ridge : 0.0);
+    for (int j = 0; j < C; j++) {  // Cholesky, the lower triangle in place
+        double d = L[(size_t)j * C + j];
+        for (int k = 0; k < j; k++) d -= L[(size_t)j * C + k] * L[(size_t)j * C + k];
+        if (!(d > 0)) fatal(EXIT_RUNTIME, "memory whitening: the input covariance is not positive definite (column %d); raise the ridge", j);
+        L[(size_t)j * C + j] = std::sqrt(d);
+        #pragma omp parallel for
+        for (int i = j + 1; i < C; i++) {
+            double s = L[(size_t)i * C + j];
+            for (int k = 0; k < j; k++) s -= L[(size_t)i * C + k] * L[(size_t)j * C + k];
+            L[(size_t)i * C + j] = s / L[(size_t)j * C + j];
+        }
+    }
+    #pragma omp parallel for
+    for (int r = 0; r < QD; r++) {  // row r of M = Wq L^-1 solves M L = Wq, from the last column back
+        T* w = p.wq + (size_t)r * C;
+        std::vector<double> m(C);
+        double dot = 0;
+        for (int j = C - 1; j >= 0; j--) {
+            double s = w[j];
+            for (int i = j + 1; i < C; i++) s -= m[i] * L[(size_t)i * C + j];
+            m[j] = s / L[(size_t)j * C + j];
+        }
+        for (int j = 0; j < C; j++) { w[j] = T(m[j]); dot += m[j] * mu[j]; }
+        p.bq[r] -= T(dot);
+    }
+    return ridge;
+}
+
 // ----------------------------------------------------------------------------------------------
 // forward/backward state
 

@@ -325,6 +325,34 @@ TEST_CASE("cli: memory-sparse reuses a df.bin only when it was counted for this 
     CHECK(df.find_first_not_of('\0', 1024) < 1024 + 64 * 4);  // block 0's table has counts
 }
 
+TEST_CASE("cli: --mem-whiten rewrites the attached memory's query only, and only when the run attaches it") {
+    std::string d = tiny_data();
+    if (!file_exists("/tmp/test_cli_run/model.bin")) run("./train pretrain --data " + d + " --out /tmp/test_cli_run --steps 12" + TINY);
+    const std::string o = "/tmp/test_cli_whiten";
+    system(("rm -rf " + o + " && mkdir -p " + o + "/doc && cp /tmp/test_cli_data/val.bin " + o + "/doc/train.bin").c_str());
+    // --lr 0: the checkpoint holds the model as attached (the values stay zero, the query is frozen)
+    const std::string common = " --train memory-sparse --data " + o + "/doc --steps 1 --lr 0 --batch 4 --threads 1 --val-every 0 --sample-tokens 0"
+                               " --mem-layers 1 --mem-keys 8 --mem-topk 2 --mem-heads 2 --mem-dk 8 --topt 3 --df-batches 4 --df-data " + d;
+    const std::string base = " --init-ckpt /tmp/test_cli_run/model.bin";
+    RunResult plain = run("./train inject --out " + o + "/plain" + base + common), wh = run("./train inject --out " + o + "/wh --mem-whiten" + base + common);
+    REQUIRE_MESSAGE(plain.code == 0, plain.err);
+    REQUIRE_MESSAGE(wh.code == 0, wh.err);
+    CHECK(wh.out.find("memory: block 1's query whitened over 512 tokens") != std::string::npos);  // 4 batches of 4 x 32
+    GPT2<float> a, b;
+    a.load(o + "/plain/model.bin");
+    b.load(o + "/wh/model.bin");
+    REQUIRE(a.specs.size() == b.specs.size());
+    for (size_t i = 0; i < a.specs.size(); i++) {
+        INFO(a.specs[i].name);
+        bool same = memcmp(a.params.data() + a.offset[i], b.params.data() + b.offset[i], 4 * a.specs[i].size) == 0;
+        bool query = a.specs[i].name == "block1.mem_wq" || a.specs[i].name == "block1.mem_bq";
+        CHECK(same == !query);
+    }
+    RunResult again = run("./train inject --out " + o + "/again --mem-whiten --init-ckpt " + o + "/wh/model.bin" + common);
+    CHECK(again.code == 2);
+    CHECK(again.err.find("--mem-whiten: the memory is whitened when a run attaches it") != std::string::npos);
+}
+
 TEST_CASE("cli: 3m --pages trains on, retrieves from and asks about those pages only; --arms picks arms") {
     std::string d = tiny_data();
     system("rm -rf /tmp/test_cli_3m_pages");

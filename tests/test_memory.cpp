@@ -243,6 +243,62 @@ TEST_CASE("memory: zero values give exactly zero output, values still get gradie
     }
 }
 
+TEST_CASE("memory: the whitened query's pre-bias part has the input mean's query as bias and covariance Wq Wq^T") {
+    // q = Wq' x + bq' with Wq' = Wq L^-1, bq' = bq - Wq' mu (L L^T = Sigma): over the samples the
+    // whitening saw, q's mean is bq and its covariance Wq Wq^T, whatever Sigma was
+    MemoryConfig cfg{12, 4, 2, 2, 6, false};
+    const int C = cfg.C, QD = cfg.qdim(), n = 3000;
+    MemFixture<float> f(cfg, 1, 31);
+    std::vector<float> wq0(f.p.wq, f.p.wq + (size_t)QD * C), bq0(f.p.bq, f.p.bq + QD);
+    SplitMix rng(5);
+    std::vector<double> A((size_t)C * C);  // x = A z + mu: a covariance far from the identity
+    for (int i = 0; i < C; i++)
+        for (int j = 0; j < C; j++) A[(size_t)i * C + j] = rng.normal() * (i < 2 ? 20.0 : 0.3);
+    std::vector<float> x((size_t)n * C);
+    for (int r = 0; r < n; r++) {
+        std::vector<double> z(C);
+        for (auto& v : z) v = rng.normal();
+        for (int i = 0; i < C; i++) {
+            double s = 3.0 + i;
+            for (int j = 0; j < C; j++) s += A[(size_t)i * C + j] * z[j];
+            x[(size_t)r * C + i] = (float)s;
+        }
+    }
+    MemoryInputStats st(C);
+    st.add(x.data(), n / 2);
+    st.add(x.data() + (size_t)n / 2 * C, n - n / 2);
+    CHECK(st.n == n);
+    memory_whiten_query(cfg, f.p, st, 0.0);
+    std::vector<double> q((size_t)n * QD), mean(QD, 0.0);
+    for (int r = 0; r < n; r++)
+        for (int o = 0; o < QD; o++) {
+            double s = 0;
+            for (int i = 0; i < C; i++) s += (double)f.p.wq[(size_t)o * C + i] * x[(size_t)r * C + i];
+            q[(size_t)r * QD + o] = s;
+            mean[o] += s / n;
+        }
+    double err_mean = 0, err_cov = 0, scale = 0;
+    for (int o = 0; o < QD; o++) err_mean = std::max(err_mean, std::fabs(mean[o] + f.p.bq[o] - bq0[o]));
+    for (int a = 0; a < QD; a++)
+        for (int b = 0; b < QD; b++) {
+            double cov = 0, want = 0;
+            for (int r = 0; r < n; r++) cov += (q[(size_t)r * QD + a] - mean[a]) * (q[(size_t)r * QD + b] - mean[b]) / n;
+            for (int i = 0; i < C; i++) want += (double)wq0[(size_t)a * C + i] * wq0[(size_t)b * C + i];
+            err_cov = std::max(err_cov, std::fabs(cov - want));
+            scale = std::max(scale, std::fabs(want));
+        }
+    MESSAGE("whitened query: |mean - bq| " << err_mean << ", |cov - Wq Wq^T| " << err_cov << " of " << scale);
+    CHECK(err_mean < 1e-5);
+    CHECK(err_cov < 1e-3 * scale);
+    // the ridge shrinks what the query sees of the input's variance, never the other way
+    MemFixture<float> g(cfg, 1, 31);
+    double ridge = memory_whiten_query(cfg, g.p, st, 0.5);
+    CHECK(ridge > 0);
+    double norm_plain = 0, norm_ridge = 0;
+    for (size_t i = 0; i < (size_t)QD * C; i++) { norm_plain += (double)f.p.wq[i] * f.p.wq[i]; norm_ridge += (double)g.p.wq[i] * g.p.wq[i]; }
+    CHECK(norm_ridge < norm_plain);
+}
+
 TEST_CASE("memory: quiet tokens read nothing: zero output there, the rest unchanged, their gradient as if dout were 0") {
     for (bool gated : {false, true}) {
         MemoryConfig cfg{16, 8, 4, 2, 8, gated};
