@@ -124,7 +124,7 @@ build/toolchain/gcc_wide_const_v4_bare.s: tests/gcc_wide_const.cpp Makefile
 build/compare_logs: dev/compare_logs.cpp $(HEADERS)
 	@mkdir -p build
 	$(CXX) $(CXXFLAGS) $< -o $@
-build/slot_reads build/memory_paths build/digit_loss build/para_reads: build/%: dev/%.cpp $(HEADERS)
+build/slot_reads build/memory_paths build/digit_loss build/para_reads: build/%: dev/%.cpp $(HEADERS) dev/slot_reads.h
 	@mkdir -p build
 	$(CXX) $(CXXFLAGS) $< -o $@ $(LDLIBS)
 

@@ -15,24 +15,7 @@
 #include <map>
 #include "eval/eval.h"
 #include "llmc/model.h"
-
-typedef std::map<int, double> Reads;  // slot -> share of the read weight
-
-// the slots block l reads at positions [from, to) of the last forward, normalised to sum 1
-static Reads reads(const GPT2<float>& m, int l, int from, int to) {
-    const MemoryConfig& mc = m.cfg.mem;
-    const int HK = mc.heads * mc.topk;
-    Reads r;
-    for (int t = from; t < to; t++)
-        for (int e = 0; e < HK; e++) r[m.mcache[l].idx[t * HK + e]] += m.mcache[l].w[t * HK + e] / (mc.heads * (double)(to - from));
-    return r;
-}
-
-static double overlap(const Reads& a, const Reads& b) {
-    double s = 0;
-    for (auto& [slot, w] : a) { auto it = b.find(slot); if (it != b.end()) s += std::min(w, it->second); }
-    return s;
-}
+#include "dev/slot_reads.h"
 
 // the memories' queries whitened as inject --mem-whiten does (llmc/memory.h), over the first
 // `ntok` tokens of FILE in windows of 256
@@ -56,22 +39,7 @@ int main(int argc, char** argv) {
     if (argc != 4 && argc != 5) { fprintf(stderr, "usage: %s BASE.gguf PARA.tsv BLOCKS [WHITEN.txt]\n", argv[0]); return 2; }
     GPT2<float> m;
     m.load(argv[1]);
-    {
-        GPT2Config k = m.cfg;
-        for (const char* s = argv[3]; *s; s += *s == ',') {
-            char* end;
-            long l = strtol(s, &end, 10);
-            if (end == s || l < 0 || l >= k.L) fatal(EXIT_USAGE, "BLOCKS: a comma-separated list of blocks 0..%d, not %s", k.L - 1, argv[3]);
-            k.mem_layers |= 1u << l;
-            s = end;
-        }
-        k.mem.n_keys = 512; k.mem.topk = 32; k.mem.heads = 4; k.mem.dk = 128;
-        GPT2<float> a;
-        a.build(k);
-        for (size_t i = 0; i < m.specs.size(); i++) std::copy_n(m.params.data() + m.offset[i], m.specs[i].size, a.tensor(m.specs[i].name));
-        a.init_extensions(1337, true);
-        m = std::move(a);
-    }
+    attach_fresh_memories(m, argv[3]);
     Tokenizer tok = Tokenizer::from_gguf(GGUF::open(argv[1]));
     if (argc == 5) whiten(m, tok, argv[4], 20480);
     std::vector<std::string> q[2];

@@ -17,54 +17,21 @@
 // there as `inject --mem-keys 512 --mem-heads 4 --mem-dk 128 --seed 1337` does (the same keys): where
 // a memory would read before any is trained.
 // Build and run (make test builds it):
-//   make build/slot_reads && build/slot_reads CKPT QA.jsonl [BLOCKS, e.g. 10,20,29]      (CKPT's folder holds tokenizer.bin)
+//   make build/slot_reads && build/slot_reads CKPT QA.jsonl [BLOCKS, e.g. 10,20,29]      (a GGUF, or CKPT's folder holds tokenizer.bin)
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include "eval/eval.h"
 #include "llmc/model.h"
-
-typedef std::map<int, double> Reads;  // slot -> share of the read weight
-
-// the slots block l reads at positions [from, to) of the last forward, normalised to sum 1
-static Reads reads(const GPT2<float>& m, int l, int from, int to) {
-    const MemoryConfig& mc = m.cfg.mem;
-    const int HK = mc.heads * mc.topk;
-    Reads r;
-    for (int t = from; t < to; t++)
-        for (int e = 0; e < HK; e++) r[m.mcache[l].idx[t * HK + e]] += m.mcache[l].w[t * HK + e] / (mc.heads * (double)(to - from));
-    return r;
-}
-
-static double overlap(const Reads& a, const Reads& b) {
-    double s = 0;
-    for (auto& [slot, w] : a) { auto it = b.find(slot); if (it != b.end()) s += std::min(w, it->second); }
-    return s;
-}
+#include "dev/slot_reads.h"
 
 int main(int argc, char** argv) {
     if (argc != 3 && argc != 4) { fprintf(stderr, "usage: %s CKPT QA.jsonl [BLOCKS]\n", argv[0]); return 2; }
     GPT2<float> m;
     m.load(argv[1]);
-    if (argc == 4) {
-        if (m.cfg.mem_layers) fatal(EXIT_USAGE, "BLOCKS: %s already has a memory", argv[1]);
-        GPT2Config k = m.cfg;
-        for (const char* s = argv[3]; *s; s += *s == ',') {
-            char* end;
-            long l = strtol(s, &end, 10);
-            if (end == s || l < 0 || l >= k.L) fatal(EXIT_USAGE, "BLOCKS: a comma-separated list of blocks 0..%d, not %s", k.L - 1, argv[3]);
-            k.mem_layers |= 1u << l;
-            s = end;
-        }
-        k.mem.n_keys = 512; k.mem.topk = 32; k.mem.heads = 4; k.mem.dk = 128;
-        GPT2<float> a;
-        a.build(k);
-        for (size_t i = 0; i < m.specs.size(); i++) std::copy_n(m.params.data() + m.offset[i], m.specs[i].size, a.tensor(m.specs[i].name));
-        a.init_extensions(1337, true);
-        m = std::move(a);
-    }
+    if (argc == 4) attach_fresh_memories(m, argv[3]);
     if (!m.cfg.mem_layers) fatal(EXIT_RUNTIME, "%s has no memory layer", argv[1]);
-    Tokenizer tok = Tokenizer::load(dirname_of(argv[1]) + "/tokenizer.bin");
+    Tokenizer tok = read_file_head(argv[1], 4) == "GGUF" ? Tokenizer::from_gguf(GGUF::open(argv[1])) : Tokenizer::load(dirname_of(argv[1]) + "/tokenizer.bin");
     std::vector<QAItem> items = read_qa(argv[2]);
     items.erase(std::remove_if(items.begin(), items.end(), [](const QAItem& it) { return it.evidence.empty(); }), items.end());
     const int n = (int)items.size(), C = m.cfg.C;
