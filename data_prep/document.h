@@ -56,6 +56,10 @@ inline Document parse_document_text(const std::string& text_in, const std::strin
     }
     if (!range.all()) {
         if (range.last > doc.pages) fatal(EXIT_USAGE, "--pages %d-%d: %s has %d pages", range.first, range.last, path.c_str(), doc.pages);
+        // the segments a range's tables are titled by are listed in Item 1, outside most ranges
+        Document whole = parse_document_text(text_in, source_text, path);
+        for (auto& p : whole.paragraphs)
+            if (p.page < range.first || p.page > range.last) doc.outside_paragraphs.push_back(p.text);
         pages.resize(std::min((int)pages.size(), range.last));
         pages.erase(pages.begin(), pages.begin() + std::min((int)pages.size(), range.first - 1));
     }

@@ -640,7 +640,9 @@ inline Knowledge extract(const Document& doc) {
         }
         if (contains(p.text, "auditor since")) auditor = false;
     }
-    k.segments = detect_segments(all_sents);
+    std::vector<std::string> naming = all_sents;  // a page range's segments may be listed on other pages
+    for (auto& p : doc.outside_paragraphs) for (auto& s : split_sentences(p)) naming.push_back(s);
+    k.segments = detect_segments(naming);
     EntityIndex E{{}, &k.entities};
     std::set<std::string> lower_vocab;  // words the document writes in lower case: a capitalised one alone is no name
     for (auto& w : split_words(body)) {

@@ -46,6 +46,9 @@ struct Document {
     std::string source_text;  // the whole document as plain text (what the expansion ratio divides by)
     std::string body_text;    // the body (before the exhibits) without page furniture, every line, tables included as printed
     std::vector<std::string> cover;  // non-empty lines of the first page, trimmed
+    // with a page range: the paragraphs of the other body pages, read only for what names the company's
+    // parts (its business segments), as the cover names the company; facts come from the range alone
+    std::vector<std::string> outside_paragraphs;
     std::vector<Paragraph> paragraphs;
     std::vector<Table> tables;
     std::vector<std::string> table_notes;  // label-only table lines that carry numbers ("Shares outstanding - December 31, 2022: 549,245,105")

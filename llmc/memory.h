@@ -154,10 +154,10 @@ struct MemoryInputStats {
     int C = 0;
     long n = 0;
     std::vector<double> sum, cross;  // (C), (C,C): sum of x, sum of x x^T
-    explicit MemoryInputStats(int C_) : C(C_), sum(C_, 0.0), cross((size_t)C_ * C_, 0.0) {}
+    std::vector<float> xx;           // (C,C) one batch's x^T x
+    explicit MemoryInputStats(int C_) : C(C_), sum(C_, 0.0), cross((size_t)C_ * C_, 0.0), xx((size_t)C_ * C_) {}
     // x is (rows,C)
     void add(const float* x, int rows) {
-        std::vector<float> xx((size_t)C * C);
         gemm('T', 'N', C, C, rows, 1.0f, x, C, x, C, 0.0f, xx.data(), C);  // fp32 within a batch, double across
         for (size_t i = 0; i < xx.size(); i++) cross[i] += xx[i];
         for (int r = 0; r < rows; r++)

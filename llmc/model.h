@@ -265,8 +265,8 @@ template <class T> struct GPT2 {
     const uint16_t* bf16_of(const T* w) const {
         if constexpr (std::is_same<T, float>::value)
             if (bf16_current && matmul_dtype() == MM_BF16) {
-                size_t at = (size_t)(w - params.data()), i = 0;
-                while (i + 1 < specs.size() && offset[i + 1] <= at) i++;
+                size_t at = (size_t)(w - params.data());
+                size_t i = (size_t)(std::upper_bound(offset.begin(), offset.end(), at) - offset.begin()) - 1;  // the tensor w lies in
                 return params_bf16.data() + bf16_offset[i] + (at - offset[i]);
             }
         return nullptr;

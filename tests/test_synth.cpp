@@ -523,6 +523,26 @@ TEST_CASE("synth: cell statements and comparisons state their own row's value an
     CHECK(compared > 40);
 }
 
+// the cover names the company and Item 1 (page 4) its segments, so a segment's table on page 30 says
+// whose sales these are, not "3M's sales" four times over with four values
+TEST_CASE("synth: a page range still learns the company's segments from the other pages") {
+    std::string pdf = doc_3m("pdf");
+    if (pdf.empty()) { skip_test("data/3m/3M_2022_10K.pdf not present"); return; }
+    if (system("command -v pdftotext >/dev/null 2>&1") != 0) { skip_test("pdftotext (poppler-utils) not installed"); return; }
+    Knowledge k = extract(load_document(pdf, pages_25_48()));
+    CHECK(k.segments.size() == 4);
+    int seg_cells = 0, unnamed = 0;
+    for (auto& f : k.facts)
+        if (f.kind == FACT_CELL && contains(f.source, "Business (")) {
+            seg_cells++;
+            bool named = false;
+            for (auto& s : k.segments) named |= contains(f.source, s) && contains(f.label, s);
+            unnamed += !named;
+        }
+    CHECK(seg_cells >= 60);
+    CHECK(unnamed == 0);
+}
+
 TEST_CASE("synth: pages 25-48 of the 10-K: at least 95% of their numbers restated, from the PDF and from the text") {
     for (const char* ext : {"pdf", "txt"}) {
         std::string doc = doc_3m(ext);
