@@ -281,7 +281,7 @@ struct Generator {
         v["S"] = S;
         v["SC"] = upper_first(S);
         v["ES"] = names_self ? "the " + S : E + "'s " + S;
-        v["L"] = f.label;
+        v["L"] = f.metric.empty() ? f.label : f.label + ", " + f.metric;  // the row and its column: "Total sales change, Americas"
         v["P"] = period_phrase(f);
         v["PC"] = upper_first(v["P"]);
         v["PY"] = f.period_short;

@@ -9,7 +9,7 @@
 namespace synth {
 
 // templates. Placeholders: {E} entity, {EP} entity's, {ES} entity's subject, {S} subject, {SC} subject
-// capitalised, {L} row label, {P} period phrase, {PC} capitalised, {PY} year, {V} value, {D} document,
+// capitalised, {L} row label (and its column, if any), {P} period phrase, {PC} capitalised, {PY} year, {V} value, {D} document,
 // {SRC} the table ("its Consolidated Statement of Income"), {s} sentence, {sl} sentence with a lower-case
 // start, {m} a figure or name from the sentence, {b} the sentence with a blank, {A} {B} {C} entities.
 // A leading '@' marks a template that needs a period.

@@ -541,6 +541,23 @@ TEST_CASE("synth: a page range still learns the company's segments from the othe
         }
     CHECK(seg_cells >= 60);
     CHECK(unnamed == 0);
+    // and every statement of a cell names its column where the column is a part of the company
+    // ("Americas" in "Total sales change, Americas"), not only its row
+    SynthConfig cfg;
+    Generator G(k, cfg, 5);
+    long checked = 0, dropped = 0;
+    for (auto& f : k.facts) {
+        if (f.kind != FACT_CELL || f.metric.empty()) continue;
+        bool part = std::find(k.segments.begin(), k.segments.end(), f.metric) != k.segments.end() ||
+                    f.metric == "Americas" || f.metric == "Asia Pacific" || f.metric == "Worldwide";
+        if (!part) continue;
+        for (int rep = 0; rep < 60; rep++, checked++) {
+            std::string st = G.cell_statement(f);
+            if (!contains(st, f.metric)) { dropped++; MESSAGE("no " << f.metric << " in: " << st); }
+        }
+    }
+    CHECK(checked > 1000);
+    CHECK(dropped == 0);
 }
 
 TEST_CASE("synth: pages 25-48 of the 10-K: at least 95% of their numbers restated, from the PDF and from the text") {
