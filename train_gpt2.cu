@@ -839,7 +839,7 @@ static int cmd_inject(Flags& f) {
 
 void synth_flags(Flags& f, SynthStage& s) {
     f.text("doc", s.doc, "FILE", ".txt or .pdf (required)");
-    f.text("pages", s.pages, "A-B", "only pages A to B of the document (form feeds separate a .txt's pages); the cover page still names the company");
+    f.text("pages", s.pages, "A-B", "only pages A to B of the document (form feeds separate a .txt's pages); the cover page still names the company and the other pages its business segments");
     f.text("out", s.out, "DIR", "train_*.bin shards, preview.jsonl, report.json (required)");
     f.text("ckpt", s.ckpt, "PATH", "write the shards in this checkpoint's tokenizer (else --tokenizer)");
     f.text("tokenizer", s.tokenizer, "gpt2|PATH", "GPT-2's, or a tokenizer.bin");

@@ -38,7 +38,8 @@ inline std::string select_pages(const std::string& text, PageRange r, const std:
 }
 
 // Parses already-extracted text (either pdftotext mode) into a Document; with a page range, only
-// those pages (and the exhibits cut) make the body, while the cover page still names the company.
+// those pages (and the exhibits cut) make the body, while the cover page still names the company and
+// the other body pages its segments (Document::outside_paragraphs).
 inline Document parse_document_text(const std::string& text_in, const std::string& source_text, const std::string& path, PageRange range = {}) {
     Document doc;
     doc.path = path;
