@@ -56,7 +56,7 @@ num() { tail -1 | python3 -c "import json,sys; print('%.4f' % json.load(sys.stdi
 {
     echo "# The memory as a file system: two 10-Ks in one memory (SmolLM2-135M-Instruct)"
     echo
-    echo "Each document: $STEPS steps of 4 x 256 tokens of its synthetic corpus, memory-sparse (512^2 slots beside block 15's MLP, 10,000 slots a step, SGD 1e6, bf16)."
+    echo "Each document: $STEPS steps of 4 x 256 tokens of its synthetic corpus, memory-sparse (512^2 slots beside block 15's MLP, 10,000 slots a step, SGD 1e6, --dtype bf16: AMX or AVX512-BF16 kernels where the CPU has them, else fp32)."
     echo "QA: the $(wc -l < "$OUT/qa_2022_pages.jsonl") questions of data/3m/qa.jsonl and qa_heldout.jsonl whose evidence lies in the 2022 pages, and the $(wc -l < data/3m/qa_2018.jsonl) of data/3m/qa_2018.jsonl on the 2018 pages; closed book."
     echo
     echo '```'; cat "$OUT/docs.txt" "$OUT/erase_2018.txt" "$OUT/erase_2022.txt" "$OUT/empty.txt"; echo '```'
