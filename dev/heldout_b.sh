@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # dev/heldout_b.sh: a ./train 3m run's models asked held-out split B (data/3m/qa_heldout_b.jsonl:
 # 100 questions on pages 25-48, written after the memory sweep and blind to the generator), or with
-# SPLIT=c split C (data/3m/qa_heldout_c.jsonl, written later, blind to every model's answers too),
+# SPLIT=c split C (data/3m/qa_heldout_c.jsonl, written later, blind to every model's answers too), or
+# SPLIT=d split D (data/3m/qa_heldout_d.jsonl, written after the generator's subject forms, blind to them),
 # beside the first held-out split's questions on those pages (A). Per model and split: accuracy, the
 # familiarity control (the choices without their question), soft accuracy, and paired differences
 # against the base and naive; the base also reads each question's evidence (oracle: the ceiling).
-# Writes OUT/heldout_b/ (SPLIT=c: OUT/heldout_c/) report.md and results.json.
+# Writes OUT/heldout_b/ (SPLIT=c: OUT/heldout_c/, d: OUT/heldout_d/) report.md and results.json.
 # Usage: dev/heldout_b.sh OUT [MODEL ...]   (default models: base naive synth-memory-sparse)
-#        THREADS=N (2)  SPLIT=b|c (b)   OUT: a ./train 3m --base models/SmolLM2-135M-Instruct.Q4_1.gguf folder
+#        THREADS=N (2)  SPLIT=b|c|d (b)   OUT: a ./train 3m --base models/SmolLM2-135M-Instruct.Q4_1.gguf folder
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$1; shift
 MODELS=${*:-base naive synth-memory-sparse}
 THREADS=${THREADS:-2}
 SPLIT=${SPLIT:-b}
-case $SPLIT in b|c) ;; *) echo "heldout_b: SPLIT must be b or c, not $SPLIT" >&2; exit 2;; esac
+case $SPLIT in b|c|d) ;; *) echo "heldout_b: SPLIT must be b, c or d, not $SPLIT" >&2; exit 2;; esac
 D=$OUT/heldout_$SPLIT
 mkdir -p "$D"
 # split A: the questions of qa_heldout.jsonl whose evidence lies in pages 25-48, by check_qa.py's rule

@@ -21,18 +21,21 @@ TEST_CASE("qa sets: each build script's output is the committed file; check_qa.p
     std::string dir = "/tmp/test_qa_build_" + std::to_string(getpid());
     mkdir_p(dir);
 
-    // splits B and C and the FY2018 set, rebuilt into dir from their sources
+    // splits B, C and D and the FY2018 set, rebuilt into dir from their sources
     PyRun b = py(dir,
         "import qa_heldout_b_build as m\n"
         "check_qa.build_set(m.Q, m.DOC, m.PAGES, m.SECTIONS, m.SEED, '" + dir + "/b.jsonl', check_qa.positions_within_one, other_sets=m.OTHER_SETS)\n"
         "import qa_heldout_c_build as c\n"
         "check_qa.build_set(c.Q, c.DOC, c.PAGES, c.SECTIONS, c.SEED, '" + dir + "/c.jsonl', check_qa.positions_within_one, other_sets=c.OTHER_SETS)\n"
+        "import qa_heldout_d_build as d\n"
+        "check_qa.build_set(d.Q, d.DOC, d.PAGES, d.SECTIONS, d.SEED, '" + dir + "/d.jsonl', check_qa.positions_within_one, other_sets=d.OTHER_SETS)\n"
         "import qa_2018_build as n\n"
         "check_qa.build_set(n.Q, n.DOC, n.PAGES, n.SECTIONS, n.SEED, '" + dir + "/y2018.jsonl', check_qa.positions_share)\n");
     INFO(b.out);
     REQUIRE(b.code == 0);
     CHECK(read_file_if(dir + "/b.jsonl") == read_file_if("data/3m/qa_heldout_b.jsonl"));
     CHECK(read_file_if(dir + "/c.jsonl") == read_file_if("data/3m/qa_heldout_c.jsonl"));
+    CHECK(read_file_if(dir + "/d.jsonl") == read_file_if("data/3m/qa_heldout_d.jsonl"));
     CHECK(read_file_if(dir + "/y2018.jsonl") == read_file_if("data/3m/qa_2018.jsonl"));
     CHECK(!file_exists(dir + "/b.jsonl.tmp." + std::to_string(getpid())));
     CHECK(!file_exists(dir + "/c.jsonl.tmp." + std::to_string(getpid())));

@@ -35,7 +35,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOC = os.path.join(HERE, "3M_2022_10K.txt")
 FILES = [os.path.join(HERE, "qa.jsonl"), os.path.join(HERE, "qa_heldout.jsonl"), os.path.join(HERE, "qa_heldout_b.jsonl"),
-         os.path.join(HERE, "qa_heldout_c.jsonl")]
+         os.path.join(HERE, "qa_heldout_c.jsonl"), os.path.join(HERE, "qa_heldout_d.jsonl")]
 KEYS = {"question", "choices", "answer", "evidence", "section", "type"}
 TYPES = {"number", "percent", "entity", "date", "fact"}
 WINDOW = 4000  # chars after the row label within which a table row's cells must occur
