@@ -3,6 +3,7 @@
 // json_dump it. Errors carry a message, not an exit, so callers can name the file and line.
 #pragma once
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -167,13 +168,38 @@ inline std::string json_dump(const Json& j) {
     return "null";
 }
 
+// length of the well-formed UTF-8 sequence at s[i] (1-4), or 0 if the bytes there are none: a
+// stray continuation byte, a cut sequence, an overlong form, a surrogate or a code point past U+10FFFF
+inline size_t utf8_seq_len(const std::string& s, size_t i) {
+    unsigned char c = (unsigned char)s[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n <= 1) return n;
+    if (i + n > s.size()) return 0;
+    uint32_t cp = c & (0x7F >> n);
+    for (size_t k = 1; k < n; k++) {
+        unsigned char x = (unsigned char)s[i + k];
+        if ((x >> 6) != 2) return 0;
+        cp = cp << 6 | (x & 0x3F);
+    }
+    static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_cp[n] || (cp >= 0xD800 && cp < 0xE000) || cp > 0x10FFFF) return 0;
+    return n;
+}
+
+// A JSON string. Bytes that are not UTF-8 become U+FFFD: a model's sample can end inside a character
+// (a byte-level token is a piece of one), and one such byte makes the whole file unreadable as JSON.
 inline std::string json_escape(const std::string& s) {
     std::string o = "\"";
-    for (unsigned char c : s) {
+    for (size_t i = 0; i < s.size();) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = utf8_seq_len(s, i);
+        if (n == 0) { o += "\\ufffd"; i++; continue; }
+        if (n > 1) { o.append(s, i, n); i += n; continue; }
         if (c == '"') o += "\\\""; else if (c == '\\') o += "\\\\"; else if (c == '\n') o += "\\n";
         else if (c == '\t') o += "\\t"; else if (c == '\r') o += "\\r";
         else if (c < 0x20) { char b[8]; snprintf(b, sizeof b, "\\u%04x", c); o += b; }
         else o += (char)c;
+        i++;
     }
     return o + "\"";
 }

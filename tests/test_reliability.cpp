@@ -706,6 +706,32 @@ TEST_CASE("reliability: invalid UTF-8 in text input is handled, not fatal") {
     INFO(s.err);
     CHECK((s.code == 0 || (s.code == 1 && lines(s.err) == 1)));
     CHECK(s.code == 0);
+    // and what it writes as JSON stays UTF-8, the bad bytes as U+FFFD
+    std::string preview = read_file_if(b + "/utf8_synth/preview.jsonl");
+    REQUIRE(!preview.empty());
+    size_t bad = 0;
+    for (size_t i = 0; i < preview.size(); i += std::max<size_t>(1, utf8_seq_len(preview, i))) bad += utf8_seq_len(preview, i) == 0;
+    CHECK(bad == 0);
+}
+
+// a sample cut inside a character (a byte-level token is a piece of one) once made results.json
+// unreadable to any strict JSON reader
+TEST_CASE("reliability: JSON strings from bytes that are not UTF-8 are UTF-8, the bad bytes U+FFFD") {
+    const std::string fffd = "\xEF\xBF\xBD";
+    struct Case { std::string in, out; } cases[] = {
+        {"ok \xe2\x82\xac \xf0\x9f\x98\x80 \xc3\xa9", "ok \xe2\x82\xac \xf0\x9f\x98\x80 \xc3\xa9"},  // well-formed: kept as is
+        {"and\xa2, the", "and" + fffd + ", the"},                   // a stray continuation byte (the sample that broke it)
+        {"cut \xe2\x82", "cut " + fffd + fffd},                     // a sequence cut at the end
+        {"\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xff", fffd + fffd + " " + fffd + fffd + fffd + " " + fffd + fffd + fffd + fffd + " " + fffd},  // overlong, surrogate, past U+10FFFF, 0xFF
+        {"q\"\\\n\x01", "q\"\\\n\x01"}};
+    for (auto& c : cases) {
+        std::string js = json_escape(c.in);
+        Json j;
+        std::string err;
+        REQUIRE_MESSAGE(json_parse(js, j, err), js);
+        CHECK(j.str == c.out);
+        for (size_t i = 0; i < js.size(); i += std::max<size_t>(1, utf8_seq_len(js, i))) CHECK(utf8_seq_len(js, i) > 0);
+    }
 }
 
 TEST_CASE("reliability: a NaN reaching a memory layer gives a NaN loss (for the trainer to skip), not a crash") {
