@@ -255,71 +255,6 @@ struct Generator {
         return rng.chance(0.5) ? K.name + "'s financial tables" : D();
     }
 
-    // A table cell's subject said the ways a reader would say it. extract() prints the label as
-    // "Percent of sales (Business segment operating income (millions)) of the Health Care segment"; a
-    // model that only ever sees that string stores the figure under it, and a question in other words
-    // ("Health Care's operating income as a percent of sales") does not reach it. So the measure is
-    // rebuilt from the row and the heading above it in the orders English uses, and whose it is (a
-    // segment, a region; `owner`, or the label's " of the X segment") comes before it, after it, or as
-    // its owner. Every word is the label's but "of", "in", "for", "the", "as a percent(age) of sales",
-    // "margin" (an income's percent of sales), "change"/"growth" (a sales line of a sales-change
-    // table), "effect on sales", "net" (a segment's sales), "segment's" and "business". Returns (phrase, whether it
-    // says whose it is, so no "3M's" goes before it).
-    std::vector<std::pair<std::string, bool>> subject_forms(const std::string& label, std::string owner = "") const {
-        std::string row = label;
-        bool segment = false;
-        for (auto& x : K.segments) {
-            std::string suffix = " of the " + x + " segment";
-            if (owner.empty() && ends_with(row, suffix)) { owner = x; row = row.substr(0, row.size() - suffix.size()); }
-            segment |= owner == x;
-        }
-        for (auto unit : {" (millions)", " (Millions)", " (in millions)", " (billions)"}) row = replace_all(row, unit, "");
-        std::string group;  // "Organic sales (Sales change analysis:)": row "Organic sales", heading "Sales change analysis"
-        if (!row.empty() && row.back() == ')') {
-            int depth = 0;
-            for (size_t i = row.size(); i-- > 0;) {
-                depth += row[i] == ')' ? 1 : row[i] == '(' ? -1 : 0;
-                if (depth != 0) continue;
-                // a heading is capitalised; "(loss)" and "(non-GAAP measure)" qualify the row itself
-                if (i > 1 && row[i - 1] == ' ' && isupper((unsigned char)row[i + 1])) group = row.substr(i + 1, row.size() - i - 2), row = row.substr(0, i - 1);
-                break;
-            }
-        }
-        while (!group.empty() && (group.back() == ':' || group.back() == ' ')) group.pop_back();
-        std::string r = lower_label(row), g = lower_label(group), lr = lower(row);
-        std::vector<std::string> measures;
-        if (g.empty()) measures.push_back(r);
-        else if (lr == "percent of sales") {
-            measures = {g + " as a percent of sales", g + " as a percentage of sales", "percent of sales (" + g + ")"};
-            std::string base = replace_all(g, " (loss)", "");
-            auto inc = base.find(" income");
-            if (inc != std::string::npos) measures.push_back(base.substr(0, inc) + " margin" + base.substr(inc + 7));
-        } else if (lr == "percent change") measures = {"percent change in " + g, "the change in " + g, g + ", percent change", "percent change (" + g + ")"};
-        else if (contains(lower(group), "sales change")) {  // the lines that add up to a sales change
-            if (ends_with(lr, "sales")) measures = {r + " change", r + " growth", r + " (" + g + ")"};
-            else measures = {"the effect of " + lr + " on sales", lr + " effect on sales change", r + " (" + g + ")"};
-        } else measures = {r + " (" + g + ")"};
-        if (lr == "sales") measures = {"sales", "net sales"};
-        std::vector<std::pair<std::string, bool>> out;
-        for (auto& m : measures) {
-            std::string bare = starts_with(m, "the ") ? m.substr(4) : m;
-            bool the = starts_with(m, "the ");
-            if (owner.empty()) { out.push_back({m, the}); continue; }
-            std::string poss = owner + (ends_with(owner, "s") ? "' " : "'s ");
-            out.push_back({m + " for " + owner, the});
-            if (segment) {
-                out.push_back({m + " of the " + owner + " segment", the});
-                out.push_back({poss + bare, true});
-                out.push_back({"the " + owner + " segment's " + bare, true});
-                out.push_back({m + " in the " + owner + " business", the});
-            } else if (owner != "Worldwide" && owner != "Total Company") {
-                out.push_back({m + " in " + owner, the});
-                out.push_back({poss + bare, true});
-            }
-        }
-        return out;
-    }
-
     std::map<std::string, std::string> cell_vars(const Fact& f, bool allow_derived = true) {
         std::map<std::string, std::string> v;
         std::string label = f.label;
@@ -333,15 +268,11 @@ struct Generator {
             static const std::set<std::string> totals = {"Total Company", "Worldwide", "Total", "Corporate and Unallocated", "Other Unallocated", "International", "Total segments"};
             return totals.count(x) || place_names().count(x) || std::find(K.segments.begin(), K.segments.end(), x) != K.segments.end();
         };
-        std::vector<std::pair<std::string, bool>> forms;
-        if (!f.metric.empty()) forms = entityish(f.metric) ? subject_forms(label, f.metric) : entityish(label) ? subject_forms(f.metric, label)
-                                                                                         : decltype(forms){{lower_label(f.metric) + " for " + label, false}};
+        std::string S;
+        if (!f.metric.empty()) S = entityish(f.metric) ? lower_label(label) + " for " + f.metric : lower_label(f.metric) + " for " + label;
         else if (entityish(label) && !f.source.empty() && split_words(f.source).size() <= 5 && !starts_with(f.source, "Consolidated"))
-            forms = subject_forms(f.source, label);
-        else forms = subject_forms(label);
-        auto& pick = forms[rng.below(forms.size())];
-        std::string S = pick.first;
-        bool owned = pick.second;  // S says whose it is ("Consumer's sales"): no "3M's" before it
+            S = lower_label(f.source) + " for " + label;
+        else S = lower_label(label);
         for (auto unit : {" (millions)", " (Millions)", " (in millions)", " (billions)"}) S = replace_all(S, unit, "");
         bool names_self = contains(S, K.name);
         std::string E = K.full_name != K.name && rng.chance(0.2) ? K.full_name : K.name;
@@ -349,7 +280,7 @@ struct Generator {
         v["EP"] = E + "'s";
         v["S"] = S;
         v["SC"] = upper_first(S);
-        v["ES"] = owned || starts_with(S, "the ") ? S : names_self ? "the " + S : E + "'s " + S;
+        v["ES"] = names_self ? "the " + S : E + "'s " + S;
         v["L"] = f.metric.empty() ? f.label : f.label + ", " + f.metric;  // the row and its column: "Total sales change, Americas"
         v["P"] = period_phrase(f);
         v["PC"] = upper_first(v["P"]);

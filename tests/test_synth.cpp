@@ -560,51 +560,6 @@ TEST_CASE("synth: a page range still learns the company's segments from the othe
     CHECK(dropped == 0);
 }
 
-// a segment table's row is said the ways a reader says it, not only as its printed label with the
-// heading in brackets, so a question in an analyst's words can reach what the restatements store
-TEST_CASE("synth: a table row's subject in several orders, its segment as owner") {
-    Knowledge k;
-    k.name = "3M";
-    k.segments = {"Health Care", "Transportation and Electronics"};
-    SynthConfig cfg;
-    Generator G(k, cfg, 1);
-    auto has = [](const std::vector<std::pair<std::string, bool>>& forms, const std::string& s, bool owned) {
-        for (auto& f : forms) if (f.first == s) return f.second == owned;
-        return false;
-    };
-    auto f = G.subject_forms("Percent of sales (Business segment operating income (millions)) of the Health Care segment");
-    CHECK(f.size() == 20);  // 4 measures x 5 ways to attach the segment
-    CHECK(has(f, "business segment operating income as a percent of sales of the Health Care segment", false));
-    CHECK(has(f, "Health Care's business segment operating margin", true));
-    CHECK(has(f, "the Health Care segment's business segment operating income as a percentage of sales", true));
-    CHECK(has(f, "percent of sales (business segment operating income) for Health Care", false));  // the printed order stays one of them
-    f = G.subject_forms("Organic sales (Sales change analysis:) of the Transportation and Electronics segment");
-    CHECK(has(f, "Transportation and Electronics' organic sales growth", true));
-    CHECK(has(f, "organic sales (sales change analysis) in the Transportation and Electronics business", false));
-    f = G.subject_forms("Translation (Sales change analysis) of the Health Care segment");
-    CHECK(has(f, "Health Care's effect of translation on sales", true));
-    f = G.subject_forms("Percent change (Business segment operating income (loss) (millions)) of the Health Care segment");
-    CHECK(has(f, "percent change in business segment operating income (loss) of the Health Care segment", false));
-    // "(loss)" and "(non-GAAP measure)" qualify the row: they are no heading to move in front of it
-    f = G.subject_forms("Business segment operating income (loss) (millions) of the Health Care segment");
-    CHECK(f.size() == 5);
-    CHECK(has(f, "Health Care's business segment operating income (loss)", true));
-    f = G.subject_forms("Adjusted business segment operating income (millions) (non-GAAP measure)");
-    REQUIRE(f.size() == 1);
-    CHECK(f[0].first == "adjusted business segment operating income (non-GAAP measure)");
-    // and a statement built on an owned subject puts no "3M's" before the segment's name
-    for (int rep = 0; rep < 200; rep++) {
-        Fact c;
-        c.kind = FACT_CELL;
-        c.label = "Sales (millions) of the Health Care segment";
-        c.period = "in 2022", c.period_short = "2022", c.values = {"$8,421 million"};
-        std::string st = G.cell_statement(c);
-        CHECK_MESSAGE(!contains(st, "3M's Health Care's"), st);
-        CHECK_MESSAGE(!contains(st, "3M's the "), st);
-        CHECK_MESSAGE(contains(st, "Health Care"), st);
-    }
-}
-
 TEST_CASE("synth: pages 25-48 of the 10-K: at least 95% of their numbers restated, from the PDF and from the text") {
     for (const char* ext : {"pdf", "txt"}) {
         std::string doc = doc_3m(ext);
