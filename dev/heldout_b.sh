@@ -2,7 +2,7 @@
 # dev/heldout_b.sh: a ./train 3m run's models asked held-out split B (data/3m/qa_heldout_b.jsonl:
 # 100 questions on pages 25-48, written after the memory sweep and blind to the generator), or with
 # SPLIT=c split C (data/3m/qa_heldout_c.jsonl, written later, blind to every model's answers too), or
-# SPLIT=d split D (data/3m/qa_heldout_d.jsonl, written after the generator's subject forms, blind to them),
+# SPLIT=d split D (data/3m/qa_heldout_d.jsonl, written later still, blind to the generator),
 # beside the first held-out split's questions on those pages (A). Per model and split: accuracy, the
 # familiarity control (the choices without their question), soft accuracy, and paired differences
 # against the base and naive; the base also reads each question's evidence (oracle: the ceiling).
