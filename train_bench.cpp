@@ -1,5 +1,5 @@
 // train_bench.cpp: `./train bench` (`make bench`), the trainer's third translation unit: the
-// machine's nominal fp32 peak and memory bandwidth, then the median training step of a config or
+// machine's measured fp32 (and bf16) peak and memory bandwidth, then the median training step of a config or
 // of the suite (the tokenizer; d6 in fp32 and bf16; the memory layer at 256^2 and 1024^2 slots,
 // also alternating with the plain step; --recompute; GPT-2 124M's and SmolLM2-135M's shapes), each
 // with tokens/s, MFU and the profile's op table. Its last line is one JSON object.
@@ -17,24 +17,71 @@
 #include "llmc/json.h"
 #include "llmc/stepper.h"
 
-// nominal fp32 peak: cores x clock x FMA lanes x 2 flops x 2 FMA units per core (x86 since Haswell)
-static double cpu_peak_flops(std::string* how) {
-    int cores = omp_get_max_threads();
-    double ghz = 0;
-    std::string maxf = read_file_if("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
-    if (!maxf.empty()) ghz = atof(maxf.c_str()) / 1e6;
-    if (ghz <= 0) {
-        std::string info = read_file_if("/proc/cpuinfo");
-        size_t p = info.find("cpu MHz");
-        if (p != std::string::npos) ghz = atof(info.c_str() + info.find(':', p) + 1) / 1000;
+// The peak MFU divides by, measured: every thread runs independent chains of FMAs (fp32) or of bf16
+// dot products (AVX512-BF16's vdpbf16ps, 32 products a 512-bit instruction) for ~50 ms, best of 3.
+// Measured rather than counted from the clock: "cpu MHz" is the base clock where the core boosts
+// (MFU came out at 103% on a Zen 5), and how many 512-bit FMAs a core issues per cycle differs
+// between CPUs (one on Zen 4, two on Zen 5). AMX is not measured: its bf16 MFU is reported n/a.
+#include <immintrin.h>
+template <class Chain>
+static double peak_of(Chain chain, double flops_per_iter) {
+    const long iters = 4000000;
+    double best = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = now_s();
+        int nt = 1;
+        #pragma omp parallel
+        {
+            #pragma omp single
+            nt = omp_get_num_threads();
+            chain(iters);
+        }
+        best = std::max(best, nt * iters * flops_per_iter / (now_s() - t0));
     }
-    if (ghz <= 0) ghz = 2.0;
-    int lanes = __builtin_cpu_supports("avx512f") ? 16 : __builtin_cpu_supports("avx2") ? 8 : 4;
-    double peak = cores * ghz * 1e9 * lanes * 2 * 2;
-    char b[256];
-    snprintf(b, sizeof b, "%d threads x %.2f GHz x %d fp32 lanes x 2 (FMA) x 2 FMA units = %.0f GFLOP/s", cores, ghz, lanes, peak / 1e9);
-    *how = b;
-    return peak;
+    return best;
+}
+static volatile float peak_sink;  // the chains' results go here, so the compiler keeps the work
+
+struct Peak { double fp32 = 0, bf16 = 0; std::string how; };
+static Peak measure_peak() {
+    Peak p;
+    [[maybe_unused]] const int K = 16;  // independent accumulators: enough to cover the FMA latency on two pipes
+#if defined(__AVX512F__)
+    p.fp32 = peak_of([](long n) {
+        __m512 acc[K], x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(1e-3f);
+        for (int k = 0; k < K; k++) acc[k] = _mm512_set1_ps((float)k);
+        for (long i = 0; i < n; i++)
+            for (int k = 0; k < K; k++) acc[k] = _mm512_fmadd_ps(acc[k], x, y);
+        for (int k = 1; k < K; k++) acc[0] = _mm512_add_ps(acc[0], acc[k]);
+        peak_sink = _mm512_cvtss_f32(acc[0]);
+    }, 2.0 * 16 * K);
+#elif defined(__AVX2__) && defined(__FMA__)
+    p.fp32 = peak_of([](long n) {
+        __m256 acc[K], x = _mm256_set1_ps(0.999f), y = _mm256_set1_ps(1e-3f);
+        for (int k = 0; k < K; k++) acc[k] = _mm256_set1_ps((float)k);
+        for (long i = 0; i < n; i++)
+            for (int k = 0; k < K; k++) acc[k] = _mm256_fmadd_ps(acc[k], x, y);
+        for (int k = 1; k < K; k++) acc[0] = _mm256_add_ps(acc[0], acc[k]);
+        peak_sink = _mm256_cvtss_f32(acc[0]);
+    }, 2.0 * 8 * K);
+#endif
+#if defined(__AVX512BF16__)
+    std::string why;
+    if (bf16_probe(&why) && why.find("amx") == std::string::npos)
+        p.bf16 = peak_of([](long n) {
+            __m512 acc[K];
+            __m512bh a = (__m512bh)_mm512_set1_epi32(0x3A833A83), b = a;  // bf16 1e-3 in every lane
+            for (int k = 0; k < K; k++) acc[k] = _mm512_setzero_ps();
+            for (long i = 0; i < n; i++)
+                for (int k = 0; k < K; k++) acc[k] = _mm512_dpbf16_ps(acc[k], a, b);
+            for (int k = 1; k < K; k++) acc[0] = _mm512_add_ps(acc[0], acc[k]);
+            peak_sink = _mm512_cvtss_f32(acc[0]);
+        }, 2.0 * 32 * K);
+#endif
+    auto gf = [](double f) { return f > 0 ? std::to_string((int)(f / 1e9)) + " GFLOP/s" : std::string("not measured"); };
+    p.how = "measured on " + std::to_string(omp_get_max_threads()) + " threads: fp32 FMA " + gf(p.fp32) + (p.fp32 > 0 ? "" : " (no AVX2/AVX-512)") +
+            ", bf16 dot products " + gf(p.bf16) + (p.bf16 > 0 ? "" : " (needs AVX512-BF16; AMX's is not measured)");
+    return p;
 }
 
 // Memory bandwidth, STREAM's way: triad a = b + s c over three 128 MiB arrays on all threads, 12
@@ -96,7 +143,7 @@ struct BenchRun {
 };
 
 // median time of a training step (BenchRun's mode); MFU counts the dense model's FLOPs only
-static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, double bw_gbs, bool recompute = false, int topt = 10000,
+static BenchResult bench_config(GPT2Config c, int B, int steps, const Peak& pk, double bw_gbs, bool recompute = false, int topt = 10000,
                                 TrainMode mode = TRAIN_FULL) {
     peak_rss_reset();  // the previous config's buffers are freed: measure this one's peak alone
     BenchRun run(c, B, mode, recompute, topt);
@@ -115,15 +162,17 @@ static BenchResult bench_config(GPT2Config c, int B, int steps, double peak, dou
     if (mode != TRAIN_FULL) mem += std::string(" | --train ") + mode_row(mode).name;
     double rss = peak_rss_mib();
     if (recompute) mem += " | --recompute";
-    char mfu[64] = "MFU n/a: the backward stops at the memory";  // 6N FLOPs per token would overstate the work
-    if (mode == TRAIN_FULL) snprintf(mfu, sizeof mfu, "%.1f GFLOP/s | MFU %.1f%%", flops / med / 1e9, 100 * flops / med / peak);
+    const double peak = matmul_dtype() == MM_BF16 ? pk.bf16 : pk.fp32;  // the matmuls' precision's peak; 0: not measured
+    char mfu[80] = "MFU n/a: the backward stops at the memory";  // 6N FLOPs per token would overstate the work
+    if (mode == TRAIN_FULL && peak > 0) snprintf(mfu, sizeof mfu, "%.1f GFLOP/s | MFU %.1f%%", flops / med / 1e9, 100 * flops / med / peak);
+    else if (mode == TRAIN_FULL) snprintf(mfu, sizeof mfu, "%.1f GFLOP/s | MFU n/a: no measured peak for these matmuls", flops / med / 1e9);
     printf("bench: depth %d width %d heads %d context %d vocab %d batch %d%s | %.2fM params | median %.1f ms/step | %.0f tokens/s | %s | peak RSS %.0f MiB\n",
            c.L, c.C, c.NH, T, c.V, B, mem.c_str(), m.num_params() / 1e6, med * 1000, B * T / med, mfu, rss);
     double total = 0;
     for (double t : times) total += t;
     prof_report(total, steps, bw_gbs);
     fflush(stdout);
-    return {med * 1000, B * T / med, flops / med / peak, rss, flops / (B * T), 1000 * prof_totals().seconds[PROF_MEMORY] / steps};
+    return {med * 1000, B * T / med, peak > 0 ? flops / med / peak : 0, rss, flops / (B * T), 1000 * prof_totals().seconds[PROF_MEMORY] / steps};
 }
 
 // the memory bench measures: n_keys^2 slots beside block L/2's MLP, 4 heads of top-32, dk 128
@@ -190,19 +239,20 @@ int cmd_bench(Flags& f) {
     std::string dtype = set_dtype(dt);
     set_threads(threads);
     if (c.C % c.NH) fatal(EXIT_USAGE, "--width %d must be divisible by --heads %d", c.C, c.NH);
-    std::string how;
-    double peak = cpu_peak_flops(&how);
-    printf("peak: %s\nprecision: %s\n", how.c_str(), dtype.c_str());
+    Peak pk = measure_peak();
+    printf("peak: %s\nprecision: %s\n", pk.how.c_str(), dtype.c_str());
     Bandwidth bw = measure_bandwidth();
     printf("bandwidth: triad %.1f GB/s (best of 5); AdamW %.1f GB/s (median of 5), %.0f%% of the triad\n", bw.triad_gbs, bw.adamw_gbs, 100 * bw.adamw_gbs / bw.triad_gbs);
     Json js;
+    js.set("peak_fp32_gflops", pk.fp32 / 1e9);
+    if (pk.bf16 > 0) js.set("peak_bf16_gflops", pk.bf16 / 1e9);
     js.set("triad_gb_per_s", bw.triad_gbs).set("adamw_gb_per_s", bw.adamw_gbs).set("adamw_bandwidth_fraction", bw.adamw_gbs / bw.triad_gbs);
     // SmolLM2-135M at context 256, batch 4: full finetuning, and memory-sparse as the 3M experiment
     // trains it (the values of two 512^2 memories only: the backward stops at block 10); in fp32, and
     // in bf16 where the CPU has bf16 hardware
     auto bench_smollm2 = [&](int steps) {
-        BenchResult full = bench_config(smollm2_shape(256, false), 4, steps, peak, bw.triad_gbs);
-        BenchResult sparse = bench_config(smollm2_shape(256, true), 4, steps, peak, bw.triad_gbs, false, 10000, TRAIN_MEMORY_SPARSE);
+        BenchResult full = bench_config(smollm2_shape(256, false), 4, steps, pk, bw.triad_gbs);
+        BenchResult sparse = bench_config(smollm2_shape(256, true), 4, steps, pk, bw.triad_gbs, false, 10000, TRAIN_MEMORY_SPARSE);
         js.set("smollm2_full_tokens_per_s", full.tokens_per_s).set("smollm2_full_mfu", full.mfu)
           .set("smollm2_memory_sparse_tokens_per_s", sparse.tokens_per_s).set("smollm2_memory_sparse_layer_ms_per_step", sparse.memory_ms);
         std::string why;
@@ -211,11 +261,12 @@ int cmd_bench(Flags& f) {
             return;
         }
         matmul_dtype() = MM_BF16;
-        BenchResult fb = bench_config(smollm2_shape(256, false), 4, steps, peak, bw.triad_gbs);
-        BenchResult sb = bench_config(smollm2_shape(256, true), 4, steps, peak, bw.triad_gbs, false, 10000, TRAIN_MEMORY_SPARSE);
+        BenchResult fb = bench_config(smollm2_shape(256, false), 4, steps, pk, bw.triad_gbs);
+        BenchResult sb = bench_config(smollm2_shape(256, true), 4, steps, pk, bw.triad_gbs, false, 10000, TRAIN_MEMORY_SPARSE);
         matmul_dtype() = MM_FP32;
         printf("bench: SmolLM2 bf16 / fp32 tokens/s: full %.2fx, memory-sparse %.2fx\n", fb.tokens_per_s / full.tokens_per_s, sb.tokens_per_s / sparse.tokens_per_s);
         js.set("smollm2_full_bf16_tokens_per_s", fb.tokens_per_s).set("smollm2_full_bf16_speedup", fb.tokens_per_s / full.tokens_per_s)
+          .set("smollm2_full_bf16_mfu", fb.mfu)
           .set("smollm2_memory_sparse_bf16_tokens_per_s", sb.tokens_per_s).set("smollm2_memory_sparse_bf16_speedup", sb.tokens_per_s / sparse.tokens_per_s);
     };
     if (smollm2) {
@@ -226,9 +277,9 @@ int cmd_bench(Flags& f) {
     if (one) {
         GPT2Config plain = c;
         if (mem_keys) with_bench_memory(c, mem_keys);
-        BenchResult r = bench_config(c, B, steps, peak, bw.triad_gbs, recompute);
+        BenchResult r = bench_config(c, B, steps, pk, bw.triad_gbs, recompute);
         js.set("tokens_per_s", r.tokens_per_s).set("mfu", r.mfu).set("ms_per_step", r.ms).set("peak_rss_mib", r.rss_mib)
-          .set("flops_per_token", r.flops_per_token).set("peak_flops", peak).set("memory_layer_ms_per_step", r.memory_ms);
+          .set("flops_per_token", r.flops_per_token).set("peak_flops", matmul_dtype() == MM_BF16 ? pk.bf16 : pk.fp32).set("memory_layer_ms_per_step", r.memory_ms);
         if (mem_keys) {
             double ratio = memory_overhead_alternating(plain, c, B, steps);
             printf("bench: the memory's cost on the step, steps alternating with the plain config: %.3fx (median of %d pairs)\n", ratio, steps);
@@ -245,16 +296,17 @@ int cmd_bench(Flags& f) {
     size_t ntok = gpt2.encode(text, false).size();
     double mbs = text.size() / 1e6 / (now_s() - t0);
     printf("bench: GPT-2 tokenizer encodes %.1f MB/s (%.1f MB -> %zu tokens, one thread)\n", mbs, text.size() / 1e6, ntok);
-    BenchResult d6 = bench_config(c, B, steps, peak, bw.triad_gbs);
+    BenchResult d6 = bench_config(c, B, steps, pk, bw.triad_gbs);
     // mixed precision: the same config with bf16 matmul operands, where the CPU has the kernels
     std::string why;
     if (matmul_dtype() == MM_FP32 && bf16_probe(&why)) {
         matmul_dtype() = MM_BF16;
         printf("bench: --dtype bf16 (%s):\n", why.c_str());
-        BenchResult bf = bench_config(c, B, steps, peak, bw.triad_gbs);
+        BenchResult bf = bench_config(c, B, steps, pk, bw.triad_gbs);
         matmul_dtype() = MM_FP32;
         printf("bench: bf16 / fp32 tokens/s on the d6 config: %.2fx\n", bf.tokens_per_s / d6.tokens_per_s);
         js.set("bf16_tokens_per_s", bf.tokens_per_s).set("bf16_speedup", bf.tokens_per_s / d6.tokens_per_s);
+        if (pk.bf16 > 0) js.set("bf16_mfu", bf.mfu);
     } else if (matmul_dtype() == MM_FP32) {
         printf("bench: no bf16 run: %s\n", why.c_str());
     }
@@ -263,7 +315,7 @@ int cmd_bench(Flags& f) {
     for (int i = 0; i < 2; i++) {
         GPT2Config mc = c;
         with_bench_memory(mc, i ? 1024 : 256);
-        BenchResult r = bench_config(mc, B, steps, peak, bw.triad_gbs);
+        BenchResult r = bench_config(mc, B, steps, pk, bw.triad_gbs);
         mem_ms[i] = r.ms; mem_rss[i] = r.rss_mib; mem_layer_ms[i] = r.memory_ms;
     }
     printf("bench: memory overhead on the step: %.2fx (256^2 slots), %.2fx (1024^2 slots); the memory layer's own time: %.0f%%, %.0f%% of the plain step\n",
@@ -275,12 +327,12 @@ int cmd_bench(Flags& f) {
     // activation recomputation at a long context: memory saved, time paid
     GPT2Config lc = c;
     lc.maxT = 1024;
-    BenchResult keep = bench_config(lc, 1, 2, peak, bw.triad_gbs), recomp = bench_config(lc, 1, 2, peak, bw.triad_gbs, true);
+    BenchResult keep = bench_config(lc, 1, 2, pk, bw.triad_gbs), recomp = bench_config(lc, 1, 2, pk, bw.triad_gbs, true);
     printf("bench: --recompute at context 1024, batch 1: peak RSS %.0f -> %.0f MiB (%.2fx), step time %.2fx\n",
            keep.rss_mib, recomp.rss_mib, recomp.rss_mib / keep.rss_mib, recomp.ms / keep.ms);
     GPT2Config g = c;
     g.L = 12; g.C = 768; g.NH = 12; g.maxT = 64; g.V = 50257; g.Vp = pad_vocab(g.V);
-    BenchResult big = bench_config(g, 4, 2, peak, bw.triad_gbs);
+    BenchResult big = bench_config(g, 4, 2, pk, bw.triad_gbs);
     bench_smollm2(2);
     js.set("tokens_per_s", d6.tokens_per_s).set("mfu", d6.mfu).set("ms_per_step", d6.ms).set("peak_rss_mib", d6.rss_mib).set("config", "d6 C384 T256 V8192 B8")
       .set("memory_256sq_ms_per_step", mem_ms[0]).set("memory_1024sq_ms_per_step", mem_ms[1]).set("memory_1024sq_overhead", mem_ms[1] / d6.ms)

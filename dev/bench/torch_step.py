@@ -7,7 +7,8 @@ eager on the CPU, for comparison with `./train bench` (see side_by_side.sh).
 The model is dev/reference/gpt2_ref.py's (llm.c's GPT-2, fp32) with torch's fused ops
 (F.layer_norm, scaled_dot_product_attention, tanh GELU, F.cross_entropy), the optimizer is
 torch.optim.AdamW (lr 1e-3, betas 0.9/0.95, eps 1e-8, wd 0.1 on the matrices, foreach) after
-torch.nn.utils.clip_grad_norm_(1.0). Random tokens, fresh each step. The first --warmup steps
+torch.nn.utils.clip_grad_norm_(1.0). --dtype bf16: torch.autocast("cpu", bfloat16) around the
+forward and the loss, fp32 master weights, as ./train's --dtype bf16. Random tokens, fresh each step. The first --warmup steps
 are not timed. Prints one line per timed step, then a last line of JSON with tokens_per_s
 (median over the timed steps).
 """
@@ -36,6 +37,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=2, help="untimed steps first")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dtype", choices=["fp32", "bf16"], default="fp32")
     a = ap.parse_args()
     if a.width % a.heads:
         sys.exit("error: --width must be a multiple of --heads")
@@ -56,7 +58,8 @@ def main():
         x, y = seq[:, :-1], seq[:, 1:]
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        _, loss = ref.forward(p, cfg, x, y, fast=True)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.dtype == "bf16"):
+            _, loss = ref.forward(p, cfg, x, y, fast=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(list(p.values()), 1.0)
         opt.step()
@@ -67,7 +70,7 @@ def main():
             print(f"step {step - a.warmup + 1}/{a.steps}: loss {lv:.4f}, {dt * 1000:.1f} ms, "
                   f"{B * T / dt:.0f} tok/s", flush=True)
     med = statistics.median(times)
-    print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "threads": a.threads,
+    print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "threads": a.threads, "dtype": a.dtype,
                       "depth": a.depth, "width": a.width, "heads": a.heads, "context": T, "batch": B,
                       "vocab": a.vocab, "params": ref.num_params(cfg), "steps": a.steps,
                       "median_step_ms": round(med * 1000, 2), "tokens_per_s": round(B * T / med, 1)}))
