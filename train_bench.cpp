@@ -1,12 +1,15 @@
 // train_bench.cpp: `./train bench` (`make bench`), the trainer's third translation unit: the
-// machine's measured fp32 (and bf16) peak and memory bandwidth, then the median training step of a config or
-// of the suite (the tokenizer; d6 in fp32 and bf16; the memory layer at 256^2 and 1024^2 slots,
-// also alternating with the plain step; --recompute; GPT-2 124M's and SmolLM2-135M's shapes), each
-// with tokens/s, MFU and the profile's op table. Its last line is one JSON object.
+// machine's measured fp32 (and bf16) peak and memory bandwidth, then the median training step of
+// a config or of the suite (the tokenizer; d6 in fp32 and bf16; the memory layer at 256^2 and
+// 1024^2 slots, also alternating with the plain step; --recompute; GPT-2 124M's and SmolLM2-135M's
+// shapes), each with tokens/s, MFU and the profile's op table. Its last line is one JSON object.
 //   ./train bench                 the suite
 //   ./train bench --mem-keys 1024 one config and the memory's cost on its step
 //   ./train bench --smollm2       SmolLM2-135M: full finetuning and memory-sparse
 #include <omp.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -17,12 +20,11 @@
 #include "llmc/json.h"
 #include "llmc/stepper.h"
 
-// The peak MFU divides by, measured: every thread runs independent chains of FMAs (fp32) or of bf16
-// dot products (AVX512-BF16's vdpbf16ps, 32 products a 512-bit instruction) for ~50 ms, best of 3.
-// Measured rather than counted from the clock: "cpu MHz" is the base clock where the core boosts
-// (MFU came out at 103% on a Zen 5), and how many 512-bit FMAs a core issues per cycle differs
-// between CPUs (one on Zen 4, two on Zen 5). AMX is not measured: its bf16 MFU is reported n/a.
-#include <immintrin.h>
+// The peak MFU divides by, measured: every thread runs independent chains of FMAs (fp32) or of
+// bf16 dot products (AVX512-BF16's vdpbf16ps, 32 products a 512-bit instruction), 4M rounds (8-30
+// ms), best of 3. Measured rather than counted from the clock: "cpu MHz" is the base clock where
+// the core boosts (MFU came out at 103% on a Zen 5), and how many 512-bit FMAs a core issues per
+// cycle differs between CPUs (one on Zen 4, two on Zen 5). AMX is not measured: bf16 MFU is n/a there.
 template <class Chain>
 static double peak_of(Chain chain, double flops_per_iter) {
     const long iters = 4000000;
