@@ -44,43 +44,47 @@ static double peak_of(Chain chain, double flops_per_iter) {
 }
 static volatile float peak_sink;  // the chains' results go here, so the compiler keeps the work
 
+// K independent chains acc_k = step(acc_k), n rounds from acc_k = k (distinct, so none is merged
+// with another); their sum's first lane goes to peak_sink
+template <int K, class V, class Step, class Add, class Lane0>
+static void chains(long n, V (*splat)(float), Step step, Add add, Lane0 lane0) {
+    V acc[K];
+    for (int k = 0; k < K; k++) acc[k] = splat((float)k);
+    for (long i = 0; i < n; i++)
+        for (int k = 0; k < K; k++) acc[k] = step(acc[k]);
+    for (int k = 1; k < K; k++) acc[0] = add(acc[0], acc[k]);
+    peak_sink = lane0(acc[0]);
+}
+
 struct Peak { double fp32 = 0, bf16 = 0; std::string how; };
 static Peak measure_peak() {
     Peak p;
-    // independent accumulators: enough to cover the FMA latency on two pipes, few enough to stay in
+    // independent chains: enough to cover the FMA latency on two pipes, few enough to stay in
     // registers (32 zmm; 16 ymm under AVX2, where 16 chains spilled and measured a third of the peak)
 #if defined(__AVX512F__)
-    const int K = 16;
-    p.fp32 = peak_of([](long n) {
-        __m512 acc[K], x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(1e-3f);
-        for (int k = 0; k < K; k++) acc[k] = _mm512_set1_ps((float)k);
-        for (long i = 0; i < n; i++)
-            for (int k = 0; k < K; k++) acc[k] = _mm512_fmadd_ps(acc[k], x, y);
-        for (int k = 1; k < K; k++) acc[0] = _mm512_add_ps(acc[0], acc[k]);
-        peak_sink = _mm512_cvtss_f32(acc[0]);
+    constexpr int K = 16;
+    auto splat = [](float v) { return _mm512_set1_ps(v); };
+    auto add = [](__m512 a, __m512 b) { return _mm512_add_ps(a, b); };
+    auto lane0 = [](__m512 a) { return _mm512_cvtss_f32(a); };
+    p.fp32 = peak_of([&](long n) {
+        const __m512 x = splat(0.999f), y = splat(1e-3f);
+        chains<K, __m512>(n, splat, [&](__m512 a) { return _mm512_fmadd_ps(a, x, y); }, add, lane0);
     }, 2.0 * 16 * K);
 #elif defined(__AVX2__) && defined(__FMA__)
-    const int K = 12;
-    p.fp32 = peak_of([](long n) {
-        __m256 acc[K], x = _mm256_set1_ps(0.999f), y = _mm256_set1_ps(1e-3f);
-        for (int k = 0; k < K; k++) acc[k] = _mm256_set1_ps((float)k);
-        for (long i = 0; i < n; i++)
-            for (int k = 0; k < K; k++) acc[k] = _mm256_fmadd_ps(acc[k], x, y);
-        for (int k = 1; k < K; k++) acc[0] = _mm256_add_ps(acc[0], acc[k]);
-        peak_sink = _mm256_cvtss_f32(acc[0]);
+    constexpr int K = 12;
+    auto splat = [](float v) { return _mm256_set1_ps(v); };
+    p.fp32 = peak_of([&](long n) {
+        const __m256 x = splat(0.999f), y = splat(1e-3f);
+        chains<K, __m256>(n, splat, [&](__m256 a) { return _mm256_fmadd_ps(a, x, y); },
+                          [](__m256 a, __m256 b) { return _mm256_add_ps(a, b); }, [](__m256 a) { return _mm256_cvtss_f32(a); });
     }, 2.0 * 8 * K);
 #endif
 #if defined(__AVX512BF16__)
     std::string why;
     if (bf16_probe(&why) && why.find("amx") == std::string::npos)
-        p.bf16 = peak_of([](long n) {
-            __m512 acc[K];
-            __m512bh a = (__m512bh)_mm512_set1_epi32(0x3A833A83), b = a;  // bf16 1e-3 in every lane
-            for (int k = 0; k < K; k++) acc[k] = _mm512_setzero_ps();
-            for (long i = 0; i < n; i++)
-                for (int k = 0; k < K; k++) acc[k] = _mm512_dpbf16_ps(acc[k], a, b);
-            for (int k = 1; k < K; k++) acc[0] = _mm512_add_ps(acc[0], acc[k]);
-            peak_sink = _mm512_cvtss_f32(acc[0]);
+        p.bf16 = peak_of([&](long n) {
+            const __m512bh h = (__m512bh)_mm512_set1_epi32(0x3A833A83);  // bf16 1e-3 in every lane
+            chains<K, __m512>(n, splat, [&](__m512 a) { return _mm512_dpbf16_ps(a, h, h); }, add, lane0);
         }, 2.0 * 32 * K);
 #endif
     auto gf = [](double f) { return f > 0 ? std::to_string((int)(f / 1e9)) + " GFLOP/s" : std::string("not measured"); };
